@@ -1,0 +1,124 @@
+"""Checks on a rendered site: every internal link and anchor resolves, and every seed paragraph is
+accounted for (cited by a page or excluded with a reason).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
+
+from .errors import Problem
+from .site import Site
+
+
+@dataclass(frozen=True)
+class Coverage:
+    source_id: str
+    passages: int  # all blocks, headings included
+    paragraphs: int
+    cited: int
+    excluded: int
+    uncited: tuple[int, ...]  # paragraph numbers neither cited nor excluded
+
+    @property
+    def complete(self) -> bool:
+        return not self.uncited
+
+
+def coverage(site: Site) -> list[Coverage]:
+    """Per seed: how many paragraphs pages cite, how many are excluded, which are unaccounted for."""
+    rows = []
+    for source_page in site.source_pages:
+        paragraphs = [p for p in source_page.source.passages if not p.is_heading]
+        cited = {p.number for p in paragraphs if p.number in source_page.backlinks}
+        excluded = {p.number for p in paragraphs if p.excluded and p.number not in cited}
+        uncited = tuple(p.number for p in paragraphs if p.number not in cited and p.number not in excluded)
+        rows.append(Coverage(source_page.source.id, len(source_page.source.passages), len(paragraphs), len(cited), len(excluded), uncited))
+    return rows
+
+
+def coverage_problems(site: Site) -> list[Problem]:
+    problems = []
+    for row in coverage(site):
+        source = site.sources[row.source_id]
+        for number in row.uncited:
+            passage = source.passage(number)
+            assert passage is not None
+            problems.append(Problem(
+                f"seeds/{source.file_name}", passage.line,
+                f"p{number} is neither cited by any page nor excluded in seeds/sources.yaml",
+            ))
+    return problems
+
+
+def coverage_table(site: Site) -> str:
+    lines = [f"{'seed':<6} {'passages':>8} {'paragraphs':>10} {'cited':>6} {'excluded':>8} {'uncited':>7}"]
+    for row in coverage(site):
+        lines.append(f"{row.source_id:<6} {row.passages:>8} {row.paragraphs:>10} {row.cited:>6} {row.excluded:>8} {len(row.uncited):>7}")
+    return "\n".join(lines)
+
+
+class _LinkCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[tuple[int, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(values["id"] or "")
+        if tag == "a" and values.get("name"):
+            self.ids.add(values["name"] or "")
+        for name in ("href", "src"):
+            value = values.get(name)
+            if value is not None and not (tag == "link" and values.get("rel") == "canonical"):
+                self.links.append((self.getpos()[0], value))
+
+
+def link_problems(outputs: Mapping[str, bytes], output_prefix: str = "site") -> list[Problem]:
+    """Internal `href`/`src` values and `#anchors` of every HTML output that point nowhere."""
+    parsed: dict[str, _LinkCollector] = {}
+    for path, data in outputs.items():
+        if path.endswith(".html"):
+            collector = _LinkCollector()
+            collector.feed(data.decode("utf-8", "replace"))
+            parsed[path] = collector
+    problems: list[Problem] = []
+    for path, collector in sorted(parsed.items()):
+        if path == "404.html":
+            continue  # served at any depth, with root-absolute links: checked by deploy tests
+        for line, href in collector.links:
+            message = _link_problem(path, href, outputs, parsed)
+            if message:
+                problems.append(Problem(f"{output_prefix}/{path}", line, message))
+    return problems
+
+
+def _link_problem(path: str, href: str, outputs: Mapping[str, bytes], parsed: Mapping[str, _LinkCollector]) -> str:
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or href.startswith("//"):
+        return ""
+    if not href:
+        return "empty link"
+    if parts.path.startswith("/"):
+        return f"root-absolute link {href!r}: internal links must be relative"
+    target = path
+    if parts.path:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(path), unquote(parts.path)))
+        if target.startswith("../") or target == "..":
+            return f"link {href!r} leaves the site"
+        if parts.path.endswith("/") or target == ".":
+            target = "index.html" if target == "." else f"{target}/index.html"
+        if target not in outputs:
+            if f"{target}/index.html" in outputs:
+                return f"link {href!r} to a folder needs a trailing slash"
+            return f"broken link {href!r}: no {target} in the site"
+    if parts.fragment:
+        ids = parsed.get(target)
+        if ids is not None and unquote(parts.fragment) not in ids.ids:
+            return f"broken anchor {href!r}: {target} has no id {parts.fragment!r}"
+    return ""

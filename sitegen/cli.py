@@ -1,0 +1,70 @@
+"""The command line: `build`, `check`, `serve`, `deploy`. Thin: parses arguments, calls the engine,
+prints problems as `path:line: message` and exits 1 on any."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .checks import coverage_table
+from .errors import BuildError
+from .pipeline import build, render_project
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py", description="Build a static educational site whose every statement cites its source.")
+    parser.add_argument("--project", type=Path, default=Path("."), help="project folder (default: the current folder)")
+    commands = parser.add_subparsers(dest="command")
+    build_cmd = commands.add_parser("build", help="build the site into the output folder (the default command)")
+    build_cmd.add_argument("--strict", action="store_true", help="fail on broken links, anchors or uncited seed passages")
+    build_cmd.add_argument("--out", type=Path, help="output folder (default: output_dir of site.yaml)")
+    check_cmd = commands.add_parser("check", help="check links, anchors, citations and seed coverage without writing")
+    check_cmd.add_argument("--strict", action="store_true", help="exit non-zero on any finding")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(list(argv) if argv is not None else None)
+    root = args.project.resolve()
+    command = args.command or "build"
+    try:
+        if command == "check":
+            return _check(root, args.strict)
+        return _build(root, getattr(args, "strict", False), getattr(args, "out", None))
+    except BuildError as exc:
+        _report(exc.problems, "error")
+        print(f"build failed: {_count(len(exc.problems), 'problem')}; the previous site was left as it was", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _build(root: Path, strict: bool, out: Path | None) -> int:
+    result = build(root, out.resolve() if out else None, strict=strict)
+    _report(result.findings, "warning")
+    target = out or Path(result.site.settings.output_dir)
+    print(f"built {len(result.outputs)} files into {target}/ ({len(result.site.pages)} pages, {len(result.site.source_pages)} sources)")
+    return 0
+
+
+def _check(root: Path, strict: bool) -> int:
+    result = render_project(root)
+    print(coverage_table(result.site))
+    _report(result.findings, "error" if strict else "warning")
+    print(f"checked {len(result.outputs)} files: {_count(len(result.findings), 'finding')}")
+    return 1 if strict and result.findings else 0
+
+
+def _report(problems: Sequence[object], label: str) -> None:
+    for problem in problems:
+        print(f"{problem}", file=sys.stderr)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""Site settings: `site.yaml` at the project root, validated into a `Settings` value."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BuildError, Problems
+from .files import parse_yaml, read_text
+
+SETTINGS_FILE = "site.yaml"
+
+_DEFAULTS: dict[str, object] = {
+    "description": "",
+    "language": "en",
+    "base_url": "",
+    "output_dir": "site",
+    "review_interval_months": 12,
+    "disclaimer": "",
+}
+_REQUIRED = ("title",)
+_ABSOLUTE_URL = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything `site.yaml` says, with defaults filled in."""
+
+    root: Path
+    title: str
+    description: str
+    language: str
+    base_url: str  # absolute, ending in "/", or "" when unset
+    output_dir: str
+    review_interval_months: int
+    disclaimer: str  # Markdown
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def seeds_dir(self) -> Path:
+        return self.root / "seeds"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def static_dir(self) -> Path:
+        return self.root / "static"
+
+    @property
+    def output_path(self) -> Path:
+        return (self.root / self.output_dir).resolve()
+
+    @property
+    def base_path(self) -> str:
+        """The path part of `base_url` ("/" when unset): where the site lives on its host."""
+        if not self.base_url:
+            return "/"
+        return "/" + self.base_url.split("://", 1)[1].partition("/")[2]
+
+
+def load_settings(root: Path) -> Settings:
+    """Read and validate `site.yaml` under `root`."""
+    path = root / SETTINGS_FILE
+    if not path.is_file():
+        raise BuildError.at(path, 0, "settings file missing: create site.yaml with at least a title")
+    doc = parse_yaml(read_text(path), path)
+    data = doc.data
+    if not isinstance(data, dict):
+        raise BuildError.at(path, 1, "site.yaml must be a mapping of settings (key: value)")
+    problems = Problems()
+    allowed = set(_DEFAULTS) | set(_REQUIRED)
+    for key in data:
+        if key not in allowed:
+            problems.add(path, doc.line(key), f"unknown setting {key!r}; known: {', '.join(sorted(allowed))}")
+    for key in _REQUIRED:
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            problems.add(path, doc.line(key), f"setting {key!r} is required and must be text")
+    values = {**_DEFAULTS, **{k: v for k, v in data.items() if k in allowed}}
+    for key in ("description", "language", "base_url", "output_dir", "disclaimer"):
+        if not isinstance(values[key], str):
+            problems.add(path, doc.line(key), f"setting {key!r} must be text")
+            values[key] = str(_DEFAULTS[key])
+    months = values["review_interval_months"]
+    if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= 120:
+        problems.add(path, doc.line("review_interval_months"), "review_interval_months must be a whole number from 1 to 120")
+        values["review_interval_months"] = 12
+    base_url = str(values["base_url"]).strip()
+    if base_url and not _ABSOLUTE_URL.match(base_url):
+        problems.add(path, doc.line("base_url"), f"base_url must be an absolute http(s) URL such as https://example.org/guide/, not {base_url!r}")
+    if base_url and not base_url.endswith("/"):
+        base_url += "/"
+    if not _LANGUAGE.match(str(values["language"])):
+        problems.add(path, doc.line("language"), f"language must be a language tag such as 'en' or 'en-GB', not {values['language']!r}")
+    if not str(values["output_dir"]).strip():
+        problems.add(path, doc.line("output_dir"), "output_dir must name a folder")
+    problems.raise_if_any()
+    return Settings(
+        root=root,
+        title=str(values["title"]).strip(),
+        description=str(values["description"]).strip(),
+        language=str(values["language"]),
+        base_url=base_url,
+        output_dir=str(values["output_dir"]),
+        review_interval_months=int(months),
+        disclaimer=str(values["disclaimer"]).strip(),
+    )

@@ -1,0 +1,320 @@
+"""Markdown to HTML for one page, with our extension: citations, `.md` cross-links, glossary terms.
+
+One `Markup` instance is reused for every page (Python-Markdown is reset between pages). The
+extension numbers citations in order of first use, rewrites links to other Markdown files into
+relative page URLs, and links the first use of each glossary term to its definition.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import markdown
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+
+from .citations import BRACKET, CitationKey, CitationSyntaxError, parse_citation
+from .pages import GlossaryTerm
+
+EXTENSIONS = ("toc", "tables", "attr_list", "admonition", "abbr", "smarty", "def_list", "footnotes")
+_PENDING = "sitegen-cite"
+_NO_TERMS_INSIDE = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "abbr", "dfn", "script", "style"}
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """A link from the page at `from_url` to `to_url` (both relative to the site root, pretty form)."""
+    depth = from_url.count("/")
+    return ("../" * depth or "./") + to_url
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    level: int
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """A rewritten cross-link, kept so that checks can verify the target anchor."""
+
+    line: int
+    target_url: str
+    fragment: str
+
+
+@dataclass(frozen=True)
+class LinkProblem:
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class MarkupResult:
+    html: str
+    toc: tuple[TocEntry, ...]
+    citations: tuple[tuple[CitationKey, tuple[str, ...]], ...]  # in order of first use, with anchors
+    terms: tuple[str, ...]  # glossary ids linked on this page
+    links: tuple[LinkTarget, ...]
+    link_problems: tuple[LinkProblem, ...]
+
+
+@dataclass
+class _PageState:
+    """Mutable state of the page being converted; reset for every page."""
+
+    body: str = ""
+    source: str = ""
+    url: str = ""
+    citations: dict[CitationKey, list[str]] = field(default_factory=dict)
+    terms: list[str] = field(default_factory=list)
+    links: list[LinkTarget] = field(default_factory=list)
+    link_problems: list[LinkProblem] = field(default_factory=list)
+
+    def line_of(self, needle: str) -> int:
+        index = self.body.find(needle)
+        return self.body.count("\n", 0, index) + 1 if index >= 0 else 1
+
+
+class _CitationPattern(InlineProcessor):
+    """Turns `[@…]` into a placeholder; numbering happens later, in document order."""
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element | None, int, int]:  # noqa: N802
+        try:
+            keys = parse_citation(m.group(1))
+        except CitationSyntaxError:
+            return None, m.start(0), m.end(0)
+        element = etree.Element(_PENDING)
+        element.set("keys", "|".join(f"{k.target},{k.first},{k.last}" for k in keys))
+        return element, m.start(0), m.end(0)
+
+
+class _CitationNumbering(Treeprocessor):
+    def __init__(self, md: markdown.Markdown, state: _PageState) -> None:
+        super().__init__(md)
+        self.state = state
+
+    def run(self, root: etree.Element) -> None:
+        for parent in list(root.iter()):
+            for index, child in reversed(list(enumerate(parent))):
+                if child.tag != _PENDING:
+                    continue
+                sups = [self._sup(key) for key in self._keys(child.get("keys", ""))]
+                parent.remove(child)
+                if sups:
+                    sups[-1].tail = child.tail
+                else:
+                    _append_text(parent, index, child.tail)
+                for offset, sup in enumerate(sups):
+                    parent.insert(index + offset, sup)
+        # Numbers must follow reading order: assign them in a second, ordered pass.
+        numbers: dict[CitationKey, int] = {}
+        for sup in root.iter("sup"):
+            raw = sup.get("data-key")
+            if raw is None:
+                continue
+            target, first, last = raw.split(",")
+            key = CitationKey(target, int(first), int(last))
+            number = numbers.setdefault(key, len(numbers) + 1)
+            anchors = self.state.citations.setdefault(key, [])
+            anchor = f"cite-{number}-{len(anchors) + 1}"
+            anchors.append(anchor)
+            link = sup[0]
+            sup.set("id", anchor)
+            link.set("href", f"#ref-{number}")
+            link.text = f"[{number}]"
+            del sup.attrib["data-key"]
+
+    @staticmethod
+    def _keys(raw: str) -> list[str]:
+        return [part for part in raw.split("|") if part]
+
+    @staticmethod
+    def _sup(raw_key: str) -> etree.Element:
+        sup = etree.Element("sup", {"class": "cite", "data-key": raw_key})
+        link = etree.SubElement(sup, "a", {"class": "cite-link"})
+        link.text = ""
+        return sup
+
+
+def _append_text(parent: etree.Element, index: int, text: str | None) -> None:
+    if not text:
+        return
+    if index == 0:
+        parent.text = (parent.text or "") + text
+    else:
+        previous = parent[index - 1]
+        previous.tail = (previous.tail or "") + text
+
+
+class _CrossLinks(Treeprocessor):
+    def __init__(self, md: markdown.Markdown, state: _PageState, urls: Mapping[str, str]) -> None:
+        super().__init__(md)
+        self.state = state
+        self.urls = urls
+
+    def run(self, root: etree.Element) -> None:
+        for link in root.iter("a"):
+            href = link.get("href", "")
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
+                continue
+            base = posixpath.dirname(self.state.source)
+            target = posixpath.normpath(posixpath.join(base, parts.path)).lstrip("/")
+            line = self.state.line_of(href)
+            if target not in self.urls:
+                self.state.link_problems.append(LinkProblem(line, f"link to {href!r}: no page content/{target}"))
+                continue
+            url = self.urls[target]
+            fragment = f"#{parts.fragment}" if parts.fragment else ""
+            if url == self.state.url and fragment:
+                link.set("href", fragment)
+            else:
+                link.set("href", relative_url(self.state.url, url) + fragment)
+            self.state.links.append(LinkTarget(line, url, parts.fragment))
+
+
+class _GlossaryTerms(Treeprocessor):
+    """Links the first use of each glossary term on a page to its entry."""
+
+    def __init__(self, md: markdown.Markdown, state: _PageState, terms: tuple[GlossaryTerm, ...], glossary_url: str) -> None:
+        super().__init__(md)
+        self.state = state
+        self.glossary_url = glossary_url
+        self.by_name = {name.lower(): term for term in terms for name in term.names}
+        names = sorted(self.by_name, key=len, reverse=True)
+        self.pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE) if names else None
+
+    def run(self, root: etree.Element) -> None:
+        if self.pattern is None or self.state.url == self.glossary_url:
+            return
+        self._visit(root)
+
+    def _visit(self, element: etree.Element) -> None:
+        if element.tag in _NO_TERMS_INSIDE or "admonition-title" in element.get("class", ""):
+            return
+        new_nodes, element.text = self._split(element.text)
+        for offset, node in enumerate(new_nodes):
+            element.insert(offset, node)
+        index = len(new_nodes)
+        while index < len(element):
+            child = element[index]
+            self._visit(child)
+            new_nodes, child.tail = self._split(child.tail)
+            for offset, node in enumerate(new_nodes, start=1):
+                element.insert(index + offset, node)
+            index += 1 + len(new_nodes)
+
+    def _split(self, text: str | None) -> tuple[list[etree.Element], str | None]:
+        """Wraps first uses found in `text`; returns the new links (with their tails) and the head text."""
+        if not text or self.pattern is None:
+            return [], text
+        nodes: list[etree.Element] = []
+        head: str | None = None
+        position = 0
+        for match in self.pattern.finditer(text):
+            term = self.by_name[match.group(1).lower()]
+            if term.id in self.state.terms:
+                continue
+            self.state.terms.append(term.id)
+            before = text[position : match.start()]
+            if nodes:
+                nodes[-1].tail = (nodes[-1].tail or "") + before
+            else:
+                head = before
+            link = etree.Element("a", {
+                "class": "term",
+                "href": relative_url(self.state.url, self.glossary_url) + f"#{term.id}",
+                "data-term": term.id,
+            })
+            link.text = match.group(1)
+            nodes.append(link)
+            position = match.end()
+        if not nodes:
+            return [], text
+        nodes[-1].tail = text[position:]
+        return nodes, head
+
+
+class _SitegenExtension(Extension):
+    def __init__(self, state: _PageState, urls: Mapping[str, str], terms: tuple[GlossaryTerm, ...], glossary_url: str) -> None:
+        super().__init__()
+        self.state = state
+        self.urls = urls
+        self.terms = terms
+        self.glossary_url = glossary_url
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
+        md.inlinePatterns.register(_CitationPattern(BRACKET.pattern, md), "sitegen-citation", 175)
+        md.treeprocessors.register(_CitationNumbering(md, self.state), "sitegen-citations", 15)
+        md.treeprocessors.register(_CrossLinks(md, self.state, self.urls), "sitegen-links", 14)
+        md.treeprocessors.register(_GlossaryTerms(md, self.state, self.terms, self.glossary_url), "sitegen-terms", 13)
+
+
+class Markup:
+    """Converts page bodies; one instance serves a whole build."""
+
+    def __init__(self, urls: Mapping[str, str], terms: tuple[GlossaryTerm, ...] = (), glossary_url: str = "glossary/") -> None:
+        self._state = _PageState()
+        self._md = markdown.Markdown(
+            extensions=[*EXTENSIONS, _SitegenExtension(self._state, urls, terms, glossary_url)],
+            extension_configs={
+                "toc": {"permalink": "#", "permalink_title": "Link to this section", "toc_depth": "2-3"},
+                "smarty": {"smart_angled_quotes": False},
+                "footnotes": {"BACKLINK_TITLE": "Back to the text"},
+            },
+            output_format="html",
+        )
+
+    def convert(self, body: str, source: str, url: str) -> MarkupResult:
+        state = self._state
+        state.body, state.source, state.url = body, source, url
+        state.citations, state.terms, state.links, state.link_problems = {}, [], [], []
+        self._md.reset()
+        html = self._md.convert(body)
+        toc = tuple(_flatten_toc(getattr(self._md, "toc_tokens", [])))
+        return MarkupResult(
+            html=html,
+            toc=toc,
+            citations=tuple((key, tuple(anchors)) for key, anchors in state.citations.items()),
+            terms=tuple(state.terms),
+            links=tuple(state.links),
+            link_problems=tuple(state.link_problems),
+        )
+
+
+def _flatten_toc(tokens: list[dict[str, object]]) -> list[TocEntry]:
+    entries: list[TocEntry] = []
+    for token in tokens:
+        entries.append(TocEntry(int(token["level"]), str(token["id"]), _plain(str(token["name"]))))  # type: ignore[call-overload]
+        entries.extend(_flatten_toc(token.get("children", [])))  # type: ignore[arg-type]
+    return entries
+
+
+def _plain(html: str) -> str:
+    import html as html_module
+
+    return html_module.unescape(re.sub(r"<[^>]+>", "", html))
+
+
+_INLINE = markdown.Markdown(extensions=["smarty", "abbr"], output_format="html")
+
+
+def inline_markdown(text: str) -> str:
+    """Short Markdown (a definition, a disclaimer) as HTML, without a wrapping paragraph."""
+    _INLINE.reset()
+    html = _INLINE.convert(text)
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return html
+
+
+def plain_text(markdown_text: str) -> str:
+    """Markdown as plain text (for title attributes and meta descriptions)."""
+    return _plain(inline_markdown(markdown_text)).strip()

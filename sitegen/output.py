@@ -1,0 +1,120 @@
+"""Write: put a rendered site on disk, atomically, and only where it is safe to.
+
+A full build writes into a fresh sibling folder and swaps it in with renames, so a failing build
+(or one stopped half-way) leaves the previous site exactly as it was. The dev server instead
+updates the folder in place, rewriting only files whose bytes changed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
+from pathlib import Path, PurePosixPath
+
+from .errors import BuildError
+
+MARKER = ".sitegen-output"
+_MARKER_TEXT = b"This folder is written by sitegen; it is replaced on every build.\n"
+
+
+def check_output_dir(out_dir: Path, root: Path) -> None:
+    """Refuse output folders whose replacement would destroy something that is not ours."""
+    out = out_dir.resolve()
+    project = root.resolve()
+    inputs = ("content", "templates", "static", "seeds", "tests", "sitegen", ".git")
+    forbidden = {Path("/"), Path.home().resolve(), project, *(project / name for name in inputs)}
+    if out in forbidden or out in project.parents or out == out.parent:
+        raise BuildError.at(out_dir, 0, "refusing to write the site here: choose a dedicated output folder such as site/")
+    if out.exists() and not out.is_dir():
+        raise BuildError.at(out_dir, 0, "output path exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise BuildError.at(
+            out_dir, 0,
+            f"refusing to replace a non-empty folder that sitegen did not create (no {MARKER} in it): "
+            "empty it or choose another output folder",
+        )
+
+
+def _safe_target(out_dir: Path, relative: str) -> Path:
+    path = PurePosixPath(relative)
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        raise BuildError.at(relative, 0, "output path escapes the output folder")
+    return out_dir.joinpath(*path.parts)
+
+
+def write_site(
+    outputs: Mapping[str, bytes], out_dir: Path, root: Path, before_swap: Callable[[Path], None] | None = None
+) -> None:
+    """Write `outputs` as the whole content of `out_dir`, replacing the previous site atomically.
+
+    `before_swap` may add files to the new folder (a search index) before it goes live; if it
+    raises, the previous site stays.
+    """
+    check_output_dir(out_dir, root)
+    out = out_dir.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        for relative, data in sorted(outputs.items()):
+            target = _safe_target(staging, relative)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        (staging / MARKER).write_bytes(_MARKER_TEXT)
+        if before_swap is not None:
+            before_swap(staging)
+        os.chmod(staging, 0o755)
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _swap(staging: Path, out: Path) -> None:
+    if not out.exists():
+        staging.rename(out)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    retired.rmdir()
+    out.rename(retired)
+    try:
+        staging.rename(out)
+    except BaseException:
+        retired.rename(out)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def update_site(outputs: Mapping[str, bytes], out_dir: Path, root: Path, keep: Callable[[str], bool] = lambda _: False) -> list[str]:
+    """Bring `out_dir` in line with `outputs` in place; returns the paths written or removed.
+
+    Each changed file is replaced atomically; unchanged files are not touched, so a server reading
+    the folder never sees a half-written file. Files for which `keep` is true (a search index
+    written by another tool) are left alone.
+    """
+    check_output_dir(out_dir, root)
+    out = out_dir.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_bytes(_MARKER_TEXT)
+    changed: list[str] = []
+    for relative, data in sorted(outputs.items()):
+        target = _safe_target(out, relative)
+        try:
+            if target.read_bytes() == data:
+                continue
+        except OSError:
+            pass
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+        changed.append(relative)
+    for path in sorted(out.rglob("*")):
+        relative = path.relative_to(out).as_posix()
+        if path.is_file() and relative != MARKER and relative not in outputs and not keep(relative):
+            path.unlink()
+            changed.append(relative)
+    return changed

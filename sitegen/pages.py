@@ -1,0 +1,183 @@
+"""Content pages and the glossary: Markdown files with YAML front matter, validated per the contract."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .errors import BuildError, Problems
+from .files import parse_yaml, read_text
+
+GLOSSARY_FILE = "glossary.yaml"
+FRONT_MATTER_KEYS = ("title", "description", "order", "slug", "reviewed")
+SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
+TERM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Page:
+    """A content page as written: front matter fields and the Markdown body."""
+
+    source: str  # path relative to content/, e.g. "migraine.md"
+    url: str  # pretty URL relative to the site root: "" for the home page, "migraine/" otherwise
+    title: str
+    description: str
+    order: int | None
+    reviewed: dt.date | None
+    body: str
+    body_line: int  # the file line on which the body starts
+
+    @property
+    def output(self) -> str:
+        return f"{self.url}index.html"
+
+    @property
+    def slug(self) -> str:
+        return PurePosixPath(self.url).name
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    id: str
+    term: str
+    definition: str  # Markdown, inline
+    aliases: tuple[str, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.term, *self.aliases)
+
+
+def load_pages(content_dir: Path) -> list[Page]:
+    """Every `content/**/*.md`, validated; all problems reported together."""
+    problems = Problems()
+    pages: list[Page] = []
+    for path in sorted(content_dir.rglob("*.md")):
+        try:
+            pages.append(parse_page(path, path.relative_to(content_dir).as_posix()))
+        except BuildError as exc:
+            problems.extend(exc)
+    seen: dict[str, Page] = {}
+    for page in pages:
+        if page.url in seen:
+            problems.add(content_dir / page.source, 1, f"duplicate URL /{page.url}: also produced by content/{seen[page.url].source}; change the slug")
+        seen.setdefault(page.url, page)
+    for path in sorted(content_dir.rglob("*")):
+        if path.is_file() and path.suffix not in (".md", ".yaml", ".yml"):
+            problems.add(path, 0, "unexpected file in content/: pages are .md files (images and other files belong in static/)")
+    problems.raise_if_any()
+    return pages
+
+
+def parse_page(path: Path, relative: str) -> Page:
+    """One Markdown file with front matter."""
+    text = read_text(path)
+    if not text.strip():
+        raise BuildError.at(path, 1, "empty page: start it with front matter (---, title: …, ---)")
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        raise BuildError.at(path, 1, "front matter missing: the file must start with a line '---', then title: …, then '---'")
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
+    except StopIteration:
+        raise BuildError.at(path, 1, "front matter not closed: add a line '---' after the last key") from None
+    doc = parse_yaml("\n".join(lines[1:end]), path, first_line=2)
+    meta = doc.data
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise BuildError.at(path, 2, "front matter must be a mapping of keys (title: …), not a list or a single value")
+    problems = Problems()
+    for key in meta:
+        if key not in FRONT_MATTER_KEYS:
+            problems.add(path, doc.line(key), f"unknown front matter key {key!r}; allowed: {', '.join(FRONT_MATTER_KEYS)}")
+    title = meta.get("title")
+    if "title" not in meta:
+        problems.add(path, 1, "front matter needs a title: add 'title: …'")
+    elif not isinstance(title, str) or not title.strip():
+        problems.add(path, doc.line("title"), "title must be non-empty text")
+    description = meta.get("description", "")
+    if not isinstance(description, str):
+        problems.add(path, doc.line("description"), "description must be text (one sentence)")
+    order = meta.get("order")
+    if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
+        problems.add(path, doc.line("order"), f"order must be a whole number, not {order!r}")
+    reviewed = meta.get("reviewed")
+    if isinstance(reviewed, str):
+        try:
+            reviewed = dt.date.fromisoformat(reviewed)
+        except ValueError:
+            problems.add(path, doc.line("reviewed"), f"reviewed must be a date YYYY-MM-DD, not {reviewed!r}")
+    elif reviewed is not None and not isinstance(reviewed, dt.date):
+        problems.add(path, doc.line("reviewed"), f"reviewed must be a date YYYY-MM-DD, not {reviewed!r}")
+    url = _page_url(relative)
+    slug = meta.get("slug")
+    if slug is not None:
+        if not isinstance(slug, str) or not SLUG.match(slug):
+            problems.add(
+                path, doc.line("slug"),
+                f"slug {slug!r} is not a plain URL segment: use lowercase letters, digits and hyphens (no '/', '..' or spaces)",
+            )
+        else:
+            parent = PurePosixPath(url).parent.as_posix() if url else ""
+            url = f"{slug}/" if parent in ("", ".") else f"{parent}/{slug}/"
+    problems.raise_if_any()
+    return Page(
+        source=relative,
+        url=url,
+        title=title.strip(),
+        description=description.strip(),
+        order=order,
+        reviewed=reviewed,
+        body="\n".join(lines[end + 1 :]),
+        body_line=end + 2,
+    )
+
+
+def _page_url(relative: str) -> str:
+    parts = PurePosixPath(relative).with_suffix("").parts
+    if parts[-1] == "index":
+        parts = parts[:-1]
+    return "".join(f"{part}/" for part in parts)
+
+
+def load_glossary(content_dir: Path) -> tuple[GlossaryTerm, ...]:
+    """`content/glossary.yaml`: a list of {term, id, definition, aliases}."""
+    path = content_dir / GLOSSARY_FILE
+    if not path.is_file():
+        return ()
+    doc = parse_yaml(read_text(path), path)
+    data = doc.data or []
+    if not isinstance(data, list):
+        raise BuildError.at(path, 1, "glossary.yaml must be a list of terms (- term: …)")
+    problems = Problems()
+    terms: list[GlossaryTerm] = []
+    ids: set[str] = set()
+    for index, entry in enumerate(data):
+        line = doc.line(index)
+        if not isinstance(entry, dict):
+            problems.add(path, line, "each glossary entry must be a mapping with term and definition")
+            continue
+        unknown = set(entry) - {"term", "id", "definition", "aliases"}
+        if unknown:
+            problems.add(path, line, f"unknown glossary key(s) {', '.join(sorted(map(str, unknown)))}; allowed: term, id, definition, aliases")
+        term, definition = entry.get("term"), entry.get("definition")
+        if not isinstance(term, str) or not term.strip() or not isinstance(definition, str) or not definition.strip():
+            problems.add(path, line, "glossary entry needs text 'term' and 'definition'")
+            continue
+        term_id = entry.get("id") or re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
+        aliases = entry.get("aliases") or []
+        if not isinstance(term_id, str) or not TERM_ID.match(term_id):
+            problems.add(path, line, f"glossary id {term_id!r} must be lowercase letters, digits and hyphens")
+            continue
+        if term_id in ids:
+            problems.add(path, line, f"duplicate glossary id {term_id!r}")
+        if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+            problems.add(path, line, "aliases must be a list of words")
+            continue
+        ids.add(term_id)
+        terms.append(GlossaryTerm(term_id, term.strip(), definition.strip(), tuple(a.strip() for a in aliases)))
+    problems.raise_if_any()
+    return tuple(sorted(terms, key=lambda t: t.term.lower()))

@@ -1,0 +1,180 @@
+"""Render: the resolved `Site` through Jinja2 templates into `{output path: bytes}`, touching no disk.
+
+Templates are compiled once per `Theme`; every page gets `root` (the relative way back to the site
+root) and `url()`/`asset()` helpers, so every internal link is relative and the folder works from
+`file://`, at a domain root and under a sub-path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+
+import jinja2
+
+from . import __version__
+from .assets import Assets, load_assets
+from .errors import BuildError, Problems
+from .markup import inline_markdown, plain_text, relative_url
+from .site import GLOSSARY_URL, HOME_URL, SOURCES_URL, Reference, Site, SourcePage, passage_url
+
+NOT_FOUND = "404.html"
+_PAGE_TEMPLATES = {HOME_URL: "home.html", GLOSSARY_URL: "glossary.html", SOURCES_URL: "sources.html"}
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Compiled templates and static assets."""
+
+    env: jinja2.Environment
+    assets: Assets
+    templates_dir: Path
+
+
+def load_theme(templates_dir: Path, static_dir: Path) -> Theme:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["date"] = _format_date
+    env.filters["plain"] = plain_text
+    env.filters["inline_markdown"] = lambda text: jinja2.utils.markupsafe.Markup(inline_markdown(text))
+    return Theme(env, load_assets(static_dir), templates_dir)
+
+
+def build_date() -> dt.date | None:
+    """The date of this build, only when `SOURCE_DATE_EPOCH` pins it (never the clock)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch.isdigit():
+        return None
+    return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+
+
+def render_site(site: Site, theme: Theme) -> dict[str, bytes]:
+    """Every output file of the site; all template problems are reported together."""
+    problems = Problems()
+    outputs: dict[str, bytes] = dict(theme.assets.outputs())
+    jobs: list[tuple[str, str, str, dict[str, Any]]] = []
+    for page in site.pages:
+        template = _PAGE_TEMPLATES.get(page.url, "page.html")
+        jobs.append((page.page.output, template, page.url, {"page": page}))
+    for source_page in site.source_pages:
+        jobs.append((f"{source_page.url}index.html", "source.html", source_page.url, {"page": source_page}))
+    jobs.append((NOT_FOUND, "404.html", HOME_URL, {"page": None}))
+    for output, template, url, extra in jobs:
+        try:
+            html = render_page(site, theme, template, url, extra, absolute_root=output == NOT_FOUND)
+        except BuildError as exc:
+            problems.extend(exc)
+            continue
+        outputs[output] = html.encode("utf-8")
+    problems.raise_if_any()
+    if site.settings.base_url:
+        outputs["sitemap.xml"] = sitemap(site).encode("utf-8")
+        outputs["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {site.settings.base_url}sitemap.xml\n".encode()
+    return outputs
+
+
+def render_page(site: Site, theme: Theme, template: str, url: str, extra: Mapping[str, Any], absolute_root: bool = False) -> str:
+    """One output page. `absolute_root` is for pages served at any path (404): links start at the site's base path."""
+    root = site.settings.base_path if absolute_root else relative_url(url, "")
+
+    def link(target: str) -> str:
+        return root + target
+
+    context: dict[str, Any] = {
+        "site": site,
+        "settings": site.settings,
+        "url": url,
+        "root": root,
+        "link": link,
+        "asset": lambda name: root + theme.assets.url(name),
+        "canonical": site.settings.base_url + url if site.settings.base_url else "",
+        "nav": site.nav,
+        "disclaimer": jinja2.utils.markupsafe.Markup(inline_markdown(site.settings.disclaimer)),
+        "build_date": build_date(),
+        "generator": f"sitegen {__version__}",
+        "passage_link": lambda passage: passage_url(url, passage) if not absolute_root else link(passage_url("", passage)),
+        "reference_label": reference_label,
+        "json_ld": lambda data: jinja2.utils.markupsafe.Markup(
+            json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
+        ),
+        "source_counts": source_counts,
+        **extra,
+    }
+    try:
+        return theme.env.get_template(template).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise BuildError.at(_template_path(theme, exc.filename or exc.name or template), exc.lineno, f"template syntax error: {exc.message}") from None
+    except jinja2.TemplateNotFound as exc:
+        raise BuildError.at(theme.templates_dir / template, 0, f"template not found: {exc.name}") from None
+    except jinja2.UndefinedError as exc:
+        where, line = _template_frame(exc, theme, template)
+        raise BuildError.at(where, line, f"undefined in template: {exc.message}") from None
+    except jinja2.TemplateError as exc:
+        where, line = _template_frame(exc, theme, template)
+        raise BuildError.at(where, line, f"template error: {exc}") from None
+
+
+def _template_path(theme: Theme, name: str) -> Path:
+    path = Path(name)
+    return path if path.is_absolute() else theme.templates_dir / name
+
+
+def _template_frame(exc: BaseException, theme: Theme, template: str) -> tuple[Path, int]:
+    """The innermost template line in the traceback of a rendering error."""
+    templates = str(theme.templates_dir.resolve())
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename and str(Path(frame.filename).resolve()).startswith(templates):
+            return Path(frame.filename), frame.lineno or 0
+    return theme.templates_dir / template, 0
+
+
+def reference_label(reference: Reference) -> str:
+    """Short text naming a reference: "Life Line Services, “Title”, p28" or a publication's citation."""
+    if reference.publication is not None:
+        return reference.publication.citation
+    assert reference.source is not None
+    key = reference.key
+    span = f"p{key.first}" if key.first == key.last else f"p{key.first}–p{key.last}"
+    return f"{reference.source.publisher}, “{reference.source.title}”, {span}"
+
+
+def source_counts(source_page: SourcePage) -> dict[str, int]:
+    paragraphs = [p for p in source_page.source.passages if not p.is_heading]
+    cited = sum(1 for p in paragraphs if p.number in source_page.backlinks)
+    excluded = sum(1 for p in paragraphs if p.excluded and p.number not in source_page.backlinks)
+    return {"passages": len(source_page.source.passages), "paragraphs": len(paragraphs), "cited": cited, "excluded": excluded}
+
+
+def sitemap(site: Site) -> str:
+    """`sitemap.xml`: topic, special and source pages, with review dates where known."""
+    entries: list[tuple[str, dt.date | None]] = [(p.url, p.reviewed) for p in site.pages]
+    entries += [(sp.url, None) for sp in site.source_pages]
+    rows = []
+    for url, reviewed in entries:
+        lastmod = f"<lastmod>{reviewed.isoformat()}</lastmod>" if reviewed else ""
+        rows.append(f"  <url><loc>{xml_escape(site.settings.base_url + url)}</loc>{lastmod}</url>")
+    body = "\n".join(rows)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{body}\n</urlset>\n'
+
+
+def _format_date(value: dt.date | None, style: str = "long") -> str:
+    if value is None:
+        return ""
+    if style == "iso":
+        return value.isoformat()
+    return f"{value.day} {value.strftime('%B')} {value.year}"
+
+

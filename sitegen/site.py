@@ -1,0 +1,225 @@
+"""Resolve: loaded sources and pages become one `Site`, with citations numbered, links rewritten,
+navigation ordered and back-links from every cited passage to the citations that use it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .citations import CitationKey, citation_problem, find_citations
+from .config import Settings, load_settings
+from .errors import BuildError, Problem, Problems, display_path
+from .markup import LinkTarget, Markup, TocEntry, relative_url
+from .pages import GlossaryTerm, Page, load_glossary, load_pages
+from .sources import REFERENCES_FILE, Passage, Publication, Source, load_publications, load_sources
+
+HOME_URL = ""
+GLOSSARY_URL = "glossary/"
+SOURCES_URL = "sources/"
+ABOUT_URL = "about/"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One entry of a page's reference list."""
+
+    number: int
+    key: CitationKey
+    anchors: tuple[str, ...]  # ids of the in-text citations that point here, in reading order
+    passages: tuple[Passage, ...]  # empty for a publication
+    source: Source | None
+    publication: Publication | None
+
+
+@dataclass(frozen=True)
+class ResolvedPage:
+    page: Page
+    html: str
+    toc: tuple[TocEntry, ...]
+    references: tuple[Reference, ...]
+    terms: tuple[str, ...]
+    links: tuple[LinkTarget, ...]
+    reviewed: dt.date | None
+    next_review: dt.date | None
+
+    @property
+    def url(self) -> str:
+        return self.page.url
+
+    @property
+    def title(self) -> str:
+        return self.page.title
+
+
+@dataclass(frozen=True)
+class Backlink:
+    """A page citing a passage, with the anchors of each citation there."""
+
+    url: str
+    title: str
+    anchors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    source: Source
+    url: str
+    backlinks: Mapping[int, tuple[Backlink, ...]]  # passage number → citing pages
+
+
+@dataclass(frozen=True)
+class Site:
+    settings: Settings
+    pages: tuple[ResolvedPage, ...]  # home first, then by nav order, then by title
+    nav: tuple[ResolvedPage, ...]  # topic pages in reading order
+    sources: Mapping[str, Source]
+    source_pages: tuple[SourcePage, ...]
+    publications: Mapping[str, Publication]
+    glossary: tuple[GlossaryTerm, ...]
+    term_pages: Mapping[str, tuple[ResolvedPage, ...]]  # glossary id → pages linking it
+    findings: tuple[Problem, ...]  # broken cross-links: warnings, errors with --strict
+
+    def page(self, url: str) -> ResolvedPage | None:
+        return next((p for p in self.pages if p.url == url), None)
+
+    def neighbours(self, page: ResolvedPage) -> tuple[ResolvedPage | None, ResolvedPage | None]:
+        """Previous and next topic in reading order."""
+        if page not in self.nav:
+            return None, None
+        index = self.nav.index(page)
+        return (self.nav[index - 1] if index else None, self.nav[index + 1] if index + 1 < len(self.nav) else None)
+
+
+def source_url(source_id: str) -> str:
+    return f"{SOURCES_URL}{source_id}/"
+
+
+def passage_url(from_url: str, passage: Passage) -> str:
+    return relative_url(from_url, source_url(passage.source_id)) + f"#{passage.anchor}"
+
+
+def load_site(root: Path) -> Site:
+    """Load and resolve the project at `root`: every input problem is reported in one BuildError."""
+    problems = Problems()
+    settings = load_settings(root)
+    sources: dict[str, Source] = {}
+    publications: dict[str, Publication] = {}
+    pages: list[Page] = []
+    glossary: tuple[GlossaryTerm, ...] = ()
+    for load in ("sources", "pages", "glossary"):
+        try:
+            if load == "sources":
+                sources = load_sources(settings.seeds_dir)
+                publications = load_publications(settings.content_dir / REFERENCES_FILE, set(sources))
+            elif load == "pages":
+                pages = load_pages(settings.content_dir)
+            else:
+                glossary = load_glossary(settings.content_dir)
+        except BuildError as exc:
+            problems.extend(exc)
+    problems.raise_if_any()
+    return resolve(settings, sources, publications, pages, glossary)
+
+
+def resolve(
+    settings: Settings,
+    sources: Mapping[str, Source],
+    publications: Mapping[str, Publication],
+    pages: list[Page],
+    glossary: tuple[GlossaryTerm, ...],
+) -> Site:
+    """Pure: turn loaded inputs into the site model."""
+    problems = Problems()
+    findings: list[Problem] = []
+    taken = {p.url for p in pages}
+    for reserved in (SOURCES_URL, *(source_url(s) for s in sources)):
+        if reserved in taken and reserved != SOURCES_URL:
+            problems.add(settings.content_dir, 0, f"the URL /{reserved} is reserved for a source page")
+    urls = {page.source: page.url for page in pages}
+    markup = Markup(urls, glossary, GLOSSARY_URL)
+    resolved: list[ResolvedPage] = []
+    for page in pages:
+        path = settings.content_dir / page.source
+        for found in find_citations(page.body):
+            line = page.body_line + found.line - 1
+            if found.error:
+                problems.add(path, line, found.error)
+            for key in found.keys:
+                message = citation_problem(key, sources, publications)
+                if message:
+                    problems.add(path, line, message)
+        result = markup.convert(page.body, page.source, page.url)
+        for link_problem in result.link_problems:
+            findings.append(Problem(display_path(path), page.body_line + link_problem.line - 1, link_problem.message))
+        references = tuple(
+            _reference(number, key, anchors, sources, publications)
+            for number, (key, anchors) in enumerate(result.citations, start=1)
+            if not citation_problem(key, sources, publications)
+        )
+        reviewed = page.reviewed
+        resolved.append(ResolvedPage(
+            page=page,
+            html=result.html,
+            toc=result.toc,
+            references=references,
+            terms=result.terms,
+            links=tuple(LinkTarget(page.body_line + t.line - 1, t.target_url, t.fragment) for t in result.links),
+            reviewed=reviewed,
+            next_review=_add_months(reviewed, settings.review_interval_months) if reviewed else None,
+        ))
+    problems.raise_if_any()
+    ordered = sorted(resolved, key=lambda p: (p.url != HOME_URL, p.page.order is None, p.page.order or 0, p.title.lower()))
+    nav = tuple(p for p in ordered if p.page.order is not None)
+    term_pages = {term.id: tuple(p for p in ordered if term.id in p.terms) for term in glossary}
+    return Site(
+        settings=settings,
+        pages=tuple(ordered),
+        nav=nav,
+        sources=dict(sources),
+        source_pages=tuple(_source_page(source, ordered) for source in sources.values()),
+        publications=dict(publications),
+        glossary=glossary,
+        term_pages=term_pages,
+        findings=tuple(findings),
+    )
+
+
+def _reference(
+    number: int,
+    key: CitationKey,
+    anchors: tuple[str, ...],
+    sources: Mapping[str, Source],
+    publications: Mapping[str, Publication],
+) -> Reference:
+    if key.is_passage:
+        source = sources[key.target]
+        passages = tuple(p for n in key.numbers if (p := source.passage(n)) is not None)
+        return Reference(number, key, anchors, passages, source, None)
+    return Reference(number, key, anchors, (), None, publications[key.target])
+
+
+def _source_page(source: Source, pages: list[ResolvedPage]) -> SourcePage:
+    backlinks: dict[int, list[Backlink]] = {}
+    for page in pages:
+        per_passage: dict[int, list[str]] = {}
+        for reference in page.references:
+            if reference.source is not None and reference.source.id == source.id:
+                for passage in reference.passages:
+                    per_passage.setdefault(passage.number, []).extend(reference.anchors)
+        for number, anchors in per_passage.items():
+            backlinks.setdefault(number, []).append(Backlink(page.url, page.title, tuple(anchors)))
+    return SourcePage(source, source_url(source.id), {n: tuple(b) for n, b in sorted(backlinks.items())})
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last_day in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last_day))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")

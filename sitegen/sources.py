@@ -1,0 +1,309 @@
+"""Seeds and the bibliography: verbatim seed texts split into numbered passages, plus outside publications.
+
+A seed's id is its file-name prefix before "_". Each non-empty line is one block, numbered p1, p2, …
+`seeds/sources.yaml` carries each seed's metadata, checksum and deliberate exclusions;
+`content/references.yaml` lists outside publications cited by key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BuildError, Problems
+from .files import YamlDocument, parse_yaml, read_text
+
+SOURCES_FILE = "sources.yaml"
+REFERENCES_FILE = "references.yaml"
+SEED_ID = re.compile(r"^[A-Za-z0-9]+$")
+PASSAGE_ID = re.compile(r"^p([1-9][0-9]*)$")
+_SOURCE_KEYS = {"title", "publisher", "date", "kind", "promotional", "sha256", "url", "blocks", "exclude"}
+_REQUIRED_SOURCE_KEYS = ("title", "publisher", "kind", "sha256")
+_PUBLICATION_KEYS = {"authors", "year", "title", "journal", "volume", "issue", "pages", "doi", "pmid", "url", "note"}
+_REQUIRED_PUBLICATION_KEYS = ("authors", "year", "title")
+_HEADING_MAX_WORDS = 12
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One block of a seed: a heading or a paragraph, with its section heading."""
+
+    source_id: str
+    number: int
+    text: str
+    is_heading: bool
+    section: str
+    line: int
+    excluded: str  # the stated reason, or "" when the passage is in use
+
+    @property
+    def anchor(self) -> str:
+        return f"p{self.number}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A seed text with its metadata and passages."""
+
+    id: str
+    file_name: str
+    title: str
+    publisher: str
+    date: str | None
+    kind: str
+    promotional: bool
+    url: str
+    sha256: str
+    passages: tuple[Passage, ...]
+
+    def passage(self, number: int) -> Passage | None:
+        return self.passages[number - 1] if 1 <= number <= len(self.passages) else None
+
+
+@dataclass(frozen=True)
+class Publication:
+    """An outside publication from the bibliography, cited by its key."""
+
+    key: str
+    authors: tuple[str, ...]
+    year: int
+    title: str
+    journal: str
+    volume: str
+    issue: str
+    pages: str
+    doi: str
+    pmid: str
+    url: str
+    note: str
+
+    @property
+    def link(self) -> str:
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return self.url
+
+    @property
+    def short(self) -> str:
+        first = self.authors[0].split()[0] if self.authors else "Anon."
+        more = " et al." if len(self.authors) > 1 else ""
+        return f"{first}{more} {self.year}"
+
+    @property
+    def citation(self) -> str:
+        """The reference in Vancouver style, as text."""
+        authors = ", ".join(self.authors)
+        where = self.journal
+        if self.volume:
+            where += f" {self.year};{self.volume}"
+            where += f"({self.issue})" if self.issue else ""
+            where += f":{self.pages}" if self.pages else ""
+        else:
+            where += f" {self.year}"
+        doi = f" doi:{self.doi}" if self.doi else ""
+        return f"{authors}. {self.title.rstrip('.')}. {where}.{doi}".strip()
+
+
+def split_blocks(text: str) -> list[tuple[int, str]]:
+    """The non-empty lines of a seed with their 1-based line numbers."""
+    return [(n, line.strip()) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
+
+
+def looks_like_heading(text: str) -> bool:
+    """Short lines without a sentence-ending full stop are headings; `blocks:` overrides the guess."""
+    return len(text.split()) <= _HEADING_MAX_WORDS and not text.endswith((".", ",", ";", ":"))
+
+
+def load_sources(seeds_dir: Path) -> dict[str, Source]:
+    """All seeds in `seeds_dir`, validated against `sources.yaml`; every problem reported at once."""
+    meta_path = seeds_dir / SOURCES_FILE
+    problems = Problems()
+    if not meta_path.is_file():
+        raise BuildError.at(meta_path, 0, "seed metadata missing: create seeds/sources.yaml")
+    doc = parse_yaml(read_text(meta_path), meta_path)
+    meta = doc.data if doc.data is not None else {}
+    if not isinstance(meta, dict):
+        raise BuildError.at(meta_path, 1, "sources.yaml must map each seed id to its metadata")
+    files: dict[str, Path] = {}
+    for path in sorted(seeds_dir.glob("*.txt")):
+        seed_id = path.name.split("_", 1)[0].removesuffix(".txt")
+        if seed_id in files:
+            problems.add(path, 0, f"two seed files share the id {seed_id!r} (also {files[seed_id].name})")
+        files[seed_id] = path
+    sources: dict[str, Source] = {}
+    for key in meta:
+        if str(key) not in files:
+            hint = " (quote ids such as \"000\": unquoted, YAML reads them as numbers)" if isinstance(key, int) else ""
+            problems.add(meta_path, doc.line(key), f"seed {key!r} is listed but seeds/{key}_*.txt does not exist{hint}")
+    for seed_id, path in files.items():
+        if seed_id not in meta:
+            problems.add(path, 0, f"seed {seed_id!r} has no entry in seeds/sources.yaml: add its title, publisher, kind and sha256")
+            continue
+        try:
+            sources[seed_id] = _load_seed(seed_id, path, meta[seed_id], doc, meta_path)
+        except BuildError as exc:
+            problems.extend(exc)
+    problems.raise_if_any()
+    return sources
+
+
+def _load_seed(seed_id: str, path: Path, entry: object, doc: YamlDocument, meta_path: Path) -> Source:
+    problems = Problems()
+    if not isinstance(entry, dict):
+        raise BuildError.at(meta_path, doc.line(seed_id), f"seed {seed_id!r}: metadata must be a mapping")
+    for key in entry:
+        if key not in _SOURCE_KEYS:
+            problems.add(meta_path, doc.line(seed_id, key), f"seed {seed_id!r}: unknown key {key!r}; known: {', '.join(sorted(_SOURCE_KEYS))}")
+    for key in _REQUIRED_SOURCE_KEYS:
+        if not isinstance(entry.get(key), str) or not entry[key].strip():
+            problems.add(meta_path, doc.line(seed_id, key), f"seed {seed_id!r}: {key!r} is required text")
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    if isinstance(entry.get("sha256"), str) and entry["sha256"].strip().lower() != digest:
+        problems.add(
+            path, 0,
+            f"seed changed: its sha256 is {digest}, sources.yaml records {entry['sha256']}; passage numbers may have "
+            "moved, so re-check every citation of this seed, then update the checksum",
+        )
+    text = read_text(path)
+    blocks = split_blocks(text)
+    if not blocks:
+        problems.add(path, 0, "seed is empty: a seed needs at least one passage")
+    overrides = _block_overrides(seed_id, entry.get("blocks"), len(blocks), doc, meta_path, problems)
+    excluded = _exclusions(seed_id, entry.get("exclude"), len(blocks), doc, meta_path, problems)
+    date = entry.get("date")
+    if isinstance(date, dt.date):
+        date = date.isoformat()
+    elif date is not None and not (isinstance(date, str) and re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", date)):
+        problems.add(meta_path, doc.line(seed_id, "date"), f"seed {seed_id!r}: date must be YYYY-MM-DD or null")
+        date = None
+    promotional = entry.get("promotional", False)
+    if not isinstance(promotional, bool):
+        problems.add(meta_path, doc.line(seed_id, "promotional"), f"seed {seed_id!r}: promotional must be true or false")
+    problems.raise_if_any()
+    passages: list[Passage] = []
+    section = ""
+    for number, (line, block) in enumerate(blocks, start=1):
+        kind = overrides.get(number)
+        is_heading = kind == "heading" if kind else looks_like_heading(block)
+        if is_heading:
+            section = block
+        passages.append(Passage(seed_id, number, block, is_heading, "" if is_heading else section, line, excluded.get(number, "")))
+    return Source(
+        id=seed_id,
+        file_name=path.name,
+        title=entry["title"].strip(),
+        publisher=entry["publisher"].strip(),
+        date=date,
+        kind=entry["kind"].strip(),
+        promotional=bool(promotional),
+        url=str(entry.get("url") or ""),
+        sha256=digest,
+        passages=tuple(passages),
+    )
+
+
+def _passage_number(seed_id: str, key: object, count: int, line: int, meta_path: Path, problems: Problems) -> int | None:
+    match = PASSAGE_ID.match(str(key))
+    if not match:
+        problems.add(meta_path, line, f"seed {seed_id!r}: {key!r} is not a passage id such as p12")
+        return None
+    number = int(match.group(1))
+    if number > count:
+        problems.add(meta_path, line, f"seed {seed_id!r}: passage {key} does not exist (the seed has p1-p{count})")
+        return None
+    return number
+
+
+def _block_overrides(seed_id: str, value: object, count: int, doc: YamlDocument, meta_path: Path, problems: Problems) -> dict[int, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.add(meta_path, doc.line(seed_id, "blocks"), f"seed {seed_id!r}: blocks must map passage ids to heading or paragraph")
+        return {}
+    result: dict[int, str] = {}
+    for key, kind in value.items():
+        line = doc.line(seed_id, "blocks", key)
+        number = _passage_number(seed_id, key, count, line, meta_path, problems)
+        if kind not in ("heading", "paragraph"):
+            problems.add(meta_path, line, f"seed {seed_id!r}: block kind must be heading or paragraph, not {kind!r}")
+        elif number:
+            result[number] = kind
+    return result
+
+
+def _exclusions(seed_id: str, value: object, count: int, doc: YamlDocument, meta_path: Path, problems: Problems) -> dict[int, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.add(meta_path, doc.line(seed_id, "exclude"), f"seed {seed_id!r}: exclude must map passage ids to reasons")
+        return {}
+    result: dict[int, str] = {}
+    for key, reason in value.items():
+        line = doc.line(seed_id, "exclude", key)
+        number = _passage_number(seed_id, key, count, line, meta_path, problems)
+        if not isinstance(reason, str) or len(reason.split()) < 3:
+            problems.add(meta_path, line, f"seed {seed_id!r}: exclusion of {key} needs a specific reason (a few words on why)")
+        elif number:
+            result[number] = reason.strip()
+    return result
+
+
+def load_publications(path: Path, seed_ids: set[str]) -> dict[str, Publication]:
+    """The bibliography (`content/references.yaml`); absent means no outside publications."""
+    if not path.is_file():
+        return {}
+    doc = parse_yaml(read_text(path), path)
+    data = doc.data if doc.data is not None else {}
+    if not isinstance(data, dict):
+        raise BuildError.at(path, 1, "references.yaml must map each citation key to a publication")
+    problems = Problems()
+    publications: dict[str, Publication] = {}
+    for key, entry in data.items():
+        line = doc.line(key)
+        if not isinstance(key, str) or not re.match(r"^[A-Za-z][A-Za-z0-9_-]*$", key):
+            problems.add(path, line, f"citation key {key!r} must start with a letter and use letters, digits, - or _")
+            continue
+        if key in seed_ids:
+            problems.add(path, line, f"citation key {key!r} is also a seed id")
+        if not isinstance(entry, dict):
+            problems.add(path, line, f"publication {key!r} must be a mapping")
+            continue
+        for field_name in entry:
+            if field_name not in _PUBLICATION_KEYS:
+                problems.add(path, doc.line(key, field_name), f"publication {key!r}: unknown key {field_name!r}; known: {', '.join(sorted(_PUBLICATION_KEYS))}")
+        missing = [k for k in _REQUIRED_PUBLICATION_KEYS if not entry.get(k)]
+        if missing:
+            problems.add(path, line, f"publication {key!r}: missing {', '.join(missing)}")
+            continue
+        authors = entry["authors"]
+        if isinstance(authors, str):
+            authors = [authors]
+        if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
+            problems.add(path, doc.line(key, "authors"), f"publication {key!r}: authors must be a list of names")
+            continue
+        if not isinstance(entry["year"], int) or isinstance(entry["year"], bool):
+            problems.add(path, doc.line(key, "year"), f"publication {key!r}: year must be a number")
+            continue
+        if not entry.get("doi") and not entry.get("url"):
+            problems.add(path, line, f"publication {key!r}: give a doi or a url so readers can find it")
+            continue
+        publications[key] = Publication(
+            key=key,
+            authors=tuple(authors),
+            year=entry["year"],
+            title=str(entry["title"]),
+            journal=str(entry.get("journal") or ""),
+            volume=str(entry.get("volume") or ""),
+            issue=str(entry.get("issue") or ""),
+            pages=str(entry.get("pages") or ""),
+            doi=str(entry.get("doi") or ""),
+            pmid=str(entry.get("pmid") or ""),
+            url=str(entry.get("url") or ""),
+            note=str(entry.get("note") or ""),
+        )
+    problems.raise_if_any()
+    return publications

@@ -1,0 +1,51 @@
+"""End to end: the real project builds, and the written files carry pages, sources and citations."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from sitegen.cli import main
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("real") / "site"
+    root = Path(__file__).resolve().parent.parent
+    assert main(["--project", str(root), "build", "--out", str(out)]) == 0
+    return out
+
+
+def test_every_content_page_is_written_as_a_pretty_url(built: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    for page in (root / "content").glob("*.md"):
+        expected = built / "index.html" if page.stem == "index" else built / page.stem / "index.html"
+        assert expected.is_file(), f"{page.name} was not written"
+
+
+def test_each_seed_gets_a_source_page_with_an_anchor_per_passage(built: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    for seed in (root / "seeds").glob("*.txt"):
+        seed_id = seed.name.split("_")[0]
+        html = (built / "sources" / seed_id / "index.html").read_text(encoding="utf-8")
+        blocks = [line for line in seed.read_text(encoding="utf-8").splitlines() if line.strip()]
+        for number in range(1, len(blocks) + 1):
+            assert f'id="p{number}"' in html
+        assert f'id="p{len(blocks) + 1}"' not in html
+
+
+def test_source_pages_link_back_to_citations_that_exist(built: Path) -> None:
+    html = (built / "sources" / "000" / "index.html").read_text(encoding="utf-8")
+    backlinks = re.findall(r'href="\.\./\.\./([a-z-]*/)#(cite-\d+-\d+)"', html)
+    assert backlinks, "no 'cited on' links on the source page"
+    for page, anchor in backlinks:
+        assert f'id="{anchor}"' in (built / page / "index.html").read_text(encoding="utf-8")
+
+
+def test_topic_pages_have_a_reference_list_quoting_the_passages(built: Path) -> None:
+    html = (built / "mechanisms" / "index.html").read_text(encoding="utf-8")
+    assert 'id="references"' in html
+    assert re.search(r'<li id="ref-1">.*?<blockquote class="ref-quote"', html, re.DOTALL)
+    assert 'href="../sources/000/#p' in html
