@@ -26,6 +26,11 @@ from .markup import inline_markdown, plain_text, relative_url
 from .site import GLOSSARY_URL, HOME_URL, SOURCES_URL, Reference, Site, SourcePage, passage_url
 
 NOT_FOUND = "404.html"
+# One policy for the <meta> tag of every page and for the hosting headers: no inline script, no third party.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'"
+)
 _PAGE_TEMPLATES = {HOME_URL: "home.html", GLOSSARY_URL: "glossary.html", SOURCES_URL: "sources.html"}
 
 
@@ -100,6 +105,7 @@ def render_page(site: Site, theme: Theme, template: str, url: str, extra: Mappin
         "root": root,
         "link": link,
         "asset": lambda name: root + theme.assets.url(name),
+        "csp": CONTENT_SECURITY_POLICY,
         "canonical": site.settings.base_url + url if site.settings.base_url else "",
         "nav": site.nav,
         "disclaimer": jinja2.utils.markupsafe.Markup(inline_markdown(site.settings.disclaimer)),
