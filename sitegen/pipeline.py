@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .checks import coverage_problems, link_problems
 from .errors import BuildError, Problem
+from .hosting import hosting_files
 from .output import check_output_dir, write_site
 from .render import Theme, load_theme, render_site
 from .site import Site, load_site
@@ -24,7 +25,7 @@ def render_project(root: Path, theme: Theme | None = None) -> BuildResult:
     """Load, resolve, render and check the project at `root`, without writing anything."""
     site = load_site(root)
     theme = theme or load_theme(site.settings.templates_dir, site.settings.static_dir)
-    outputs = render_site(site, theme)
+    outputs = {**render_site(site, theme), **hosting_files(site.settings)}
     prefix = site.settings.output_dir.rstrip("/") or "site"
     findings = (*site.findings, *link_problems(outputs, prefix), *coverage_problems(site))
     return BuildResult(site, outputs, tuple(findings))
