@@ -61,12 +61,32 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> YamlDocument:
         raise BuildError.at(path, line, f"invalid YAML: {reason}") from None
     except yaml.YAMLError as exc:
         raise BuildError.at(path, first_line, f"invalid YAML: {exc}") from None
+    except (ValueError, OverflowError) as exc:  # a well-formed scalar with an impossible value (2026-02-30)
+        line = _unconstructable_line(loader, node, first_line)
+        raise BuildError.at(path, line, f"invalid value: {exc}") from None
     finally:
         loader.dispose()
     lines: dict[tuple[Any, ...], int] = {}
     if node is not None:
         _collect_key_lines(node, (), lines, first_line)
     return YamlDocument(data, lines, first_line)
+
+
+def _unconstructable_line(loader: yaml.SafeLoader, root: yaml.Node, first_line: int) -> int:
+    """The line of the first scalar whose value cannot be constructed (the document start if none is found)."""
+    stack = [root]
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                yaml.SafeLoader.construct_object(loader, node)
+            except Exception:
+                return first_line + node.start_mark.line
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(child for pair in node.value for child in pair)
+    return first_line
 
 
 def _refuse_bombs(root: yaml.Node, path: Path, first_line: int) -> None:
