@@ -252,7 +252,8 @@ class _SitegenExtension(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
         md.inlinePatterns.register(_CitationPattern(BRACKET.pattern, md), "sitegen-citation", 175)
-        md.treeprocessors.register(_CitationNumbering(md, self.state), "sitegen-citations", 15)
+        # After toc (5): heading ids and toc titles are made while a citation is still an empty placeholder.
+        md.treeprocessors.register(_CitationNumbering(md, self.state), "sitegen-citations", 4)
         md.treeprocessors.register(_CrossLinks(md, self.state, self.urls), "sitegen-links", 14)
         md.treeprocessors.register(_GlossaryTerms(md, self.state, self.terms, self.glossary_url), "sitegen-terms", 13)
 
