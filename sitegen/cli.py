@@ -9,8 +9,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .checks import coverage_table
+from .config import load_settings
+from .deploy import DeployError, check_target, publish
 from .errors import BuildError
 from .pipeline import build, render_project
+from .search import index_site
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -20,8 +23,14 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd = commands.add_parser("build", help="build the site into the output folder (the default command)")
     build_cmd.add_argument("--strict", action="store_true", help="fail on broken links, anchors or uncited seed passages")
     build_cmd.add_argument("--out", type=Path, help="output folder (default: output_dir of site.yaml)")
+    build_cmd.add_argument("--no-search", action="store_true", help="skip the Pagefind search index (faster; the search box then says search is unavailable)")
     check_cmd = commands.add_parser("check", help="check links, anchors, citations and seed coverage without writing")
     check_cmd.add_argument("--strict", action="store_true", help="exit non-zero on any finding")
+    deploy_cmd = commands.add_parser("deploy", help="build with --strict, commit the site to the gh-pages branch and push it")
+    deploy_cmd.add_argument("--remote", default="origin", help="git remote to push to (default: origin)")
+    deploy_cmd.add_argument("--branch", default="gh-pages", help="branch that receives the site (default: gh-pages)")
+    deploy_cmd.add_argument("--no-push", action="store_true", help="commit to the branch without pushing")
+    deploy_cmd.add_argument("--message", help="commit message (default: names the source commit)")
     return parser
 
 
@@ -32,7 +41,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command == "check":
             return _check(root, args.strict)
-        return _build(root, getattr(args, "strict", False), getattr(args, "out", None))
+        if command == "deploy":
+            return _deploy(root, args)
+        return _build(root, getattr(args, "strict", False), getattr(args, "out", None), search=not getattr(args, "no_search", False))
+    except DeployError as exc:
+        _report(exc.problems, "error")
+        return 1
     except BuildError as exc:
         _report(exc.problems, "error")
         print(f"build failed: {_count(len(exc.problems), 'problem')}; the previous site was left as it was", file=sys.stderr)
@@ -41,11 +55,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _build(root: Path, strict: bool, out: Path | None) -> int:
-    result = build(root, out.resolve() if out else None, strict=strict)
+def _build(root: Path, strict: bool, out: Path | None, search: bool = True) -> int:
+    result = build(root, out.resolve() if out else None, strict=strict, before_swap=index_site if search else None)
     _report(result.findings, "warning")
     target = out or Path(result.site.settings.output_dir)
     print(f"built {len(result.outputs)} files into {target}/ ({len(result.site.pages)} pages, {len(result.site.source_pages)} sources)")
+    return 0
+
+
+def _deploy(root: Path, args: argparse.Namespace) -> int:
+    target = check_target(root, args.branch, None if args.no_push else args.remote)
+    try:
+        _build(root, True, None)
+    except BuildError as exc:
+        _report(exc.problems, "error")
+        print(f"deploy refused: {_count(len(exc.problems), 'problem')}; nothing was published", file=sys.stderr)
+        return 1
+    done = publish(load_settings(root).output_path, target, args.message)
+    where = f"pushed to {done.remote}" if done.remote else "not pushed (--no-push)"
+    print(f"deployed {done.files} files to branch {done.branch} as {done.commit[:12]}; {where}")
     return 0
 
 
