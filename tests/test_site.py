@@ -1,0 +1,99 @@
+"""Resolving a project into a `Site`: problems gathered from every stage, findings, nav, back-links, terms."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sitegen.errors import BuildError
+from sitegen.site import Backlink, load_site
+
+HOME = "---\ntitle: Home\n---\nWelcome.\n"
+
+
+def page(title: str, body: str = "Text.\n", order: int | None = None, extra: str = "") -> str:
+    order_line = f"order: {order}\n" if order is not None else ""
+    return f"---\ntitle: {title}\n{order_line}{extra}---\n{body}"
+
+
+def test_broken_cross_link_is_a_finding_at_the_file_line(make_project: Callable[..., Path]) -> None:
+    root = make_project({"index.md": HOME, "topic.md": page("Topic", "Intro.\n\nSee [gone](gone.md).\n")})
+    [finding] = load_site(root).findings
+    assert finding.path.endswith("content/topic.md")
+    assert finding.line == 6
+    assert "no page content/gone.md" in finding.message
+
+
+def test_problems_in_seeds_and_pages_are_reported_in_one_run(make_project: Callable[..., Path]) -> None:
+    root = make_project({"index.md": HOME, "topic.md": page("Topic", extra="colour: red\n")})
+    (root / "seeds" / "001_example.txt").write_text("Changed text.\n", encoding="utf-8")
+    with pytest.raises(BuildError) as info:
+        load_site(root)
+    messages = [p.message for p in info.value.problems]
+    assert any("seed changed" in m for m in messages)
+    assert any("unknown front matter key 'colour'" in m for m in messages)
+
+
+def test_citation_problems_of_several_pages_are_reported_together(make_project: Callable[..., Path]) -> None:
+    root = make_project({"index.md": HOME, "a.md": page("A", "[@001:p99]\n"), "b.md": page("B", "\n[@009:p1]\n")})
+    with pytest.raises(BuildError) as info:
+        load_site(root)
+    assert [(Path(p.path).name, p.line) for p in info.value.problems] == [("a.md", 4), ("b.md", 5)]
+
+
+def test_home_comes_first_then_pages_by_order_then_by_title(make_project: Callable[..., Path]) -> None:
+    root = make_project({
+        "index.md": HOME, "z.md": page("Zeta", order=1), "a.md": page("Alpha", order=2),
+        "m.md": page("Mu"), "b.md": page("Beta"),
+    })
+    assert [p.title for p in load_site(root).pages] == ["Home", "Zeta", "Alpha", "Beta", "Mu"]
+
+
+def test_nav_holds_only_pages_with_an_order(make_project: Callable[..., Path]) -> None:
+    root = make_project({"index.md": HOME, "z.md": page("Zeta", order=1), "a.md": page("Alpha", order=2), "m.md": page("Mu")})
+    assert [p.title for p in load_site(root).nav] == ["Zeta", "Alpha"]
+
+
+def test_neighbours_are_the_previous_and_next_topics(make_project: Callable[..., Path]) -> None:
+    root = make_project({"index.md": HOME, "a.md": page("A", order=1), "b.md": page("B", order=2), "c.md": page("C", order=3)})
+    site = load_site(root)
+    previous, following = site.neighbours(site.nav[1])
+    assert (previous.title if previous else None, following.title if following else None) == ("A", "C")
+
+
+def test_source_page_lists_each_citing_page_with_its_citation_anchors(make_project: Callable[..., Path]) -> None:
+    root = make_project({"index.md": HOME, "topic.md": page("Topic", "One [@001:p4].\n\nTwo [@001:p4].\n")})
+    [source_page] = load_site(root).source_pages
+    assert source_page.url == "sources/001/"
+    assert source_page.backlinks[4] == (Backlink("topic/", "Topic", ("cite-1-1", "cite-1-2")),)
+
+
+def test_range_citation_links_back_from_every_passage_in_the_range(make_project: Callable[..., Path]) -> None:
+    root = make_project({"index.md": HOME, "topic.md": page("Topic", "Both [@001:p4-p5].\n")})
+    [source_page] = load_site(root).source_pages
+    assert sorted(source_page.backlinks) == [4, 5]
+
+
+def test_term_pages_list_the_pages_that_use_a_term(make_project: Callable[..., Path]) -> None:
+    root = make_project({
+        "index.md": HOME, "a.md": page("A", "An aura.\n", order=1), "b.md": page("B", "No term here.\n", order=2),
+        "c.md": page("C", "Auras again.\n", order=3),
+    })
+    (root / "content" / "glossary.yaml").write_text("- term: aura\n  definition: A warning phase.\n  aliases: [auras]\n", encoding="utf-8")
+    assert [p.title for p in load_site(root).term_pages["aura"]] == ["A", "C"]
+
+
+def test_next_review_falls_due_after_the_review_interval(make_project: Callable[..., Path]) -> None:
+    root = make_project({"index.md": HOME, "topic.md": page("Topic", extra="reviewed: 2026-01-31\n")})
+    (root / "site.yaml").write_text("title: T\nreview_interval_months: 1\n", encoding="utf-8")
+    resolved = load_site(root).page("topic/")
+    assert resolved is not None and resolved.next_review == dt.date(2026, 2, 28)
+
+
+def test_page_at_a_source_url_is_an_error(make_project: Callable[..., Path]) -> None:
+    root = make_project({"index.md": HOME, "sources/001.md": page("Clash")})
+    with pytest.raises(BuildError, match=r"/sources/001/ is reserved"):
+        load_site(root)
