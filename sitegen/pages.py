@@ -14,6 +14,8 @@ GLOSSARY_FILE = "glossary.yaml"
 FRONT_MATTER_KEYS = ("title", "description", "order", "slug", "reviewed")
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 TERM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Files the build writes at the site root: no page may take their name as its first URL segment.
+RESERVED_NAMES = ("404.html", "sitemap.xml", "robots.txt", "_headers", "_redirects")
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class Page:
     reviewed: dt.date | None
     body: str
     body_line: int  # the file line on which the body starts
+    slug_line: int = 0  # the front matter line of `slug`, 0 when the URL comes from the file name
 
     @property
     def output(self) -> str:
@@ -59,11 +62,16 @@ def load_pages(content_dir: Path) -> list[Page]:
             pages.append(parse_page(path, path.relative_to(content_dir).as_posix()))
         except BuildError as exc:
             problems.extend(exc)
-    seen: dict[str, Page] = {}
+    by_url: dict[str, list[Page]] = {}
     for page in pages:
-        if page.url in seen:
-            problems.add(content_dir / page.source, 1, f"duplicate URL /{page.url}: also produced by content/{seen[page.url].source}; change the slug")
-        seen.setdefault(page.url, page)
+        by_url.setdefault(page.url, []).append(page)
+        if page.url.split("/", 1)[0] in RESERVED_NAMES:
+            problems.add(content_dir / page.source, page.slug_line or 1, f"the URL /{page.url} is reserved for a file the build writes; choose another slug")
+    for url, same in by_url.items():
+        # Blame the pages whose slug causes the clash; without slugs, the files after the first.
+        for page in [p for p in same if p.slug_line] or same[1:]:
+            others = ", ".join(f"content/{other.source}" for other in same if other is not page)
+            problems.add(content_dir / page.source, page.slug_line or 1, f"duplicate URL /{url}: also produced by {others}; change the slug")
     for path in sorted(content_dir.rglob("*")):
         if path.is_file() and path.suffix not in (".md", ".yaml", ".yml"):
             problems.add(path, 0, "unexpected file in content/: pages are .md files (images and other files belong in static/)")
@@ -133,6 +141,7 @@ def parse_page(path: Path, relative: str) -> Page:
         reviewed=reviewed,
         body="\n".join(lines[end + 1 :]),
         body_line=end + 2,
+        slug_line=doc.line("slug") if slug is not None else 0,
     )
 
 

@@ -131,7 +131,7 @@ def test_two_pages_with_the_same_url_are_an_error(tmp_path: Path) -> None:
     with pytest.raises(BuildError) as info:
         load_pages(tmp_path / "content")
     [problem] = info.value.problems
-    assert str(problem).startswith(f"{second}:1: duplicate URL /a/")
+    assert str(problem).startswith(f"{second}:3: duplicate URL /a/")
 
 
 def test_problems_of_several_pages_are_reported_together(tmp_path: Path) -> None:
