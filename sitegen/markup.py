@@ -232,6 +232,7 @@ class _GlossaryTerms(Treeprocessor):
                 "class": "term",
                 "href": relative_url(self.state.url, self.glossary_url) + f"#{term.id}",
                 "data-term": term.id,
+                "title": plain_text(term.definition),  # the definition on hover, and for site.js's popover
             })
             link.text = match.group(1)
             nodes.append(link)

@@ -27,8 +27,9 @@ from .site import GLOSSARY_URL, HOME_URL, SOURCES_URL, Reference, Site, SourcePa
 
 NOT_FOUND = "404.html"
 # One policy for the <meta> tag of every page and for the hosting headers: no inline script, no third party.
+# 'wasm-unsafe-eval' lets the search index (Pagefind, WebAssembly) compile; it allows no eval of JavaScript.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'"
 )
 _PAGE_TEMPLATES = {HOME_URL: "home.html", GLOSSARY_URL: "glossary.html", SOURCES_URL: "sources.html"}

@@ -1,17 +1,264 @@
 // Progressive enhancement only: every page reads and navigates without this script.
+// It adds citation previews, glossary definitions on hover or focus, and the search box.
 (function () {
   "use strict";
+  var doc = document;
+
   // From file://, a folder link opens a directory listing: point folder links at their index.html.
-  if (window.location.protocol === "file:") {
-    document.querySelectorAll("a[href]").forEach(function (a) {
+  if (location.protocol === "file:") {
+    doc.querySelectorAll("a[href]").forEach(function (a) {
       var href = a.getAttribute("href");
       if (/^[a-z]+:/i.test(href) || href.charAt(0) === "#") return;
       var parts = href.split("#");
-      if (parts[0] === "" ) return;
+      if (parts[0] === "") return;
       if (parts[0].slice(-1) === "/") {
         parts[0] += "index.html";
         a.setAttribute("href", parts.join("#"));
       }
     });
   }
+
+  // ---- Popovers: a citation shows its reference (quoted passage and source); a term its definition.
+  // Citations read their reference from this page's own list (#ref-N): nothing is fetched.
+  var TRIGGER = "sup.cite > a, a.term";
+  var pop = null;
+  var owner = null;
+  var showTimer = 0;
+  var hideTimer = 0;
+
+  doc.querySelectorAll("a.term[title]").forEach(function (a) {
+    a.setAttribute("data-definition", a.getAttribute("title"));
+    a.removeAttribute("title"); // the popover replaces the browser's tooltip, which keyboards cannot reach
+  });
+
+  function popover() {
+    if (!pop) {
+      pop = doc.createElement("div");
+      pop.id = "popover";
+      pop.className = "popover";
+      pop.setAttribute("role", "tooltip");
+      pop.hidden = true;
+      pop.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
+      pop.addEventListener("mouseleave", function () { scheduleHide(); });
+      doc.body.appendChild(pop);
+    }
+    return pop;
+  }
+
+  function citationContent(link) {
+    var href = link.getAttribute("href") || "";
+    var ref = href.charAt(0) === "#" ? doc.getElementById(href.slice(1)) : null;
+    if (!ref) return null;
+    var box = doc.createElement("div");
+    var number = doc.createElement("p");
+    number.className = "popover-number";
+    number.textContent = "Reference " + link.textContent;
+    box.appendChild(number);
+    Array.prototype.forEach.call(ref.children, function (child) {
+      if (child.classList.contains("backrefs")) return;
+      var copy = child.cloneNode(true);
+      copy.removeAttribute("id");
+      box.appendChild(copy);
+    });
+    box.querySelectorAll("a").forEach(function (a) { a.tabIndex = -1; });
+    return box;
+  }
+
+  function termContent(link) {
+    var text = link.getAttribute("data-definition");
+    if (!text) return null;
+    var box = doc.createElement("p");
+    var name = doc.createElement("strong");
+    name.textContent = link.textContent;
+    box.appendChild(name);
+    box.appendChild(doc.createTextNode(": " + text));
+    return box;
+  }
+
+  function show(link) {
+    clearTimeout(hideTimer);
+    clearTimeout(showTimer);
+    if (owner === link) return;
+    var content = link.classList.contains("term") ? termContent(link) : citationContent(link);
+    if (!content) return;
+    hide();
+    var p = popover();
+    p.className = "popover " + (link.classList.contains("term") ? "popover-term" : "popover-cite");
+    p.replaceChildren(content);
+    p.hidden = false;
+    owner = link;
+    link.setAttribute("aria-describedby", p.id);
+    place(p, link);
+  }
+
+  function place(p, link) {
+    var r = link.getBoundingClientRect();
+    var width = doc.documentElement.clientWidth;
+    var left = Math.max(8, Math.min(r.left, width - p.offsetWidth - 8));
+    var below = r.bottom + 6;
+    var above = r.top - p.offsetHeight - 6;
+    var top = below + p.offsetHeight > window.innerHeight && above > 0 ? above : below;
+    p.style.left = left + window.scrollX + "px";
+    p.style.top = top + window.scrollY + "px";
+  }
+
+  function hide() {
+    clearTimeout(showTimer);
+    if (!owner) return;
+    owner.removeAttribute("aria-describedby");
+    owner = null;
+    pop.hidden = true;
+  }
+
+  function scheduleHide() {
+    clearTimeout(showTimer);
+    clearTimeout(hideTimer);
+    hideTimer = setTimeout(hide, 250);
+  }
+
+  doc.addEventListener("mouseover", function (event) {
+    var link = event.target.closest && event.target.closest(TRIGGER);
+    if (!link) return;
+    clearTimeout(hideTimer);
+    clearTimeout(showTimer);
+    showTimer = setTimeout(function () { show(link); }, 120);
+  });
+  doc.addEventListener("mouseout", function (event) {
+    var link = event.target.closest && event.target.closest(TRIGGER);
+    if (link && !link.contains(event.relatedTarget)) scheduleHide();
+  });
+  doc.addEventListener("focusin", function (event) {
+    var link = event.target.closest && event.target.closest(TRIGGER);
+    if (link) show(link);
+    else if (!(pop && pop.contains(event.target))) hide();
+  });
+  doc.addEventListener("focusout", function (event) {
+    if (owner && event.target === owner) hide();
+  });
+  doc.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && owner) hide();
+  });
+  window.addEventListener("resize", hide);
+
+  // ---- Search: Pagefind's index, loaded on first use; results open under the box, in this page.
+  var form = doc.querySelector("form.search");
+  if (!form) return;
+  var input = form.querySelector("input");
+  var panel = form.querySelector(".search-results");
+  var status = panel.querySelector(".search-status");
+  var list = panel.querySelector(".search-list");
+  var root = new URL(form.getAttribute("data-root") || "./", location.href);
+  var engine = null;
+  var ticket = 0;
+  form.hidden = false;
+
+  function load() {
+    if (!engine) {
+      engine = import(new URL("pagefind/pagefind.js", root).href).then(function (pagefind) {
+        return Promise.resolve(pagefind.options({ baseUrl: root.pathname, excerptLength: 24 }))
+          .then(function () { return pagefind.init && pagefind.init(); })
+          .then(function () { return pagefind; });
+      });
+      engine.catch(function () { engine = null; });
+    }
+    return engine;
+  }
+
+  function say(text) {
+    status.textContent = text;
+  }
+
+  function open() {
+    panel.hidden = false;
+  }
+
+  function close() {
+    panel.hidden = true;
+    list.replaceChildren();
+    say("");
+  }
+
+  function entry(href, title, excerpt, className) {
+    var item = doc.createElement("li");
+    item.className = className;
+    var a = doc.createElement("a");
+    a.href = href;
+    a.textContent = title;
+    item.appendChild(a);
+    if (excerpt) {
+      var p = doc.createElement("p");
+      p.innerHTML = excerpt; // Pagefind's excerpt: the page's own text, escaped, with <mark> around matches
+      item.appendChild(p);
+    }
+    return item;
+  }
+
+  function render(query, results, total) {
+    list.replaceChildren();
+    results.forEach(function (result) {
+      var item = entry(result.url, result.meta.title || result.url, result.excerpt, "search-result");
+      var subs = (result.sub_results || []).filter(function (s) { return s.url !== result.url; }).slice(0, 3);
+      if (subs.length) {
+        var inner = doc.createElement("ul");
+        subs.forEach(function (s) { inner.appendChild(entry(s.url, s.title, "", "search-sub")); });
+        item.appendChild(inner);
+      }
+      list.appendChild(item);
+    });
+    say(total === 0 ? "No results for “" + query + "”." : total + (total === 1 ? " result" : " results") + " for “" + query + "”.");
+  }
+
+  function run() {
+    var query = input.value.trim();
+    var mine = ++ticket;
+    if (!query) { close(); return; }
+    open();
+    if (location.protocol === "file:") {
+      say("Search needs the site to be served by a web server: browsers block the search index on pages opened as files. Use the topic list instead.");
+      return;
+    }
+    say("Searching…");
+    load()
+      .then(function (pagefind) { return pagefind.debouncedSearch(query, {}, 120); })
+      .then(function (search) {
+        if (!search || mine !== ticket) return null;
+        return Promise.all(search.results.slice(0, 8).map(function (r) { return r.data(); })).then(function (data) {
+          if (mine === ticket) render(query, data, search.results.length);
+        });
+      })
+      .catch(function () {
+        if (mine === ticket) say("Search is not available on this copy of the site. Use the topic list instead.");
+      });
+  }
+
+  function links() {
+    return Array.prototype.slice.call(list.querySelectorAll("a"));
+  }
+
+  input.addEventListener("input", run);
+  input.addEventListener("focus", function () { if (location.protocol !== "file:") load(); });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    run();
+  });
+  form.addEventListener("keydown", function (event) {
+    var all = links();
+    var index = all.indexOf(doc.activeElement);
+    if (event.key === "Escape" && !panel.hidden) {
+      event.preventDefault();
+      close();
+      input.focus();
+    } else if (event.key === "ArrowDown" && all.length) {
+      event.preventDefault();
+      all[Math.min(index + 1, all.length - 1)].focus();
+    } else if (event.key === "ArrowUp" && index >= 0) {
+      event.preventDefault();
+      if (index === 0) input.focus();
+      else all[index - 1].focus();
+    }
+  });
+  form.addEventListener("focusout", function (event) {
+    if (!form.contains(event.relatedTarget)) panel.hidden = true;
+  });
+  input.addEventListener("focus", function () { if (list.children.length || status.textContent) open(); });
 })();
