@@ -134,10 +134,10 @@ def resolve(
     """Pure: turn loaded inputs into the site model."""
     problems = Problems()
     findings: list[Problem] = []
-    taken = {p.url for p in pages}
-    for reserved in (SOURCES_URL, *(source_url(s) for s in sources)):
-        if reserved in taken and reserved != SOURCES_URL:
-            problems.add(settings.content_dir, 0, f"the URL /{reserved} is reserved for a source page")
+    reserved = {source_url(s) for s in sources}
+    for page in pages:
+        if page.url in reserved:
+            problems.add(settings.content_dir / page.source, page.slug_line or 1, f"the URL /{page.url} is reserved for a source page; choose another slug")
     urls = {page.source: page.url for page in pages}
     markup = Markup(urls, glossary, GLOSSARY_URL)
     resolved: list[ResolvedPage] = []
