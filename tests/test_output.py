@@ -1,0 +1,140 @@
+"""Writing the site: atomic replacement, refusing folders that are not ours, in-place updates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sitegen.errors import BuildError
+from sitegen.output import MARKER, check_output_dir, update_site, write_site
+from sitegen.pipeline import build
+
+OLD = {"index.html": b"<p>old home</p>", "topic/index.html": b"<p>old topic</p>", "static/a.css": b"a{}"}
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def old_site(tmp_path: Path) -> Path:
+    out = tmp_path / "project" / "site"
+    write_site(OLD, out, tmp_path / "project")
+    return out
+
+
+def test_write_site_writes_every_output_and_the_marker(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site(OLD, out, tmp_path)
+    assert snapshot(out) == {**OLD, MARKER: (out / MARKER).read_bytes()}
+
+
+def test_write_site_replaces_the_previous_site_wholly(old_site: Path) -> None:
+    write_site({"index.html": b"new"}, old_site, old_site.parent)
+    assert set(snapshot(old_site)) == {"index.html", MARKER}
+
+
+def test_write_site_leaves_no_staging_folder_behind(old_site: Path) -> None:
+    write_site({"index.html": b"new"}, old_site, old_site.parent)
+    assert sorted(p.name for p in old_site.parent.iterdir()) == ["site"]
+
+
+def test_exception_before_the_swap_leaves_the_old_site_byte_identical(old_site: Path) -> None:
+    before = snapshot(old_site)
+
+    def fail(staging: Path) -> None:
+        raise RuntimeError("search indexer crashed")
+
+    with pytest.raises(RuntimeError):
+        write_site({"index.html": b"new"}, old_site, old_site.parent, before_swap=fail)
+    assert snapshot(old_site) == before
+    assert sorted(p.name for p in old_site.parent.iterdir()) == ["site"]
+
+
+def test_before_swap_can_add_files_to_the_new_site(old_site: Path) -> None:
+    write_site({"index.html": b"new"}, old_site, old_site.parent, before_swap=lambda staging: (staging / "extra.txt").write_text("x"))
+    assert (old_site / "extra.txt").read_text() == "x"
+
+
+def test_build_with_a_bad_page_leaves_the_old_site_byte_identical(make_project: Callable[..., Path]) -> None:
+    root = make_project()
+    out = root / "site"
+    build(root, out)
+    before = snapshot(out)
+    (root / "content" / "topic.md").write_text("---\ntitle: T\ncolour: red\n---\nA fact [@001:p99].\n", encoding="utf-8")
+    with pytest.raises(BuildError):
+        build(root, out)
+    assert snapshot(out) == before
+
+
+def test_strict_build_with_findings_leaves_the_old_site_byte_identical(make_project: Callable[..., Path]) -> None:
+    root = make_project()
+    out = root / "site"
+    build(root, out)
+    before = snapshot(out)
+    (root / "content" / "topic.md").write_text("---\ntitle: T\n---\nSee [gone](gone.md).\n", encoding="utf-8")
+    with pytest.raises(BuildError):
+        build(root, out, strict=True)
+    assert snapshot(out) == before
+
+
+def test_refuses_a_non_empty_folder_without_the_marker(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    out.mkdir()
+    (out / "notes.txt").write_text("precious", encoding="utf-8")
+    with pytest.raises(BuildError, match="did not create"):
+        write_site({"index.html": b"x"}, out, tmp_path)
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "precious"
+
+
+def test_accepts_an_empty_folder(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    out.mkdir()
+    write_site({"index.html": b"x"}, out, tmp_path / "project")
+    assert (out / "index.html").read_bytes() == b"x"
+
+
+@pytest.mark.parametrize("name", [".", "content", "seeds", "templates"])
+def test_refuses_the_project_folder_and_its_input_folders(tmp_path: Path, name: str) -> None:
+    with pytest.raises(BuildError, match="refusing to write the site here"):
+        check_output_dir(tmp_path / name, tmp_path)
+
+
+def test_refuses_a_parent_of_the_project(tmp_path: Path) -> None:
+    with pytest.raises(BuildError, match="refusing to write the site here"):
+        check_output_dir(tmp_path, tmp_path / "project")
+
+
+def test_output_path_escaping_the_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(BuildError, match="escapes the output folder"):
+        write_site({"../evil.html": b"x"}, tmp_path / "site", tmp_path)
+    assert not (tmp_path / "evil.html").exists()
+
+
+def test_update_site_rewrites_only_changed_files(old_site: Path) -> None:
+    untouched = old_site / "static" / "a.css"
+    stamp = untouched.stat().st_mtime_ns
+    changed = update_site({**OLD, "index.html": b"<p>new home</p>"}, old_site, old_site.parent)
+    assert changed == ["index.html"]
+    assert (old_site / "index.html").read_bytes() == b"<p>new home</p>"
+    assert untouched.stat().st_mtime_ns == stamp
+
+
+def test_update_site_removes_stale_files(old_site: Path) -> None:
+    changed = update_site({"index.html": OLD["index.html"]}, old_site, old_site.parent)
+    assert sorted(changed) == ["static/a.css", "topic/index.html"]
+    assert set(snapshot(old_site)) == {"index.html", MARKER}
+
+
+def test_update_site_keeps_files_the_keep_function_claims(old_site: Path) -> None:
+    (old_site / "pagefind").mkdir()
+    (old_site / "pagefind" / "index.bin").write_bytes(b"idx")
+    update_site(OLD, old_site, old_site.parent, keep=lambda path: path.startswith("pagefind/"))
+    assert (old_site / "pagefind" / "index.bin").read_bytes() == b"idx"
+
+
+def test_update_site_with_identical_outputs_changes_nothing(old_site: Path) -> None:
+    assert update_site(OLD, old_site, old_site.parent) == []
