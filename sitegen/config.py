@@ -10,6 +10,7 @@ from .errors import BuildError, Problems
 from .files import parse_yaml, read_text
 
 SETTINGS_FILE = "site.yaml"
+INPUT_FOLDERS = ("content", "templates", "static", "seeds")
 
 _DEFAULTS: dict[str, object] = {
     "description": "",
@@ -65,6 +66,14 @@ class Settings:
         return "/" + self.base_url.split("://", 1)[1].partition("/")[2]
 
 
+def _overwrites_inputs(root: Path, output_dir: str) -> bool:
+    """True when the output folder is the project, one of its ancestors, or in one of its input folders."""
+    project = root.resolve()
+    out = (project / output_dir).resolve()
+    inputs = [project / name for name in INPUT_FOLDERS]
+    return out == project or out in project.parents or any(out == folder or folder in out.parents for folder in inputs)
+
+
 def load_settings(root: Path) -> Settings:
     """Read and validate `site.yaml` under `root`."""
     path = root / SETTINGS_FILE
@@ -100,6 +109,11 @@ def load_settings(root: Path) -> Settings:
         problems.add(path, doc.line("language"), f"language must be a language tag such as 'en' or 'en-GB', not {values['language']!r}")
     if not str(values["output_dir"]).strip():
         problems.add(path, doc.line("output_dir"), "output_dir must name a folder")
+    elif _overwrites_inputs(root, str(values["output_dir"])):
+        problems.add(
+            path, doc.line("output_dir"),
+            f"output_dir {values['output_dir']!r} would replace the project or one of its input folders: use a folder of its own such as 'site'",
+        )
     problems.raise_if_any()
     return Settings(
         root=root,
