@@ -29,12 +29,26 @@ def check_output_dir(out_dir: Path, root: Path) -> None:
         raise BuildError.at(out_dir, 0, "refusing to write the site here: choose a dedicated output folder such as site/")
     if out.exists() and not out.is_dir():
         raise BuildError.at(out_dir, 0, "output path exists and is not a folder")
+    blocked = next((parent for parent in out.parents if parent.exists() and not parent.is_dir()), None)
+    if blocked is not None:
+        raise BuildError.at(out_dir, 0, f"cannot create the output folder: {blocked} is a file, not a folder")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
         raise BuildError.at(
             out_dir, 0,
             f"refusing to replace a non-empty folder that sitegen did not create (no {MARKER} in it): "
             "empty it or choose another output folder",
         )
+
+
+def _check_paths(outputs: Mapping[str, bytes]) -> None:
+    """Every output path stays inside the folder, and none is both a file and a folder."""
+    folders = {parent for relative in outputs for parent in PurePosixPath(relative).parents}
+    for relative in sorted(outputs):
+        path = PurePosixPath(relative)
+        if path.is_absolute() or ".." in path.parts or not path.parts or "\\" in relative:
+            raise BuildError.at(relative, 0, "output path escapes the output folder")
+        if path in folders:
+            raise BuildError.at(relative, 0, "output path is both a file and a folder: two pages or files claim the same URL")
 
 
 def _safe_target(out_dir: Path, relative: str) -> Path:
@@ -53,6 +67,7 @@ def write_site(
     raises, the previous site stays.
     """
     check_output_dir(out_dir, root)
+    _check_paths(outputs)
     out = out_dir.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
@@ -94,6 +109,7 @@ def update_site(outputs: Mapping[str, bytes], out_dir: Path, root: Path, keep: C
     written by another tool) are left alone.
     """
     check_output_dir(out_dir, root)
+    _check_paths(outputs)
     out = out_dir.resolve()
     out.mkdir(parents=True, exist_ok=True)
     (out / MARKER).write_bytes(_MARKER_TEXT)
