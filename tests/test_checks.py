@@ -1,0 +1,118 @@
+"""Checks on a rendered site: the link checker and seed coverage."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from sitegen.checks import coverage, coverage_problems, coverage_table, link_problems
+from sitegen.site import Site, load_site
+
+TARGET = b'<h2 id="aura">Aura</h2>'
+
+
+def site_with(page: str) -> dict[str, bytes]:
+    """A two-page site: `a/index.html` holds `page`, `b/index.html` has one anchor."""
+    return {"index.html": b"<p>home</p>", "a/index.html": page.encode(), "b/index.html": TARGET, "static/x.css": b""}
+
+
+def messages(outputs: dict[str, bytes]) -> list[str]:
+    return [str(p) for p in link_problems(outputs)]
+
+
+def test_links_that_resolve_are_not_reported() -> None:
+    assert messages(site_with('<a href="../b/#aura">b</a><a href="../">home</a><link href="../static/x.css"><a href="#top" id="top">t</a>')) == []
+
+
+def test_broken_anchor_on_another_page_is_reported_with_its_line() -> None:
+    assert messages(site_with('<p>x</p>\n<a href="../b/#stages">b</a>')) == [
+        "site/a/index.html:2: broken anchor '../b/#stages': b/index.html has no id 'stages'"
+    ]
+
+
+def test_broken_anchor_on_the_same_page_is_reported() -> None:
+    assert messages(site_with('<a href="#nowhere">x</a>')) == ["site/a/index.html:1: broken anchor '#nowhere': a/index.html has no id 'nowhere'"]
+
+
+def test_link_to_a_missing_page_is_reported() -> None:
+    assert messages(site_with('<a href="../c/">c</a>')) == ["site/a/index.html:1: broken link '../c/': no c/index.html in the site"]
+
+
+def test_link_to_a_folder_without_a_trailing_slash_is_reported() -> None:
+    assert messages(site_with('<a href="../b">b</a>')) == ["site/a/index.html:1: link '../b' to a folder needs a trailing slash"]
+
+
+def test_root_absolute_link_is_reported() -> None:
+    assert messages(site_with('<a href="/b/">b</a>')) == ["site/a/index.html:1: root-absolute link '/b/': internal links must be relative"]
+
+
+def test_link_leaving_the_site_is_reported() -> None:
+    assert messages(site_with('<a href="../../x/">x</a>')) == ["site/a/index.html:1: link '../../x/' leaves the site"]
+
+
+def test_missing_image_source_is_reported() -> None:
+    assert messages(site_with('<img src="../static/missing.png" alt="">')) == [
+        "site/a/index.html:1: broken link '../static/missing.png': no static/missing.png in the site"
+    ]
+
+
+def test_external_links_are_ignored() -> None:
+    assert messages(site_with('<a href="https://example.org/nowhere/#x">e</a><a href="mailto:a@b.c">m</a><a href="//cdn.example/x">c</a>')) == []
+
+
+def test_not_found_page_is_not_checked_for_relative_links() -> None:
+    outputs = site_with("<p>x</p>")
+    outputs["404.html"] = b'<a href="/">home</a>'
+    assert messages(outputs) == []
+
+
+def test_findings_use_the_given_output_prefix() -> None:
+    [problem] = link_problems(site_with('<a href="#nowhere">x</a>'), "public")
+    assert problem.path == "public/a/index.html"
+
+
+# Coverage, on the conftest seed 001: p1 and p3 are headings; p2, p4, p5 paragraphs; p5 excluded.
+HOME = "---\ntitle: Home\n---\nWelcome.\n"
+
+
+def coverage_of(make_project: Callable[..., Path], body: str, seed_text: str | None = None) -> Site:
+    pages = {"index.md": HOME, "topic.md": f"---\ntitle: Topic\n---\n{body}"}
+    root = make_project(pages) if seed_text is None else make_project(pages, seed_text=seed_text)
+    return load_site(root)
+
+
+def test_cited_excluded_and_uncited_paragraphs_are_counted(make_project: Callable[..., Path]) -> None:
+    [row] = coverage(coverage_of(make_project, "A fact [@001:p4].\n"))
+    assert (row.passages, row.paragraphs, row.cited, row.excluded, row.uncited) == (5, 3, 1, 1, (2,))
+
+
+def test_a_range_citation_counts_every_passage_in_the_range(make_project: Callable[..., Path]) -> None:
+    seed = "Heading\nFirst sentence here.\nSecond sentence here.\nThird sentence here.\nFourth sentence here.\nFifth sentence here.\n"
+    site = coverage_of(make_project, "All [@001:p2-p4].\n", seed_text=seed)
+    [row] = coverage(site)
+    assert row.cited == 3
+
+
+def test_headings_are_not_counted_as_paragraphs(make_project: Callable[..., Path]) -> None:
+    [row] = coverage(coverage_of(make_project, "Facts [@001:p2; @001:p4].\n"))
+    assert row.paragraphs == 3 and row.complete
+
+
+def test_a_cited_excluded_passage_counts_as_cited_only(make_project: Callable[..., Path]) -> None:
+    [row] = coverage(coverage_of(make_project, "Facts [@001:p2; @001:p4; @001:p5].\n"))
+    assert (row.cited, row.excluded) == (3, 0)
+
+
+def test_each_uncited_paragraph_is_a_problem_at_its_seed_line(make_project: Callable[..., Path]) -> None:
+    [problem] = coverage_problems(coverage_of(make_project, "A fact [@001:p4].\n"))
+    assert str(problem) == "seeds/001_example.txt:3: p2 is neither cited by any page nor excluded in seeds/sources.yaml"
+
+
+def test_full_coverage_has_no_problems(make_project: Callable[..., Path]) -> None:
+    assert coverage_problems(coverage_of(make_project, "Facts [@001:p2; @001:p4].\n")) == []
+
+
+def test_coverage_table_has_one_row_per_seed_with_its_counts(make_project: Callable[..., Path]) -> None:
+    table = coverage_table(coverage_of(make_project, "A fact [@001:p4].\n")).splitlines()
+    assert table[0].split() == ["seed", "passages", "paragraphs", "cited", "excluded", "uncited"]
+    assert table[1].split() == ["001", "5", "3", "1", "1", "1"]
