@@ -125,13 +125,21 @@ def render_page(site: Site, theme: Theme, template: str, url: str, extra: Mappin
     except jinja2.TemplateSyntaxError as exc:
         raise BuildError.at(_template_path(theme, exc.filename or exc.name or template), exc.lineno, f"template syntax error: {exc.message}") from None
     except jinja2.TemplateNotFound as exc:
-        raise BuildError.at(theme.templates_dir / template, 0, f"template not found: {exc.name}") from None
+        where, line = _template_frame(exc, theme, template)  # the {% include %} or {% extends %} that names it
+        raise BuildError.at(where, line, f"template not found: {exc.name}") from None
     except jinja2.UndefinedError as exc:
         where, line = _template_frame(exc, theme, template)
         raise BuildError.at(where, line, f"undefined in template: {exc.message}") from None
     except jinja2.TemplateError as exc:
         where, line = _template_frame(exc, theme, template)
         raise BuildError.at(where, line, f"template error: {exc}") from None
+    except Exception as exc:
+        # An expression in a template failed (1 // 0, a filter given the wrong type): the template's
+        # problem. When our own helper code failed instead, it is a bug: let the traceback show.
+        frame = _failing_template_frame(exc, theme)
+        if frame is None:
+            raise
+        raise BuildError.at(frame[0], frame[1], f"template error: {type(exc).__name__}: {exc}") from None
 
 
 def _template_path(theme: Theme, name: str) -> Path:
@@ -146,6 +154,19 @@ def _template_frame(exc: BaseException, theme: Theme, template: str) -> tuple[Pa
         if frame.filename and str(Path(frame.filename).resolve()).startswith(templates):
             return Path(frame.filename), frame.lineno or 0
     return theme.templates_dir / template, 0
+
+
+def _failing_template_frame(exc: BaseException, theme: Theme) -> tuple[Path, int] | None:
+    """The template line that failed, when no code of ours ran between it and the error."""
+    templates = theme.templates_dir.resolve()
+    library = (Path(jinja2.__file__).resolve().parent, Path(jinja2.utils.markupsafe.__file__).resolve().parent)
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        path = Path(frame.filename).resolve()
+        if path.is_relative_to(templates):
+            return path, frame.lineno or 0
+        if not any(path.is_relative_to(folder) for folder in library):
+            return None
+    return None
 
 
 def reference_label(reference: Reference) -> str:
