@@ -11,7 +11,7 @@ from pathlib import Path
 from .checks import coverage_table
 from .config import load_settings
 from .deploy import DeployError, check_target, publish
-from .errors import BuildError
+from .errors import BuildError, display_path
 from .pipeline import build, render_project
 from .search import index_site
 
@@ -49,7 +49,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except BuildError as exc:
         _report(exc.problems, "error")
-        print(f"build failed: {_count(len(exc.problems), 'problem')}; the previous site was left as it was", file=sys.stderr)
+        print(f"build failed: {_count(len(set(exc.problems)), 'problem')}; the previous site was left as it was", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a folder that cannot be written, a full disk: the machine's problem, not a bug
+        print(f"{display_path(exc.filename or root)}: {exc.strerror or exc}", file=sys.stderr)
+        print("build failed: the previous site was left as it was", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -86,7 +90,7 @@ def _check(root: Path, strict: bool) -> int:
 
 
 def _report(problems: Sequence[object], label: str) -> None:
-    for problem in problems:
+    for problem in dict.fromkeys(problems):  # one line per problem, even when many pages share a template
         print(f"{problem}", file=sys.stderr)
 
 
