@@ -55,6 +55,13 @@ class GlossaryTerm:
 
 def load_pages(content_dir: Path) -> list[Page]:
     """Every `content/**/*.md`, validated; all problems reported together."""
+    pages, problems = read_pages(content_dir)
+    problems.raise_if_any()
+    return pages
+
+
+def read_pages(content_dir: Path) -> tuple[list[Page], Problems]:
+    """The pages that parse, and the problems of the rest (so later checks can still run on the good ones)."""
     problems = Problems()
     pages: list[Page] = []
     for path in sorted(content_dir.rglob("*.md")):
@@ -75,8 +82,7 @@ def load_pages(content_dir: Path) -> list[Page]:
     for path in sorted(content_dir.rglob("*")):
         if path.is_file() and path.suffix not in (".md", ".yaml", ".yml"):
             problems.add(path, 0, "unexpected file in content/: pages are .md files (images and other files belong in static/)")
-    problems.raise_if_any()
-    return pages
+    return pages, problems
 
 
 def parse_page(path: Path, relative: str) -> Page:

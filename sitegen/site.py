@@ -13,7 +13,7 @@ from .citations import CitationKey, citation_problem, find_citations
 from .config import Settings, load_settings
 from .errors import BuildError, Problem, Problems, display_path
 from .markup import LinkTarget, Markup, TocEntry, relative_url
-from .pages import GlossaryTerm, Page, load_glossary, load_pages
+from .pages import GlossaryTerm, Page, load_glossary, read_pages
 from .sources import REFERENCES_FILE, Passage, Publication, Source, load_publications, load_sources
 
 HOME_URL = ""
@@ -109,17 +109,24 @@ def load_site(root: Path) -> Site:
     publications: dict[str, Publication] = {}
     pages: list[Page] = []
     glossary: tuple[GlossaryTerm, ...] = ()
+    sources_loaded = False
     for load in ("sources", "pages", "glossary"):
         try:
             if load == "sources":
                 sources = load_sources(settings.seeds_dir)
                 publications = load_publications(settings.content_dir / REFERENCES_FILE, set(sources))
+                sources_loaded = True
             elif load == "pages":
-                pages = load_pages(settings.content_dir)
+                pages, page_problems = read_pages(settings.content_dir)
+                problems.items.extend(page_problems.items)
             else:
                 glossary = load_glossary(settings.content_dir)
         except BuildError as exc:
             problems.extend(exc)
+    if problems.items and sources_loaded:
+        # Still check the citations of the pages that did load, so one run reports every problem.
+        for page in pages:
+            check_citations(settings, page, sources, publications, problems)
     problems.raise_if_any()
     return resolve(settings, sources, publications, pages, glossary)
 
@@ -143,14 +150,7 @@ def resolve(
     resolved: list[ResolvedPage] = []
     for page in pages:
         path = settings.content_dir / page.source
-        for found in find_citations(page.body):
-            line = page.body_line + found.line - 1
-            if found.error:
-                problems.add(path, line, found.error)
-            for key in found.keys:
-                message = citation_problem(key, sources, publications)
-                if message:
-                    problems.add(path, line, message)
+        check_citations(settings, page, sources, publications, problems)
         result = markup.convert(page.body, page.source, page.url)
         for link_problem in result.link_problems:
             findings.append(Problem(display_path(path), page.body_line + link_problem.line - 1, link_problem.message))
@@ -185,6 +185,21 @@ def resolve(
         term_pages=term_pages,
         findings=tuple(findings),
     )
+
+
+def check_citations(
+    settings: Settings, page: Page, sources: Mapping[str, Source], publications: Mapping[str, Publication], problems: Problems
+) -> None:
+    """Add a problem, at its file line, for every citation of `page` that is malformed or does not resolve."""
+    path = settings.content_dir / page.source
+    for found in find_citations(page.body):
+        line = page.body_line + found.line - 1
+        if found.error:
+            problems.add(path, line, found.error)
+        for key in found.keys:
+            message = citation_problem(key, sources, publications)
+            if message:
+                problems.add(path, line, message)
 
 
 def _reference(
