@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
 from sitegen.cli import main
 from sitegen.hosting import IMMUTABLE_CACHE
@@ -228,3 +229,16 @@ def test_header_paths_start_at_the_base_path(make_project: Callable[..., Path]) 
     (root / "site.yaml").write_text("title: Test site\nbase_url: https://example.org/guide/\n", encoding="utf-8")
     rules = header_rules(render_project(root).outputs["_headers"].decode())
     assert set(rules) == {"/guide/*", "/guide/static/*"}
+
+
+# --- the GitHub Pages workflow ------------------------------------------------------------------------
+
+
+def test_the_pages_workflow_runs_the_deploy_command_on_pushes_to_main(project_root: Path) -> None:
+    workflow = yaml.safe_load((project_root / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert triggers["push"]["branches"] == ["main"]
+    assert workflow["permissions"]["contents"] == "write"
+    commands = "\n".join(step.get("run", "") for job in workflow["jobs"].values() for step in job["steps"])
+    assert "pip install -e ." in commands
+    assert "python build.py deploy" in commands
