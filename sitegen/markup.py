@@ -22,7 +22,7 @@ from markdown.treeprocessors import Treeprocessor
 from .citations import BRACKET, CitationKey, CitationSyntaxError, parse_citation
 from .pages import GlossaryTerm
 
-EXTENSIONS = ("toc", "tables", "attr_list", "admonition", "abbr", "smarty", "def_list", "footnotes")
+EXTENSIONS = ("toc", "tables", "attr_list", "admonition", "abbr", "smarty", "def_list", "footnotes", "fenced_code")
 _PENDING = "sitegen-cite"
 _NO_TERMS_INSIDE = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "abbr", "dfn", "script", "style"}
 

@@ -213,3 +213,9 @@ def test_publication_cited_with_a_passage_is_an_error(make_project: Callable[...
     )
     with pytest.raises(BuildError, match="is a publication; cite it as"):
         load_site(root)
+
+
+def test_fenced_code_block_is_code_and_its_citations_are_not_rendered() -> None:
+    result = Markup({}).convert("Text.\n\n```text\nExample:\n\n[@001:p99]\n```\n", "topic.md", "topic/")
+    assert result.citations == ()
+    assert '<pre><code class="language-text">Example:\n\n[@001:p99]\n</code></pre>' in result.html
