@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sitegen.checks import coverage, coverage_problems, coverage_table, link_problems
+from sitegen.pipeline import render_project
 from sitegen.site import Site, load_site
 
 TARGET = b'<h2 id="aura">Aura</h2>'
@@ -116,3 +117,15 @@ def test_coverage_table_has_one_row_per_seed_with_its_counts(make_project: Calla
     table = coverage_table(coverage_of(make_project, "A fact [@001:p4].\n")).splitlines()
     assert table[0].split() == ["seed", "passages", "paragraphs", "cited", "excluded", "uncited"]
     assert table[1].split() == ["001", "5", "3", "1", "1", "1"]
+
+
+def test_cross_link_to_a_missing_anchor_is_found_in_the_rendered_site(make_project: Callable[..., Path]) -> None:
+    root = make_project({
+        "index.md": HOME,
+        "topic.md": "---\ntitle: Topic\n---\n## Aura\n\nText.\n",
+        "other.md": "---\ntitle: Other\n---\nSee [stages](topic.md#stages) and [aura](topic.md#aura).\n",
+    })
+    problems = [p for p in link_problems(render_project(root).outputs) if "#" in p.message]
+    assert [(p.path, p.message) for p in problems] == [
+        ("site/other/index.html", "broken anchor '../topic/#stages': topic/index.html has no id 'stages'")
+    ]

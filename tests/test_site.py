@@ -97,3 +97,19 @@ def test_page_at_a_source_url_is_an_error(make_project: Callable[..., Path]) -> 
     root = make_project({"index.md": HOME, "sources/001.md": page("Clash")})
     with pytest.raises(BuildError, match=r"/sources/001/ is reserved"):
         load_site(root)
+
+
+def test_a_page_that_fails_to_load_does_not_hide_citation_problems_elsewhere(make_project: Callable[..., Path]) -> None:
+    root = make_project({"index.md": HOME, "a.md": page("A", extra="colour: red\n"), "b.md": page("B", "[@001:p99]\n")})
+    with pytest.raises(BuildError) as info:
+        load_site(root)
+    assert [(Path(p.path).name, p.line) for p in info.value.problems] == [("a.md", 3), ("b.md", 4)]
+
+
+def test_citations_are_not_checked_against_seeds_that_failed_to_load(make_project: Callable[..., Path]) -> None:
+    root = make_project({"index.md": HOME, "topic.md": page("Topic", "[@001:p4]\n")})
+    seed = root / "seeds" / "001_example.txt"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("two sentences", "three sentences"), encoding="utf-8")
+    with pytest.raises(BuildError) as info:
+        load_site(root)
+    assert [Path(p.path).name for p in info.value.problems] == ["001_example.txt"]
