@@ -8,10 +8,12 @@ import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .errors import Problem
-from .site import Site
+from .errors import Problem, display_path
+from .markup import relative_url
+from .site import ResolvedPage, Site
 
 
 @dataclass(frozen=True)
@@ -79,8 +81,12 @@ class _LinkCollector(HTMLParser):
                 self.links.append((self.getpos()[0], value))
 
 
-def link_problems(outputs: Mapping[str, bytes], output_prefix: str = "site") -> list[Problem]:
-    """Internal `href`/`src` values and `#anchors` of every HTML output that point nowhere."""
+def link_problems(outputs: Mapping[str, bytes], output_prefix: str = "site", site: Site | None = None) -> list[Problem]:
+    """Internal `href`/`src` values and `#anchors` of every HTML output that point nowhere.
+
+    Given the `site`, a broken link written in a page's Markdown is reported at that Markdown file
+    and line (where the editor fixes it), once, rather than at the rendered HTML.
+    """
     parsed: dict[str, _LinkCollector] = {}
     for path, data in outputs.items():
         if path.endswith(".html"):
@@ -88,14 +94,46 @@ def link_problems(outputs: Mapping[str, bytes], output_prefix: str = "site") -> 
             collector.feed(data.decode("utf-8", "replace"))
             parsed[path] = collector
     problems: list[Problem] = []
+    pages = {page.page.output: page for page in site.pages} if site is not None else {}
+    reported = {(p.path, p.line) for p in site.findings} if site is not None else set()
+    origins: dict[str, dict[str, tuple[str, int]]] = {}
     for path, collector in sorted(parsed.items()):
         if path == "404.html":
             continue  # served at any depth, with root-absolute links: checked by deploy tests
         for line, href in collector.links:
             message = _link_problem(path, href, outputs, parsed)
-            if message:
+            if not message:
+                continue
+            page = pages.get(path)
+            if page is not None and path not in origins:
+                origins[path] = _content_origins(page, site.settings.content_dir)  # type: ignore[union-attr]
+            origin = origins.get(path, {}).get(href)
+            if origin is None:
                 problems.append(Problem(f"{output_prefix}/{path}", line, message))
+            elif origin not in reported:
+                problems.append(Problem(*origin, message))
     return problems
+
+
+def _content_origins(page: ResolvedPage, content_dir: Path) -> dict[str, tuple[str, int]]:
+    """Where in the Markdown file each link of the page's body was written: href → (path, line)."""
+    collector = _LinkCollector()
+    collector.feed(page.html)
+    path = display_path(content_dir / page.page.source)
+    rewritten = {}
+    for link in page.links:
+        fragment = f"#{link.fragment}" if link.fragment else ""
+        same_page = link.target_url == page.url and fragment
+        rewritten.setdefault(fragment if same_page else relative_url(page.url, link.target_url) + fragment, link.line)
+    origins: dict[str, tuple[str, int]] = {}
+    for _, href in collector.links:
+        if href in rewritten:
+            origins.setdefault(href, (path, rewritten[href]))
+            continue
+        index = page.page.body.find(href)
+        if href and index >= 0:
+            origins.setdefault(href, (path, page.page.body_line + page.page.body.count("\n", 0, index)))
+    return origins
 
 
 def _link_problem(path: str, href: str, outputs: Mapping[str, bytes], parsed: Mapping[str, _LinkCollector]) -> str:

@@ -27,7 +27,7 @@ def render_project(root: Path, theme: Theme | None = None) -> BuildResult:
     theme = theme or load_theme(site.settings.templates_dir, site.settings.static_dir)
     outputs = {**render_site(site, theme), **hosting_files(site.settings)}
     prefix = site.settings.output_dir.rstrip("/") or "site"
-    findings = (*site.findings, *link_problems(outputs, prefix), *coverage_problems(site))
+    findings = (*site.findings, *link_problems(outputs, prefix, site), *coverage_problems(site))
     return BuildResult(site, outputs, tuple(findings))
 
 
