@@ -75,6 +75,8 @@ def read_pages(content_dir: Path) -> tuple[list[Page], Problems]:
         if page.url.split("/", 1)[0] in RESERVED_NAMES:
             problems.add(content_dir / page.source, page.slug_line or 1, f"the URL /{page.url} is reserved for a file the build writes; choose another slug")
     for url, same in by_url.items():
+        if len(same) < 2:
+            continue
         # Blame the pages whose slug causes the clash; without slugs, the files after the first.
         for page in [p for p in same if p.slug_line] or same[1:]:
             others = ", ".join(f"content/{other.source}" for other in same if other is not page)

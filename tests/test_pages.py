@@ -180,3 +180,9 @@ def test_glossary_entry_without_definition_is_an_error(tmp_path: Path) -> None:
     glossary_file(tmp_path, "- term: Aura\n")
     with pytest.raises(BuildError, match="needs text 'term' and 'definition'"):
         load_glossary(tmp_path / "content")
+
+
+def test_a_slug_that_no_other_page_uses_is_not_a_duplicate(tmp_path: Path) -> None:
+    page_file(tmp_path, "title: A\n", name="a.md")
+    page_file(tmp_path, "title: B\nslug: short\n", name="long-name.md")
+    assert sorted(p.url for p in load_pages(tmp_path / "content")) == ["a/", "short/"]

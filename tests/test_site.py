@@ -113,3 +113,9 @@ def test_citations_are_not_checked_against_seeds_that_failed_to_load(make_projec
     with pytest.raises(BuildError) as info:
         load_site(root)
     assert [Path(p.path).name for p in info.value.problems] == ["001_example.txt"]
+
+
+def test_cross_link_to_a_page_with_a_slug_uses_the_slug_url(make_project: Callable[..., Path]) -> None:
+    root = make_project({"index.md": HOME, "long-name.md": page("Long", extra="slug: short\n"), "topic.md": page("Topic", "[l](long-name.md)\n")})
+    resolved = load_site(root).page("topic/")
+    assert resolved is not None and '<a href="../short/">l</a>' in resolved.html
