@@ -24,6 +24,11 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--strict", action="store_true", help="fail on broken links, anchors or uncited seed passages")
     build_cmd.add_argument("--out", type=Path, help="output folder (default: output_dir of site.yaml)")
     build_cmd.add_argument("--no-search", action="store_true", help="skip the Pagefind search index (faster; the search box then says search is unavailable)")
+    serve_cmd = commands.add_parser("serve", help="build, serve on loopback and rebuild and reload the browser on every change")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve_cmd.add_argument("--open", action="store_true", help="open the site in the default web browser")
+    serve_cmd.add_argument("--no-search", action="store_true", help="skip the Pagefind search index at start")
     check_cmd = commands.add_parser("check", help="check links, anchors, citations and seed coverage without writing")
     check_cmd.add_argument("--strict", action="store_true", help="exit non-zero on any finding")
     deploy_cmd = commands.add_parser("deploy", help="build with --strict, commit the site to the gh-pages branch and push it")
@@ -43,6 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(root, args.strict)
         if command == "deploy":
             return _deploy(root, args)
+        if command == "serve":
+            from .serve import serve  # the server and its libraries load only when serving
+
+            return serve(root, args.host, args.port, open_browser=args.open, search=not args.no_search)
         return _build(root, getattr(args, "strict", False), getattr(args, "out", None), search=not getattr(args, "no_search", False))
     except DeployError as exc:
         _report(exc.problems, "error")

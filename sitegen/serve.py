@@ -1,0 +1,369 @@
+"""Serve: the live preview. Builds the site, serves the output folder on loopback, watches the
+project, rebuilds after every change and reloads the browser; a failing build shows its problems
+in the browser and the terminal and the server keeps running.
+
+Built on livereload (its reload protocol, its browser script and its injection of that script
+before the first `</head>`), with its weak points wrapped:
+
+- no reload throttle (livereload drops any reload within 3 s of the previous one);
+- a watcher on operating-system events (watch.py) instead of polling every file's mtime;
+- our own HTTP handler: never a file outside the output folder, never a 500 for a strange path,
+  the site's `404.html` for missing paths, the error page while the build is broken, and the
+  page's Content-Security-Policy extended by the hash of livereload's inline script only;
+- the port is taken before the first build, and a busy port is a one-line error;
+- Ctrl-C and SIGTERM stop the server with exit code 0.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import html
+import ipaddress
+import logging
+import mimetypes
+import re
+import signal
+import sys
+import time
+import traceback
+import webbrowser
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from livereload import Server
+from livereload.handlers import LiveReloadHandler
+from tornado import web
+from tornado.ioloop import IOLoop
+
+from .builder import Builder
+from .config import SETTINGS_FILE, load_settings
+from .errors import BuildError, Problem
+from .output import MARKER, check_output_dir, update_site
+from .render import NOT_FOUND
+from .search import BUNDLE_DIR, index_site
+from .watch import FileWatcher
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+WATCHED = ("content", "templates", "static", "seeds", SETTINGS_FILE)
+INDEX = "index.html"
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def _complain(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def host_warning(host: str) -> str | None:
+    """A warning when `host` lets other machines reach the server, else None."""
+    if host == "localhost":
+        return None
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        pass
+    return (
+        f"warning: serving on {host}: anyone who can reach this address can read the site, "
+        "and the server has no authentication"
+    )
+
+
+def resolve_request(out_dir: Path, url_path: str) -> Path | str | None:
+    """The file of `out_dir` that URL path `url_path` (already percent-decoded, without its leading
+    "/") names; a string when the browser should be redirected there (a folder without its
+    trailing slash); None when there is no such file inside `out_dir`.
+
+    Never returns a path outside `out_dir`: `..` segments, NUL bytes, backslashes and absolute
+    paths are refused, and symbolic links that lead out of the folder are not followed.
+    """
+    if "\x00" in url_path or "\\" in url_path:
+        return None
+    parts = [part for part in url_path.split("/") if part not in ("", ".")]
+    if ".." in parts or any(":" in part for part in parts):
+        return None
+    base = out_dir.resolve()
+    candidate = base.joinpath(*parts)
+    try:
+        if candidate.is_dir():
+            if url_path and not url_path.endswith("/"):
+                return "/" + "/".join(parts) + "/"
+            candidate = candidate / INDEX
+        real = candidate.resolve()
+        if not real.is_relative_to(base) or not real.is_file() or real.name == MARKER:
+            return None
+    except (OSError, ValueError):
+        return None
+    return real
+
+
+def _script_hash(script: bytes) -> str:
+    body = script.split(b">", 1)[1].rsplit(b"</script>", 1)[0]
+    return "'sha256-" + base64.b64encode(hashlib.sha256(body).digest()).decode() + "'"
+
+
+_CSP_META = re.compile(rb"""(<meta\s[^>]*http-equiv=["']?content-security-policy["']?[^>]*\scontent=)(["'])(.*?)\2""", re.I | re.S)
+
+
+def allow_script(page: bytes, script: bytes) -> bytes:
+    """`page` with its Content-Security-Policy <meta> extended to allow exactly `script` (an inline
+    <script> element) by its hash. Pages without such a <meta> are returned as they are."""
+    allowed = _script_hash(script)
+
+    def extend(match: re.Match[bytes]) -> bytes:
+        quote = match[2].decode()
+        policy = html.unescape(match[3].decode())
+        directives = [d.strip() for d in policy.split(";") if d.strip()]
+        names = [d.split()[0].lower() for d in directives]
+        if "script-src" in names:
+            directives[names.index("script-src")] += " " + allowed
+        else:
+            directives.append(f"script-src 'self' {allowed}")
+        value = html.escape("; ".join(directives), quote=False).replace(quote, "&#39;" if quote == "'" else "&quot;")
+        return match[1] + match[2] + value.encode() + match[2]
+
+    return _CSP_META.sub(extend, page, count=1)
+
+
+def error_page(problems: Sequence[Problem]) -> bytes:
+    """The page served while the build is broken: every problem as `path:line: message`."""
+    items = "\n".join(f"<li><code>{html.escape(str(problem))}</code></li>" for problem in problems)
+    count = f"{len(problems)} problem{'' if len(problems) == 1 else 's'}"
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>Build failed: {count}</title>
+<style>
+body {{ font: 1rem/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }}
+h1 {{ color: #b3261e; }}
+code {{ font-size: 1rem; white-space: pre-wrap; word-break: break-word; }}
+li {{ margin: .5rem 0; }}
+</style>
+</head>
+<body>
+<main>
+<h1>Build failed: {count}</h1>
+<ol class="problems">
+{items}
+</ol>
+<p>The site was left as it was. Fix the file and save it: this page reloads by itself.</p>
+</main>
+</body>
+</html>
+""".encode()
+
+
+class Preview:
+    """What is being served: the project, its output folder, and the problems of the last build."""
+
+    def __init__(self, root: Path, out_dir: Path, keep: Callable[[str], bool] = lambda _: False) -> None:
+        self.root = root
+        self.out_dir = out_dir
+        self.keep = keep
+        self.builder = Builder(root)
+        self.problems: tuple[Problem, ...] = ()
+
+    def rebuild(self, changed: Sequence[str] = ()) -> bool:
+        """Render the site and rewrite the outputs whose bytes changed. Never raises: problems are
+        kept for the error page and printed. Returns whether the browser should reload."""
+        started = time.perf_counter()
+        before = self.problems
+        try:
+            result = self.builder.render()
+            written = update_site(result.outputs, self.out_dir, self.root, keep=self.keep)
+        except BuildError as exc:
+            self.problems = exc.problems
+        except Exception as exc:  # a bug in the engine: report it, keep serving
+            traceback.print_exc()
+            self.problems = (Problem("sitegen", 0, f"internal error: {type(exc).__name__}: {exc}"),)
+        else:
+            self.problems = ()
+            elapsed = (time.perf_counter() - started) * 1000
+            cause = f"{_names(changed, self.root)}: " if changed else ""
+            findings = f"; {len(result.findings)} findings (see `check`)" if result.findings else ""
+            _say(f"{cause}rebuilt in {elapsed:.0f} ms, {len(written)} outputs rewritten{findings}")
+            return bool(written) or bool(before)
+        for problem in self.problems:
+            _complain(str(problem))
+        _complain("build failed: the browser shows the error; the site was left as it was")
+        return self.problems != before
+
+
+def _names(changed: Sequence[str], root: Path) -> str:
+    shown = []
+    for path in changed[:3]:
+        try:
+            shown.append(Path(path).relative_to(root).as_posix())
+        except ValueError:
+            shown.append(path)
+    more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+    return ", ".join(shown) + more
+
+
+class SiteHandler(web.RequestHandler):
+    """Serves the output folder: files, `404.html` for missing ones, the error page while the
+    build is broken. livereload's output transform then adds its script before `</head>`."""
+
+    def initialize(self, preview: Preview, script: bytes) -> None:
+        self.preview = preview
+        self.script = script
+
+    def set_default_headers(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+    def compute_etag(self) -> None:
+        return None
+
+    def head(self, path: str) -> None:
+        self.get(path)
+
+    def get(self, path: str) -> None:
+        target = resolve_request(self.preview.out_dir, path)
+        if isinstance(target, str):
+            self.redirect(target)
+            return
+        wants_page = (target if target else Path(path)).suffix in ("", ".html", ".htm")
+        if self.preview.problems and wants_page:
+            self._send(500, "text/html; charset=utf-8", error_page(self.preview.problems))
+        elif target is None:
+            self._not_found()
+        else:
+            self._send(200, _content_type(target), target.read_bytes())
+
+    def write_error(self, status_code: int, **kwargs: object) -> None:
+        if status_code == 404:
+            self._not_found()
+        else:
+            super().write_error(status_code, **kwargs)
+
+    def _not_found(self) -> None:
+        page = self.preview.out_dir / NOT_FOUND
+        body = page.read_bytes() if page.is_file() else b"<!doctype html><html><head><title>Not found</title></head><body><h1>Not found</h1></body></html>"
+        self._send(404, "text/html; charset=utf-8", body)
+
+    def _send(self, status: int, content_type: str, body: bytes) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", content_type)
+        if content_type.startswith("text/html"):
+            body = allow_script(body, self.script)
+        if self.request.method == "HEAD":
+            self.set_header("Content-Length", str(len(body)))
+            self.finish()
+        else:
+            self.finish(body)
+
+
+def _content_type(path: Path) -> str:
+    if path.suffix in (".html", ".htm"):
+        return "text/html; charset=utf-8"
+    guessed, _ = mimetypes.guess_type(path.name)
+    if guessed and (guessed.startswith("text/") or guessed in ("application/javascript", "image/svg+xml", "application/xml")):
+        return f"{guessed}; charset=utf-8"
+    return guessed or "application/octet-stream"
+
+
+class _LiveServer(Server):
+    """livereload's server with our handler for the site."""
+
+    def __init__(self, preview: Preview, watcher: FileWatcher) -> None:
+        super().__init__(watcher=watcher)
+        self.preview = preview
+
+    def get_web_handlers(self, script: bytes) -> list[tuple[str, type[web.RequestHandler], dict[str, object]]]:
+        return [(r"/(.*)", SiteHandler, {"preview": self.preview, "script": script})]
+
+
+def _is_search_index(relative: str) -> bool:
+    """Files Pagefind adds to the output folder: kept when a rebuild updates the folder."""
+    return relative.startswith(f"{BUNDLE_DIR}/")
+
+
+def _index_search(out_dir: Path) -> None:
+    """Index the served site once, at start; later rebuilds keep the index as it is."""
+    try:
+        index_site(out_dir)
+    except BuildError as exc:  # search is a convenience while previewing: say why it is missing, keep serving
+        for problem in exc.problems:
+            _complain(f"warning: {problem}")
+
+
+def serve(root: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool = False, search: bool = True) -> int:
+    """Build, serve and watch the project at `root` until Ctrl-C or SIGTERM; returns the exit code."""
+    try:
+        settings = load_settings(root)
+        out_dir = settings.output_path
+        check_output_dir(out_dir, root)
+    except BuildError as exc:
+        for problem in exc.problems:
+            _complain(str(problem))
+        return 1
+    warning = host_warning(host)
+    if warning:
+        _complain(warning)
+    logging.getLogger("tornado.access").setLevel(logging.CRITICAL)
+
+    LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # livereload drops reloads within 3 s of the previous one
+    loop = IOLoop.current()
+    watcher = FileWatcher()
+    preview = Preview(root, out_dir, keep=_is_search_index)
+    server = _LiveServer(preview, watcher)
+    for name in WATCHED:
+        if (root / name).exists():
+            server.watch(str(root / name), preview.rebuild)
+    try:
+        server.application(port, host, debug=False, live_css=False)
+    except (OSError, OverflowError) as exc:
+        _complain(_listen_error(host, port, exc))
+        return 1
+
+    _stop_on_signals(loop)
+    try:
+        LiveReloadHandler.start_tasks()  # starts the watcher before the first build: no edit is missed
+        preview.rebuild()
+        if search and not preview.problems:
+            _index_search(out_dir)
+        url = f"http://{_url_host(host)}:{port}/"
+        _say(f"serving {url} (Ctrl-C to stop)")
+        if open_browser:
+            loop.call_later(0.3, webbrowser.open, url)
+        loop.start()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watcher.stop()
+    _say("stopped")
+    return 0
+
+
+def _stop_on_signals(loop: IOLoop) -> None:
+    """Ctrl-C and SIGTERM stop the loop; one that comes before the loop runs stops it at once.
+
+    asyncio's signal handling wakes the loop whichever thread the signal lands on (the watcher's
+    threads included), which a plain `signal.signal` handler would not."""
+    for number in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, AttributeError):  # Windows: Ctrl-C arrives as KeyboardInterrupt
+            loop.asyncio_loop.add_signal_handler(number, loop.stop)  # type: ignore[attr-defined]
+
+
+def _url_host(host: str) -> str:
+    if host in ("", "0.0.0.0"):
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
+
+
+def _listen_error(host: str, port: int, exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
+        return f"error: port {port} on {host} is already in use: stop the other server or choose another port with --port {port + 1}"
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return f"error: cannot listen on {host}:{port}: {reason}; choose another address with --host or port with --port"
