@@ -5,14 +5,15 @@ navigation ordered and back-links from every cited passage to the citations that
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from .citations import CitationKey, citation_problem, find_citations
 from .config import Settings, load_settings
 from .errors import BuildError, Problem, Problems, display_path
-from .markup import LinkTarget, Markup, TocEntry, relative_url
+from .markup import LinkTarget, Markup, MarkupResult, TocEntry, relative_url
 from .pages import GlossaryTerm, Page, load_glossary, read_pages
 from .sources import REFERENCES_FILE, Passage, Publication, Source, load_publications, load_sources
 
@@ -87,10 +88,15 @@ class Site:
 
     def neighbours(self, page: ResolvedPage) -> tuple[ResolvedPage | None, ResolvedPage | None]:
         """Previous and next topic in reading order."""
-        if page not in self.nav:
+        index = self._nav_index.get(page.url)
+        if index is None or self.nav[index] != page:
             return None, None
-        index = self.nav.index(page)
         return (self.nav[index - 1] if index else None, self.nav[index + 1] if index + 1 < len(self.nav) else None)
+
+    @functools.cached_property
+    def _nav_index(self) -> dict[str, int]:
+        """Position of each topic in `nav`, by URL (so that finding neighbours does not scan the whole list)."""
+        return {p.url: index for index, p in enumerate(self.nav)}
 
 
 def source_url(source_id: str) -> str:
@@ -137,8 +143,13 @@ def resolve(
     publications: Mapping[str, Publication],
     pages: list[Page],
     glossary: tuple[GlossaryTerm, ...],
+    convert: Callable[[Markup, Page], MarkupResult] | None = None,
 ) -> Site:
-    """Pure: turn loaded inputs into the site model."""
+    """Pure: turn loaded inputs into the site model.
+
+    `convert` turns a page's Markdown into HTML with the given `Markup` (default: directly); a build
+    cache passes one that reuses earlier results.
+    """
     problems = Problems()
     findings: list[Problem] = []
     reserved = {source_url(s) for s in sources}
@@ -151,7 +162,7 @@ def resolve(
     for page in pages:
         path = settings.content_dir / page.source
         check_citations(settings, page, sources, publications, problems)
-        result = markup.convert(page.body, page.source, page.url)
+        result = convert(markup, page) if convert is not None else markup.convert(page.body, page.source, page.url)
         for link_problem in result.link_problems:
             findings.append(Problem(display_path(path), page.body_line + link_problem.line - 1, link_problem.message))
         references = tuple(
@@ -179,7 +190,7 @@ def resolve(
         pages=tuple(ordered),
         nav=nav,
         sources=dict(sources),
-        source_pages=tuple(_source_page(source, ordered) for source in sources.values()),
+        source_pages=_source_pages(sources, ordered),
         publications=dict(publications),
         glossary=glossary,
         term_pages=term_pages,
@@ -216,17 +227,23 @@ def _reference(
     return Reference(number, key, anchors, (), None, publications[key.target])
 
 
-def _source_page(source: Source, pages: list[ResolvedPage]) -> SourcePage:
-    backlinks: dict[int, list[Backlink]] = {}
+def _source_pages(sources: Mapping[str, Source], pages: list[ResolvedPage]) -> tuple[SourcePage, ...]:
+    """One page per source, with back-links; one pass over the pages' references (not one per source)."""
+    backlinks: dict[str, dict[int, list[Backlink]]] = {source_id: {} for source_id in sources}
     for page in pages:
-        per_passage: dict[int, list[str]] = {}
+        per_passage: dict[str, dict[int, list[str]]] = {}
         for reference in page.references:
-            if reference.source is not None and reference.source.id == source.id:
+            if reference.source is not None and reference.source.id in backlinks:
+                cited = per_passage.setdefault(reference.source.id, {})
                 for passage in reference.passages:
-                    per_passage.setdefault(passage.number, []).extend(reference.anchors)
-        for number, anchors in per_passage.items():
-            backlinks.setdefault(number, []).append(Backlink(page.url, page.title, tuple(anchors)))
-    return SourcePage(source, source_url(source.id), {n: tuple(b) for n, b in sorted(backlinks.items())})
+                    cited.setdefault(passage.number, []).extend(reference.anchors)
+        for source_id, cited in per_passage.items():
+            for number, anchors in cited.items():
+                backlinks[source_id].setdefault(number, []).append(Backlink(page.url, page.title, tuple(anchors)))
+    return tuple(
+        SourcePage(source, source_url(source.id), {n: tuple(b) for n, b in sorted(backlinks[source.id].items())})
+        for source in sources.values()
+    )
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
