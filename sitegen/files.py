@@ -64,6 +64,8 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> YamlDocument:
     except (ValueError, OverflowError) as exc:  # a well-formed scalar with an impossible value (2026-02-30)
         line = _unconstructable_line(loader, node, first_line)
         raise BuildError.at(path, line, f"invalid value: {exc}") from None
+    except RecursionError:  # thousands of nested brackets: the parser itself recurses
+        raise BuildError.at(path, first_line, "YAML nested too deeply: flatten the lists and mappings") from None
     finally:
         loader.dispose()
     lines: dict[tuple[Any, ...], int] = {}
