@@ -15,7 +15,7 @@ FRONT_MATTER_KEYS = ("title", "description", "order", "slug", "reviewed")
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 TERM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Files the build writes at the site root: no page may take their name as its first URL segment.
-RESERVED_NAMES = ("404.html", "sitemap.xml", "robots.txt", "_headers", "_redirects")
+RESERVED_NAMES = ("404.html", "sitemap.xml", "robots.txt", "_headers", "_redirects", ".nojekyll", ".sitegen-output")
 
 
 @dataclass(frozen=True)
