@@ -172,6 +172,7 @@ def broken_links(start_urls: list[str], expect_status: int = 200) -> list[str]:
     """Fetch each start URL and every internal URL its HTML refers to; return what fails."""
     failures: list[str] = []
     fetched: dict[str, tuple[int, bytes, str]] = {}
+    ids: dict[str, set[str]] = {}
 
     def get(url: str) -> tuple[int, bytes, str]:
         if url not in fetched:
@@ -197,7 +198,10 @@ def broken_links(start_urls: list[str], expect_status: int = 200) -> list[str]:
             target_status, target_data, target_kind = get(address)
             if target_status != 200:
                 failures.append(f"{page}: <{tag}> {href!r} → {address}: status {target_status}")
-            elif fragment and "text/html" in target_kind and unquote(fragment) not in parse(target_data).ids:
+                continue
+            if address not in ids:
+                ids[address] = parse(target_data).ids if "text/html" in target_kind else set()
+            if fragment and "text/html" in target_kind and unquote(fragment) not in ids[address]:
                 failures.append(f"{page}: <{tag}> {href!r} → {address} has no id {fragment!r}")
     return failures
 
