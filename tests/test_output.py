@@ -59,26 +59,31 @@ def test_before_swap_can_add_files_to_the_new_site(old_site: Path) -> None:
     assert (old_site / "extra.txt").read_text() == "x"
 
 
-def test_build_with_a_bad_page_leaves_the_old_site_byte_identical(make_project: Callable[..., Path]) -> None:
+def rebuild_after(make_project: Callable[..., Path], path: str, text: str, strict: bool = False) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """Build a project, overwrite its file `path` with `text`, build again (which must fail): the site's files before and after."""
     root = make_project()
     out = root / "site"
     build(root, out)
     before = snapshot(out)
-    (root / "content" / "topic.md").write_text("---\ntitle: T\ncolour: red\n---\nA fact [@001:p99].\n", encoding="utf-8")
+    (root / path).write_text(text, encoding="utf-8")
     with pytest.raises(BuildError):
-        build(root, out)
-    assert snapshot(out) == before
+        build(root, out, strict=strict)
+    return before, snapshot(out)
+
+
+def test_build_with_a_bad_page_leaves_the_old_site_byte_identical(make_project: Callable[..., Path]) -> None:
+    before, after = rebuild_after(make_project, "content/topic.md", "---\ntitle: T\ncolour: red\n---\nA fact [@001:p99].\n")
+    assert after == before
 
 
 def test_strict_build_with_findings_leaves_the_old_site_byte_identical(make_project: Callable[..., Path]) -> None:
-    root = make_project()
-    out = root / "site"
-    build(root, out)
-    before = snapshot(out)
-    (root / "content" / "topic.md").write_text("---\ntitle: T\n---\nSee [gone](gone.md).\n", encoding="utf-8")
-    with pytest.raises(BuildError):
-        build(root, out, strict=True)
-    assert snapshot(out) == before
+    before, after = rebuild_after(make_project, "content/topic.md", "---\ntitle: T\n---\nSee [gone](gone.md).\n", strict=True)
+    assert after == before
+
+
+def test_build_with_a_template_error_leaves_the_old_site_byte_identical(make_project: Callable[..., Path]) -> None:
+    before, after = rebuild_after(make_project, "templates/page.html", "{% extends 'base.html' %}{% block main %}{{ nope }}{% endblock %}")
+    assert after == before
 
 
 def test_refuses_a_non_empty_folder_without_the_marker(tmp_path: Path) -> None:
