@@ -18,6 +18,13 @@
     });
   }
 
+  // On phones the topic list is one scrolling row: bring the current topic into view.
+  var current = doc.querySelector(".topics [aria-current='page']");
+  var row = current && current.closest("ol");
+  if (row && row.scrollWidth > row.clientWidth) {
+    row.scrollLeft = current.getBoundingClientRect().left - row.getBoundingClientRect().left - 16;
+  }
+
   // ---- Popovers: a citation shows its reference (quoted passage and source); a term its definition.
   // Citations read their reference from this page's own list (#ref-N): nothing is fetched.
   var TRIGGER = "sup.cite > a, a.term";
@@ -40,7 +47,7 @@
       pop.hidden = true;
       pop.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
       pop.addEventListener("mouseleave", function () { scheduleHide(); });
-      doc.body.appendChild(pop);
+      (doc.getElementById("main") || doc.body).appendChild(pop); // inside the main landmark, for screen readers' region lists
     }
     return pop;
   }

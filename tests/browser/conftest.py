@@ -119,3 +119,22 @@ def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
     yield open_page
     for context in contexts:
         context.close()
+
+
+def require(module: str) -> Any:
+    """Import a test-only module; where it is missing, skip with the install hint (fail under CI)."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        message = f"{module} is not installed: {INSTALL_HINT}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def axe() -> Any:
+    """axe-core's runner (PyPI axe-playwright-python)."""
+    return require("axe_playwright_python.sync_playwright").Axe()

@@ -1,0 +1,79 @@
+"""Search with Pagefind on the built real site: results open under the search box in the same page,
+ranked by relevance; without JavaScript the box is hidden; from file:// it says why it cannot work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import pytest
+
+
+def _results(page: Any, query: str) -> list[str]:
+    """The URL paths of the (whole-page) results listed for `query`, best first."""
+    page.fill("#search-input", query)
+    from playwright.sync_api import expect  # imported here: without Playwright the browser fixture skips (or fails under CI)
+
+    expect(page.locator(".search-status")).to_contain_text(f"for “{query}”")
+    hrefs = page.eval_on_selector_all(".search-result > a", "links => links.map(a => a.href)")
+    return [urljoin(page.url, h).split("/", 3)[3] for h in hrefs]
+
+
+@pytest.fixture
+def home(new_page: Any, site_url: str) -> Any:
+    page = new_page()
+    page.goto(site_url)
+    return page
+
+
+def test_search_for_nmda_lists_the_mechanisms_page_first(home: Any) -> None:
+    assert _results(home, "NMDA")[0] == "mechanisms/"
+
+
+def test_search_for_aura_finds_the_stages_page(home: Any) -> None:
+    assert "migraine-stages/" in _results(home, "aura")
+
+
+def test_search_results_open_in_the_page_without_navigating(home: Any, site_url: str) -> None:
+    _results(home, "ketamine")
+    assert home.url == site_url
+    assert home.locator("#search-results").is_visible()
+
+
+def test_search_results_list_sections_as_sub_results(home: Any) -> None:
+    _results(home, "NMDA")
+    first = home.locator(".search-result").first
+    assert first.locator(".search-sub a").count() >= 1
+    assert "#" in first.locator(".search-sub a").first.get_attribute("href")
+
+
+def test_search_result_is_reached_by_arrow_key_and_escape_closes(home: Any) -> None:
+    _results(home, "NMDA")
+    home.keyboard.press("ArrowDown")
+    assert home.evaluate("document.activeElement.matches('.search-result > a')")
+    home.keyboard.press("Escape")
+    assert home.locator("#search-results").is_hidden()
+    assert home.evaluate("document.activeElement.id") == "search-input"
+
+
+def test_search_for_nonsense_says_no_results(home: Any) -> None:
+    from playwright.sync_api import expect
+
+    home.fill("#search-input", "xqzvwk")
+    expect(home.locator(".search-status")).to_have_text("No results for “xqzvwk”.")
+
+
+def test_search_box_is_hidden_without_javascript(new_page: Any, site_url: str) -> None:
+    page = new_page(java_script_enabled=False)
+    page.goto(site_url)
+    assert page.locator("form.search").count() == 1
+    assert page.locator("form.search").is_hidden()
+
+
+def test_search_from_file_url_says_it_needs_a_web_server(new_page: Any, built_site: Path) -> None:
+    page = new_page()
+    page.goto((built_site / "index.html").as_uri())
+    page.fill("#search-input", "NMDA")
+    assert "web server" in page.locator(".search-status").inner_text()
+    assert page.locator(".search-result").count() == 0
