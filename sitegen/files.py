@@ -48,7 +48,11 @@ class YamlDocument:
 
 def parse_yaml(text: str, path: Path, first_line: int = 1) -> YamlDocument:
     """Parse YAML with `safe_load` semantics; syntax errors and alias bombs become problems."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:  # a control character anywhere in the text
+        line = first_line + text.count("\n", 0, exc.position)
+        raise BuildError.at(path, line, f"invalid YAML: character U+{exc.character:04X} is not allowed here; remove it") from None
     try:
         node = loader.get_single_node()
         if node is not None:
