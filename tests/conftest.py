@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Property-based tests: a few examples by default (CI), thousands with `--hypothesis-profile=long`
+# or SITEGEN_HYPOTHESIS_PROFILE=long.
+settings.register_profile("ci", max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=2500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("SITEGEN_HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture

@@ -1,0 +1,160 @@
+"""Property-based tests: whatever the front matter, Markdown (with citations and links) and seed text,
+the build either succeeds or raises `BuildError`, and it writes nothing outside the output folder.
+
+The example count comes from the Hypothesis profile registered in conftest.py: small by default
+(`ci`); `pytest tests/test_fuzz.py --hypothesis-profile=long` (or `SITEGEN_HYPOTHESIS_PROFILE=long`)
+runs thousands of examples.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from hypothesis import given, note
+from hypothesis import strategies as st
+
+from sitegen.errors import BuildError
+from sitegen.pages import FRONT_MATTER_KEYS
+from sitegen.pipeline import build
+
+ROOT = Path(__file__).resolve().parent.parent
+VALID_SEED = "Example Article\n\nA first paragraph about the topic.\n\nSection Two\n\nThe second paragraph, with a fact.\n"
+
+# --- front matter --------------------------------------------------------------------------------
+
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 10**12), st.floats(allow_nan=True), st.dates(),
+    st.text(max_size=20), st.sampled_from(["a-b", "a/b", "..", "a b", "café", "404.html", "sitemap.xml", "index", "sources", "Topic"]),
+)
+values = st.one_of(scalars, st.lists(scalars, max_size=3), st.dictionaries(st.text(max_size=5), scalars, max_size=2))
+front_matter_dicts = st.dictionaries(st.sampled_from([*FRONT_MATTER_KEYS, "title", "title", "tags", "Title", "1"]), values, max_size=5)
+front_matter_texts = st.one_of(
+    front_matter_dicts.map(lambda d: yaml.safe_dump(d, allow_unicode=True, default_flow_style=None)),
+    st.text(max_size=60),
+    st.lists(st.sampled_from(["title: T", "order: x", "slug: a/b", "- item", "  indented: 1", "&a [*a]", "key: [", "? x", "title: &t T", "x: *t"]),
+             max_size=5).map("\n".join),
+)
+page_shapes = st.sampled_from([
+    "---\n{fm}\n---\n{body}", "---\n{fm}\n...\n{body}", "---\n{fm}\n{body}", "{body}", "---\n---\n{body}", "\ufeff---\n{fm}\n---\r\n{body}",
+])
+
+# --- Markdown with citations and cross-links ------------------------------------------------------
+
+seed_ids = st.sampled_from(["001", "002", "000", "x", "", "references", "001 "])
+numbers = st.integers(0, 12)
+citations = st.one_of(
+    st.builds("[@{}:p{}]".format, seed_ids, numbers),
+    st.builds("[@{}:p{}-p{}]".format, seed_ids, numbers, numbers),
+    st.builds("[@{}:p{}; @{}:p{}]".format, seed_ids, numbers, seed_ids, numbers),
+    st.builds("[@{}:]".format, seed_ids),
+    st.builds("[@:p{}]".format, numbers),
+    st.builds("[@{}]".format, seed_ids),
+    st.builds("[see @{}:p{}]".format, seed_ids, numbers),
+)
+link_targets = st.sampled_from(["index.md", "topic.md", "missing.md", "sub/page.md", "../site.yaml.md", "/etc/passwd.md", "#top", "", "topic/", "http://x"])
+links = st.builds("[{}]({}{})".format, st.text(max_size=8), link_targets, st.sampled_from(["", "#facts", "#nowhere", "#", "#p1"]))
+syntax = st.sampled_from([
+    "\n\n", "\n", "## Heading", "### Sub {#facts}", "# Title", "```\ncode [@001:p2]\n```", "`[@001:p9]`", "```", "*", "**", "_", "> ", "- ", "1. ",
+    "| a | b |\n|---|---|\n| 1 | 2 |", "<div>", "</div>", "<script>alert(1)</script>", "[^1]", "\n\n[^1]: A note.", "!!! note\n    Text.", "&amp;", "\\",
+    "{: #x }", "*[HTML]: Hyper Text", "Term\n:   Definition", "    indented code", "[a]: topic.md", "[a][]", "<!-- comment -->", "\x00", "\t",
+])
+words = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=25)
+bodies = st.lists(st.one_of(words, citations, links, syntax), max_size=14).map(" ".join)
+
+# --- seed text -------------------------------------------------------------------------------------
+
+seed_lines = st.one_of(words, st.sampled_from(["", "Heading", "A sentence that ends.", "<script>x</script>", "p1", "  ", "\r", "\x0c", "\u2028"]))
+seed_texts = st.lists(seed_lines, max_size=10).map("\n".join)
+exclusions = st.dictionaries(st.sampled_from(["p1", "p2", "p3", "p4", "p9", "x", "P2"]), st.sampled_from(["Navigation of the clinic website", "ads", "", None]),
+                             max_size=3)
+page_names = st.sampled_from(["index.md", "topic.md", "sub/page.md", "a b.md", "Ünï.md", "sources.md", "glossary.md", "404.md", "x.y.md", "sub/index.md"])
+
+
+@dataclass
+class Project:
+    pages: dict[str, str] = field(default_factory=lambda: {"index.md": "---\ntitle: Home\n---\nWelcome [@001:p2].\n"})
+    seed: bytes = VALID_SEED.encode()
+    sha256: str | None = None  # None: the seed's real checksum
+    exclude: dict[str, object] = field(default_factory=dict)
+    settings: str = "title: Fuzz\nbase_url: https://example.org/guide/\n"
+
+
+def write_project(root: Path, project: Project) -> None:
+    (root / "templates").symlink_to(ROOT / "templates", target_is_directory=True)
+    (root / "static").symlink_to(ROOT / "static", target_is_directory=True)
+    (root / "site.yaml").write_text(project.settings, encoding="utf-8")
+    (root / "seeds").mkdir()
+    (root / "seeds" / "001_example.txt").write_bytes(project.seed)
+    entry = {"title": "Example", "publisher": "Clinic", "kind": "article", "sha256": project.sha256 or hashlib.sha256(project.seed).hexdigest()}
+    if project.exclude:
+        entry["exclude"] = project.exclude
+    (root / "seeds" / "sources.yaml").write_text(yaml.safe_dump({"001": entry}, allow_unicode=True), encoding="utf-8")
+    for name, text in project.pages.items():
+        path = root / "content" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8", "surrogatepass"))
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+
+
+def assert_builds_or_fails_cleanly(project: Project, strict: bool = False) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        sandbox = Path(tmp)
+        root = sandbox / "project"
+        root.mkdir()
+        write_project(root, project)
+        out = sandbox / "out"
+        before = files_under(sandbox)
+        try:
+            result = build(root, out, strict=strict)
+        except BuildError as exc:
+            note(str(exc))
+            assert exc.problems
+            assert all(p.message and "\n" not in p.message for p in exc.problems)
+            assert files_under(sandbox) == before  # nothing written, nothing removed
+            return
+        after = files_under(sandbox)
+        changed = {name for name in after if before.get(name) != after[name]} | (before.keys() - after.keys())
+        assert all(name.startswith("out/") for name in changed), sorted(changed)
+        for relative in result.outputs:
+            assert (out / relative).resolve().is_relative_to(out.resolve())
+        assert sorted(p.name for p in sandbox.iterdir()) == ["out", "project"]
+
+
+@given(front=front_matter_texts, shape=page_shapes, name=page_names, body=bodies)
+def test_any_front_matter_builds_or_fails_cleanly(front: str, shape: str, name: str, body: str) -> None:
+    page = shape.format(fm=front, body=body)
+    project = Project()
+    project.pages[name] = page
+    assert_builds_or_fails_cleanly(project)
+
+
+@given(pages=st.dictionaries(page_names, bodies, min_size=1, max_size=3), strict=st.booleans())
+def test_any_markdown_with_citations_builds_or_fails_cleanly(pages: dict[str, str], strict: bool) -> None:
+    project = Project()
+    for index, (name, body) in enumerate(sorted(pages.items())):
+        project.pages[name] = f"---\ntitle: Page {index}\norder: {index}\n---\n{body}\n"
+    assert_builds_or_fails_cleanly(project, strict)
+
+
+@given(seed=seed_texts, exclude=exclusions, raw=st.booleans(), junk=st.binary(max_size=8), wrong_checksum=st.booleans(), body=bodies)
+def test_any_seed_text_builds_or_fails_cleanly(seed: str, exclude: dict[str, object], raw: bool, junk: bytes, wrong_checksum: bool, body: str) -> None:
+    data = seed.encode("utf-8", "surrogatepass") + (junk if raw else b"")
+    project = Project(seed=data, exclude=exclude, sha256="0" * 64 if wrong_checksum else None)
+    project.pages["topic.md"] = f"---\ntitle: Topic\norder: 1\n---\n{body}\n"
+    assert_builds_or_fails_cleanly(project)
+
+
+@given(settings=st.one_of(
+    st.dictionaries(st.sampled_from(["title", "base_url", "language", "output_dir", "review_interval_months", "disclaimer", "theme"]), values, max_size=4)
+    .map(lambda d: yaml.safe_dump(d, allow_unicode=True)),
+    st.text(max_size=40),
+))
+def test_any_settings_build_or_fail_cleanly(settings: str) -> None:
+    assert_builds_or_fails_cleanly(Project(settings=settings))
