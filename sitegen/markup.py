@@ -7,6 +7,7 @@ relative page URLs, and links the first use of each glossary term to its definit
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
@@ -63,6 +64,7 @@ class MarkupResult:
     terms: tuple[str, ...]  # glossary ids linked on this page
     links: tuple[LinkTarget, ...]
     link_problems: tuple[LinkProblem, ...]
+    brackets: frozenset[str] = frozenset()  # inner text of every citation bracket outside code, well-formed or not
 
 
 @dataclass
@@ -76,6 +78,7 @@ class _PageState:
     terms: list[str] = field(default_factory=list)
     links: list[LinkTarget] = field(default_factory=list)
     link_problems: list[LinkProblem] = field(default_factory=list)
+    brackets: set[str] = field(default_factory=set)
 
     def line_of(self, needle: str) -> int:
         index = self.body.find(needle)
@@ -85,7 +88,12 @@ class _PageState:
 class _CitationPattern(InlineProcessor):
     """Turns `[@…]` into a placeholder; numbering happens later, in document order."""
 
+    def __init__(self, pattern: str, md: markdown.Markdown, state: _PageState) -> None:
+        super().__init__(pattern, md)
+        self.state = state
+
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element | None, int, int]:  # noqa: N802
+        self.state.brackets.add(m.group(1))
         try:
             keys = parse_citation(m.group(1))
         except CitationSyntaxError:
@@ -252,7 +260,7 @@ class _SitegenExtension(Extension):
         self.glossary_url = glossary_url
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
-        md.inlinePatterns.register(_CitationPattern(BRACKET.pattern, md), "sitegen-citation", 175)
+        md.inlinePatterns.register(_CitationPattern(BRACKET.pattern, md, self.state), "sitegen-citation", 175)
         # After toc (5): heading ids and toc titles are made while a citation is still an empty placeholder.
         md.treeprocessors.register(_CitationNumbering(md, self.state), "sitegen-citations", 4)
         md.treeprocessors.register(_CrossLinks(md, self.state, self.urls), "sitegen-links", 14)
@@ -278,6 +286,7 @@ class Markup:
         state = self._state
         state.body, state.source, state.url = body, source, url
         state.citations, state.terms, state.links, state.link_problems = {}, [], [], []
+        state.brackets = set()
         self._md.reset()
         html = self._md.convert(body)
         toc = tuple(_flatten_toc(getattr(self._md, "toc_tokens", [])))
@@ -288,6 +297,7 @@ class Markup:
             terms=tuple(state.terms),
             links=tuple(state.links),
             link_problems=tuple(state.link_problems),
+            brackets=frozenset(state.brackets),
         )
 
 
@@ -308,6 +318,7 @@ def _plain(html: str) -> str:
 _INLINE = markdown.Markdown(extensions=["smarty", "abbr"], output_format="html")
 
 
+@functools.lru_cache(maxsize=4096)
 def inline_markdown(text: str) -> str:
     """Short Markdown (a definition, a disclaimer) as HTML, without a wrapping paragraph."""
     _INLINE.reset()

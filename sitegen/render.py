@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import os
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from . import __version__
 from .assets import Assets, load_assets
 from .errors import BuildError, Problems
 from .markup import inline_markdown, plain_text, relative_url
-from .site import GLOSSARY_URL, HOME_URL, SOURCES_URL, Reference, Site, SourcePage, passage_url
+from .site import GLOSSARY_URL, HOME_URL, SOURCES_URL, Reference, ResolvedPage, Site, SourcePage, passage_url
 
 NOT_FOUND = "404.html"
 # One policy for the <meta> tag of every page and for the hosting headers: no inline script, no third party.
@@ -32,6 +32,8 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'"
 )
+MENU_LIMIT = 40  # topics listed in full in every header up to this many; sections beyond
+SECTION_LIMIT = 15  # topics of the current section listed at scale
 _PAGE_TEMPLATES = {HOME_URL: "home.html", GLOSSARY_URL: "glossary.html", SOURCES_URL: "sources.html"}
 
 
@@ -67,24 +69,45 @@ def build_date() -> dt.date | None:
     return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
 
 
-def render_site(site: Site, theme: Theme) -> dict[str, bytes]:
-    """Every output file of the site; all template problems are reported together."""
+@dataclass(frozen=True)
+class Job:
+    """One page to render: its output path, template, URL and the `page` its template sees."""
+
+    output: str
+    template: str
+    url: str
+    page: ResolvedPage | SourcePage | None
+
+    @property
+    def absolute_root(self) -> bool:
+        return self.output == NOT_FOUND
+
+
+def page_jobs(site: Site) -> list[Job]:
+    """Every page of the site to render, in output order."""
+    jobs = [Job(page.page.output, _PAGE_TEMPLATES.get(page.url, "page.html"), page.url, page) for page in site.pages]
+    jobs += [Job(f"{sp.url}index.html", "source.html", sp.url, sp) for sp in site.source_pages]
+    jobs.append(Job(NOT_FOUND, "404.html", HOME_URL, None))
+    return jobs
+
+
+def render_job(site: Site, theme: Theme, job: Job) -> bytes:
+    return render_page(site, theme, job.template, job.url, {"page": job.page}, absolute_root=job.absolute_root).encode("utf-8")
+
+
+def render_site(site: Site, theme: Theme, render: Callable[[Job], bytes] | None = None) -> dict[str, bytes]:
+    """Every output file of the site; all template problems are reported together.
+
+    `render` makes one page's bytes (default: `render_job`); a build cache passes one that reuses
+    pages whose inputs did not change.
+    """
     problems = Problems()
     outputs: dict[str, bytes] = dict(theme.assets.outputs())
-    jobs: list[tuple[str, str, str, dict[str, Any]]] = []
-    for page in site.pages:
-        template = _PAGE_TEMPLATES.get(page.url, "page.html")
-        jobs.append((page.page.output, template, page.url, {"page": page}))
-    for source_page in site.source_pages:
-        jobs.append((f"{source_page.url}index.html", "source.html", source_page.url, {"page": source_page}))
-    jobs.append((NOT_FOUND, "404.html", HOME_URL, {"page": None}))
-    for output, template, url, extra in jobs:
+    for job in page_jobs(site):
         try:
-            html = render_page(site, theme, template, url, extra, absolute_root=output == NOT_FOUND)
+            outputs[job.output] = render(job) if render is not None else render_job(site, theme, job)
         except BuildError as exc:
             problems.extend(exc)
-            continue
-        outputs[output] = html.encode("utf-8")
     problems.raise_if_any()
     if site.settings.base_url:
         outputs["sitemap.xml"] = sitemap(site).encode("utf-8")
@@ -109,6 +132,7 @@ def render_page(site: Site, theme: Theme, template: str, url: str, extra: Mappin
         "csp": CONTENT_SECURITY_POLICY,
         "canonical": site.settings.base_url + url if site.settings.base_url else "",
         "nav": site.nav,
+        "menu": menu(site, url),
         "disclaimer": jinja2.utils.markupsafe.Markup(inline_markdown(site.settings.disclaimer)),
         "build_date": build_date(),
         "generator": f"sitegen {__version__}",
@@ -167,6 +191,48 @@ def _failing_template_frame(exc: BaseException, theme: Theme) -> tuple[Path, int
         if not any(path.is_relative_to(folder) for folder in library):
             return None
     return None
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """An entry of the topic menu in every page's header: a topic, or at scale a section."""
+
+    url: str
+    title: str
+    level: int  # 1: a topic or a section; 2: a topic of the current page's section
+
+
+def menu(site: Site, url: str) -> tuple[MenuItem, ...]:
+    """The topic menu of the page at `url`, bounded in size whatever the number of pages.
+
+    Up to `MENU_LIMIT` topics, every topic is listed. Beyond, topics are grouped by their top
+    folder: the menu lists the sections near the current one and, within the current section, the
+    topics near the current page. A page's size (and the work to render it) then does not grow
+    with the site; the home page still lists every topic.
+    """
+    nav = site.nav
+    if len(nav) <= MENU_LIMIT:
+        return tuple(MenuItem(p.url, p.title, 1) for p in nav)
+    sections = site.sections
+    position = next((i for i, (name, _) in enumerate(sections) if name == _section_name(url)), None)
+    first = 0 if position is None else max(0, min(position - MENU_LIMIT // 2, len(sections) - MENU_LIMIT))
+    items: list[MenuItem] = []
+    for index in range(first, min(first + MENU_LIMIT, len(sections))):
+        name, topics = sections[index]
+        head = next((p for p in topics if p.url == f"{name}/"), None)
+        if len(topics) == 1 or head is not None:
+            items.append(MenuItem((head or topics[0]).url, (head or topics[0]).title, 1))
+        else:
+            items.append(MenuItem(topics[0].url, name.replace("-", " ").capitalize(), 1))
+        if index == position and len(topics) > 1:
+            here = next((i for i, p in enumerate(topics) if p.url == url), 0)
+            start = max(0, min(here - SECTION_LIMIT // 2, len(topics) - SECTION_LIMIT))
+            items += [MenuItem(p.url, p.title, 2) for p in topics[start : start + SECTION_LIMIT] if p is not head]
+    return tuple(items)
+
+
+def _section_name(url: str) -> str:
+    return url.split("/", 1)[0] if url.count("/") > 1 else url.rstrip("/")
 
 
 def reference_label(reference: Reference) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,6 +94,15 @@ class Site:
         return (self.nav[index - 1] if index else None, self.nav[index + 1] if index + 1 < len(self.nav) else None)
 
     @functools.cached_property
+    def sections(self) -> tuple[tuple[str, tuple[ResolvedPage, ...]], ...]:
+        """Topics grouped by their top folder ("" for none), each group in reading order, groups by their first topic."""
+        groups: dict[str, list[ResolvedPage]] = {}
+        for page in self.nav:
+            name = page.url.split("/", 1)[0] if page.url.count("/") > 1 else page.url.rstrip("/")
+            groups.setdefault(name, []).append(page)
+        return tuple((name, tuple(pages)) for name, pages in groups.items())
+
+    @functools.cached_property
     def _nav_index(self) -> dict[str, int]:
         """Position of each topic in `nav`, by URL (so that finding neighbours does not scan the whole list)."""
         return {p.url: index for index, p in enumerate(self.nav)}
@@ -161,8 +170,8 @@ def resolve(
     resolved: list[ResolvedPage] = []
     for page in pages:
         path = settings.content_dir / page.source
-        check_citations(settings, page, sources, publications, problems)
         result = convert(markup, page) if convert is not None else markup.convert(page.body, page.source, page.url)
+        check_citations(settings, page, sources, publications, problems, result.brackets)
         for link_problem in result.link_problems:
             findings.append(Problem(display_path(path), page.body_line + link_problem.line - 1, link_problem.message))
         references = tuple(
@@ -199,11 +208,22 @@ def resolve(
 
 
 def check_citations(
-    settings: Settings, page: Page, sources: Mapping[str, Source], publications: Mapping[str, Publication], problems: Problems
+    settings: Settings,
+    page: Page,
+    sources: Mapping[str, Source],
+    publications: Mapping[str, Publication],
+    problems: Problems,
+    rendered: Collection[str] | None = None,
 ) -> None:
-    """Add a problem, at its file line, for every citation of `page` that is malformed or does not resolve."""
+    """Add a problem, at its file line, for every citation of `page` that is malformed or does not resolve.
+
+    `rendered`, the brackets Markdown saw outside code, leaves out what only looks like a citation
+    (an indented code block, raw HTML).
+    """
     path = settings.content_dir / page.source
     for found in find_citations(page.body):
+        if rendered is not None and found.text not in rendered:
+            continue
         line = page.body_line + found.line - 1
         if found.error:
             problems.add(path, line, found.error)
