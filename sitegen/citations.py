@@ -88,6 +88,7 @@ class FoundCitation:
     line: int  # 1-based, relative to the scanned text
     keys: tuple[CitationKey, ...]
     error: str
+    text: str = ""  # the bracket's inner text, as the Markdown extension sees it
 
 
 def find_citations(text: str) -> list[FoundCitation]:
@@ -97,7 +98,7 @@ def find_citations(text: str) -> list[FoundCitation]:
     for match in BRACKET.finditer(visible):
         line = visible.count("\n", 0, match.start()) + 1
         try:
-            found.append(FoundCitation(line, parse_citation(match.group(1)), ""))
+            found.append(FoundCitation(line, parse_citation(match.group(1)), "", match.group(1)))
         except CitationSyntaxError as exc:
-            found.append(FoundCitation(line, (), str(exc)))
+            found.append(FoundCitation(line, (), str(exc), match.group(1)))
     return found

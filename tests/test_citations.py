@@ -219,3 +219,14 @@ def test_fenced_code_block_is_code_and_its_citations_are_not_rendered() -> None:
     result = Markup({}).convert("Text.\n\n```text\nExample:\n\n[@001:p99]\n```\n", "topic.md", "topic/")
     assert result.citations == ()
     assert '<pre><code class="language-text">Example:\n\n[@001:p99]\n</code></pre>' in result.html
+
+
+def test_citation_in_an_indented_code_block_is_not_checked(make_project: Callable[..., Path]) -> None:
+    site = load_site(make_project(topic("Example:\n\n    A fact [@001:p99].\n\nText.\n")))
+    page = site.page("topic/")
+    assert page is not None and "<pre><code>A fact [@001:p99].\n</code></pre>" in page.html
+
+
+def test_citation_in_an_indented_list_paragraph_is_checked(make_project: Callable[..., Path]) -> None:
+    [message] = problems(make_project, "- First item.\n\n    More about it [@001:p99].\n")
+    assert message.endswith("content/topic.md:6: @001:p99: seed 001 has no passage p99 (it has p1-p5)")
