@@ -79,9 +79,17 @@ class _PageState:
     links: list[LinkTarget] = field(default_factory=list)
     link_problems: list[LinkProblem] = field(default_factory=list)
     brackets: set[str] = field(default_factory=set)
+    searched: dict[str, int] = field(default_factory=dict)  # where the next search for each link target starts
 
     def line_of(self, needle: str) -> int:
-        index = self.body.find(needle)
+        """The line of the next use of link target `needle` (links are visited in reading order)."""
+        start = self.searched.get(needle, 0)
+        index = self.body.find(f"]({needle}", start)
+        if index < 0:
+            index = self.body.find(needle, start)
+        if index < 0:
+            index = self.body.find(needle)
+        self.searched[needle] = index + 1
         return self.body.count("\n", 0, index) + 1 if index >= 0 else 1
 
 
@@ -286,7 +294,7 @@ class Markup:
         state = self._state
         state.body, state.source, state.url = body, source, url
         state.citations, state.terms, state.links, state.link_problems = {}, [], [], []
-        state.brackets = set()
+        state.brackets, state.searched = set(), {}
         self._md.reset()
         html = self._md.convert(body)
         toc = tuple(_flatten_toc(getattr(self._md, "toc_tokens", [])))

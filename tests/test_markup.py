@@ -136,3 +136,8 @@ def test_one_markup_instance_starts_each_page_afresh() -> None:
     second = markup.convert("An aura [@001:p2].", "b.md", "b/")
     assert second.terms == ("aura",)
     assert 'id="cite-1-1"' in second.html and [k.first for k, _ in second.citations] == [2]
+
+
+def test_each_use_of_the_same_broken_link_is_reported_at_its_own_line() -> None:
+    result = convert("The file gone.md is named here.\n\n[a](gone.md)\n\nText.\n\n[b](gone.md)\n")
+    assert [p.line for p in result.link_problems] == [3, 7]
