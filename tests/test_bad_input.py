@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -181,6 +182,22 @@ CASES = [
     Case("seed-metadata-missing", remove("seeds/sources.yaml"), "seeds/sources.yaml", None, "seed metadata missing"),
     Case("seed-exclusion-of-missing-passage", append("seeds/sources.yaml", "    p42: Navigation links of the clinic website\n"), "seeds/sources.yaml", 11,
          "passage p42 does not exist"),
+    # Beyond the issue's list
+    Case("front-matter-control-character", put("content/topic.md", "---\ntitle: A topic\norder: 1\x1f\n---\n\nText.\n"), "content/topic.md", 3,
+         "U+001F"),
+    Case("front-matter-crlf-line-numbers", put("content/topic.md", b"---\r\ntitle: A topic\r\ncolour: red\r\n---\r\n\r\nText.\r\n"),
+         "content/topic.md", 3, "unknown front matter key 'colour'"),
+    Case("front-matter-impossible-date", put("content/topic.md", "---\ntitle: A topic\nreviewed: 2026-02-30\n---\n\nText.\n"), "content/topic.md", 3,
+         "invalid value"),
+    Case("folder-named-like-a-page", lambda root: (root / "content" / "notes.md").mkdir(), "content/notes.md", None, "cannot read file"),
+    Case("glossary-not-a-list", put("content/glossary.yaml", "term: definition\n"), "content/glossary.yaml", 1, "must be a list"),
+    Case("glossary-entry-without-definition", put("content/glossary.yaml", "- term: Aura\n- term: Migraine\n  definition: A headache.\n"),
+         "content/glossary.yaml", 1, "needs text 'term' and 'definition'"),
+    Case("bibliography-unknown-key", put("content/references.yaml", "smith2020:\n  authors: [Smith J]\n  year: 2020\n  title: T\n  doi: 10.1/x\n  press: X\n"),
+         "content/references.yaml", 6, "unknown key 'press'"),
+    Case("settings-non-utf8", put("site.yaml", b"title: Caf\xe9\n"), "site.yaml", 1, "not valid UTF-8"),
+    Case("seed-id-unquoted-in-metadata", lambda root: (root / "seeds" / "sources.yaml").write_text(
+        (root / "seeds" / "sources.yaml").read_text(encoding="utf-8").replace('"001":', "001:"), encoding="utf-8"), "seeds/sources.yaml", 1, "quote ids"),
     # Templates
     Case("template-syntax-error", put("templates/page.html", '{% extends "base.html" %}\n{% block main %}\n<p>\n{% if %}\n{% endblock %}\n'),
          "templates/page.html", 4, "template syntax error", subprocess=True),
@@ -236,11 +253,25 @@ def assert_clean_failure(code: int, stderr: str, file: str, line: int | None, sa
     assert any(says in m["message"] for m in matching), stderr
 
 
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the first test leaves its valid, built project for the others to copy."""
+    return tmp_path_factory.mktemp("built") / "project"
+
+
 @pytest.fixture
-def built_project(make_project: Callable[..., Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = make_project(pages=PAGES)
+def built_project(
+    make_project: Callable[..., Path], built_once: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """A valid project with its site built, in this test's own folder (the working folder)."""
+    if built_once.exists():
+        root = tmp_path / "project"
+        shutil.copytree(built_once, root, symlinks=True)
+    else:
+        root = make_project(pages=PAGES)
+        assert main(["--project", str(root), "build", "--strict", "--no-search"]) == 0, capsys.readouterr().err
+        shutil.copytree(root, built_once, symlinks=True)
     monkeypatch.chdir(root)
-    assert main(["--project", str(root), "build", "--strict", "--no-search"]) == 0, capsys.readouterr().err
     capsys.readouterr()
     return root
 
