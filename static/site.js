@@ -147,125 +147,32 @@
   });
   window.addEventListener("resize", hide);
 
-  // ---- Search: Pagefind's index, loaded on first use; results open under the box, in this page.
+  // ---- Search: the interface (search.js) and Pagefind's index load when the reader first uses the box.
   var form = doc.querySelector("form.search");
   if (!form) return;
   var input = form.querySelector("input");
-  var panel = form.querySelector(".search-results");
-  var status = panel.querySelector(".search-status");
-  var list = panel.querySelector(".search-list");
-  var root = new URL(form.getAttribute("data-root") || "./", location.href);
-  var engine = null;
-  var ticket = 0;
+  var started = null;
   form.hidden = false;
+  form.addEventListener("submit", function (event) { event.preventDefault(); });
 
-  function load() {
-    if (!engine) {
-      engine = import(new URL("pagefind/pagefind.js", root).href).then(function (pagefind) {
-        return Promise.resolve(pagefind.options({ baseUrl: root.pathname, excerptLength: 24 }))
-          .then(function () { return pagefind.init && pagefind.init(); })
-          .then(function () { return pagefind; });
-      });
-      engine.catch(function () { engine = null; });
+  function start() {
+    if (!started) {
+      started = import(new URL(form.getAttribute("data-module"), location.href).href)
+        .then(function (search) { search.start(form); })
+        .catch(function () { started = null; });
     }
-    return engine;
+    return started;
   }
 
-  function say(text) {
-    status.textContent = text;
-  }
-
-  function open() {
-    panel.hidden = false;
-  }
-
-  function close() {
-    panel.hidden = true;
-    list.replaceChildren();
-    say("");
-  }
-
-  function entry(href, title, excerpt, className) {
-    var item = doc.createElement("li");
-    item.className = className;
-    var a = doc.createElement("a");
-    a.href = href;
-    a.textContent = title;
-    item.appendChild(a);
-    if (excerpt) {
-      var p = doc.createElement("p");
-      p.innerHTML = excerpt; // Pagefind's excerpt: the page's own text, escaped, with <mark> around matches
-      item.appendChild(p);
-    }
-    return item;
-  }
-
-  function render(query, results, total) {
-    list.replaceChildren();
-    results.forEach(function (result) {
-      var item = entry(result.url, result.meta.title || result.url, result.excerpt, "search-result");
-      var subs = (result.sub_results || []).filter(function (s) { return s.url !== result.url; }).slice(0, 3);
-      if (subs.length) {
-        var inner = doc.createElement("ul");
-        subs.forEach(function (s) { inner.appendChild(entry(s.url, s.title, "", "search-sub")); });
-        item.appendChild(inner);
-      }
-      list.appendChild(item);
+  if (location.protocol === "file:") {
+    input.addEventListener("input", function () {
+      var panel = form.querySelector(".search-results");
+      panel.hidden = !input.value.trim();
+      panel.querySelector(".search-status").textContent =
+        "Search needs the site to be served by a web server: browsers block the search index on pages opened as files. Use the topic list instead.";
     });
-    say(total === 0 ? "No results for “" + query + "”." : total + (total === 1 ? " result" : " results") + " for “" + query + "”.");
+  } else {
+    input.addEventListener("focus", start, { once: true });
+    input.addEventListener("input", start, { once: true });
   }
-
-  function run() {
-    var query = input.value.trim();
-    var mine = ++ticket;
-    if (!query) { close(); return; }
-    open();
-    if (location.protocol === "file:") {
-      say("Search needs the site to be served by a web server: browsers block the search index on pages opened as files. Use the topic list instead.");
-      return;
-    }
-    say("Searching…");
-    load()
-      .then(function (pagefind) { return pagefind.debouncedSearch(query, {}, 120); })
-      .then(function (search) {
-        if (!search || mine !== ticket) return null;
-        return Promise.all(search.results.slice(0, 8).map(function (r) { return r.data(); })).then(function (data) {
-          if (mine === ticket) render(query, data, search.results.length);
-        });
-      })
-      .catch(function () {
-        if (mine === ticket) say("Search is not available on this copy of the site. Use the topic list instead.");
-      });
-  }
-
-  function links() {
-    return Array.prototype.slice.call(list.querySelectorAll("a"));
-  }
-
-  input.addEventListener("input", run);
-  input.addEventListener("focus", function () { if (location.protocol !== "file:") load(); });
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    run();
-  });
-  form.addEventListener("keydown", function (event) {
-    var all = links();
-    var index = all.indexOf(doc.activeElement);
-    if (event.key === "Escape" && !panel.hidden) {
-      event.preventDefault();
-      close();
-      input.focus();
-    } else if (event.key === "ArrowDown" && all.length) {
-      event.preventDefault();
-      all[Math.min(index + 1, all.length - 1)].focus();
-    } else if (event.key === "ArrowUp" && index >= 0) {
-      event.preventDefault();
-      if (index === 0) input.focus();
-      else all[index - 1].focus();
-    }
-  });
-  form.addEventListener("focusout", function (event) {
-    if (!form.contains(event.relatedTarget)) panel.hidden = true;
-  });
-  input.addEventListener("focus", function () { if (list.children.length || status.textContent) open(); });
 })();
