@@ -101,6 +101,16 @@ def _swap(staging: Path, out: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
+def _remove_links_on_the_way(out: Path, target: Path) -> None:
+    """A symbolic link inside the output folder is not ours: remove any on the way to `target`,
+    so that a write never lands outside the folder."""
+    current = out
+    for part in target.relative_to(out).parts[:-1]:
+        current = current / part
+        if current.is_symlink():
+            current.unlink()
+
+
 def update_site(outputs: Mapping[str, bytes], out_dir: Path, root: Path, keep: Callable[[str], bool] = lambda _: False) -> list[str]:
     """Bring `out_dir` in line with `outputs` in place; returns the paths written or removed.
 
@@ -121,6 +131,7 @@ def update_site(outputs: Mapping[str, bytes], out_dir: Path, root: Path, keep: C
                 continue
         except OSError:
             pass
+        _remove_links_on_the_way(out, target)
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
         with os.fdopen(handle, "wb") as stream:

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.cli import main
+from sitegen.output import update_site
 
 ROOT = Path(__file__).resolve().parent.parent
 TOPIC = "---\ntitle: A topic\norder: 1\n---\n\nA fact [@001:p4].\n\n{}\n"  # line 8 holds the inserted text
@@ -350,6 +351,11 @@ OUTPUT_CASES = {
 }
 
 
+def inputs_and_outputs(folder: Path) -> dict[str, bytes]:
+    """Every file but the build's own cache, which a refused build may still have refreshed."""
+    return {name: data for name, data in snapshot(folder).items() if not name.startswith(".cache/")}
+
+
 @pytest.fixture
 def fake_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
@@ -366,12 +372,12 @@ def test_build_refuses_an_output_folder_it_does_not_own(name: str, built_project
     (root / "mine" / "notes.txt").write_text("my notes\n", encoding="utf-8")
     target = OUTPUT_CASES[name](root, fake_home)
     watched = [root, fake_home]
-    before = [snapshot(folder) for folder in watched]
+    before = [inputs_and_outputs(folder) for folder in watched]
     code = main(["--project", str(root), "build", "--out", str(target)])
     stderr = capsys.readouterr().err
     shown = os.path.relpath(target, root) if target.is_relative_to(root) else target.as_posix()
     assert_clean_failure(code, stderr, Path(shown).as_posix(), None, "")
-    assert [snapshot(folder) for folder in watched] == before
+    assert [inputs_and_outputs(folder) for folder in watched] == before
 
 
 def test_build_refuses_an_output_folder_reached_through_a_symlink(built_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -403,3 +409,15 @@ def test_output_folder_under_a_file_fails_without_traceback(built_project: Path,
     (built_project / "notes.txt").write_text("a file\n", encoding="utf-8")
     code = main(["--project", str(built_project), "build", "--out", str(built_project / "notes.txt" / "site")])
     assert_clean_failure(code, capsys.readouterr().err, "notes.txt/site", None, "")
+
+
+def test_updating_in_place_never_writes_through_a_symlink(built_project: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "index.html").write_text("precious\n", encoding="utf-8")
+    (built_project / "site" / "topic").rename(built_project / "site" / "topic-old")
+    (built_project / "site" / "topic").symlink_to(outside, target_is_directory=True)
+    update_site({"topic/index.html": b"new page\n"}, built_project / "site", built_project)
+    assert (outside / "index.html").read_text(encoding="utf-8") == "precious\n"
+    assert (built_project / "site" / "topic" / "index.html").read_bytes() == b"new page\n"
+    assert not (built_project / "site" / "topic").is_symlink()
