@@ -65,6 +65,9 @@ def read_pages(content_dir: Path) -> tuple[list[Page], Problems]:
     problems = Problems()
     pages: list[Page] = []
     for path in sorted(content_dir.rglob("*.md")):
+        if path.is_dir():
+            problems.add(path, 0, "a folder named like a page: rename the folder (pages are .md files)")
+            continue
         try:
             pages.append(parse_page(path, path.relative_to(content_dir).as_posix()))
         except BuildError as exc:
