@@ -81,3 +81,19 @@ def test_a_template_showing_the_build_date_gets_source_date_epoch(make_project: 
     assert done.returncode == 0, done.stderr
     assert '<p id="built">1970-01-02</p>' in (tmp_path / "pinned" / "topic" / "index.html").read_text(encoding="utf-8")
     assert '<p id="built">undated</p>' in (tmp_path / "unpinned" / "topic" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_warm_or_corrupted_build_cache_gives_the_same_bytes(make_project: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project()
+    monkeypatch.setenv("SITEGEN_CACHE", "off")
+    assert main(["--project", str(root), "build", "--no-search", "--out", str(tmp_path / "cold")]) == 0
+    monkeypatch.delenv("SITEGEN_CACHE")
+    assert main(["--project", str(root), "build", "--no-search", "--out", str(tmp_path / "first")]) == 0
+    assert main(["--project", str(root), "build", "--no-search", "--out", str(tmp_path / "warm")]) == 0
+    for entry in (root / ".cache").rglob("*"):
+        if entry.is_file():
+            entry.write_bytes(b"\x80\x05garbage")
+    assert main(["--project", str(root), "build", "--no-search", "--out", str(tmp_path / "corrupted")]) == 0
+    cold = snapshot(tmp_path / "cold")
+    assert snapshot(tmp_path / "warm") == cold
+    assert snapshot(tmp_path / "corrupted") == cold
