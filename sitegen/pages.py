@@ -142,6 +142,14 @@ def parse_page(path: Path, relative: str) -> Page:
         else:
             parent = PurePosixPath(url).parent.as_posix() if url else ""
             url = f"{slug}/" if parent in ("", ".") else f"{parent}/{slug}/"
+    if slug is None or (isinstance(slug, str) and SLUG.match(slug)):
+        bad = [part for part in url.split("/") if part and not SLUG.match(part)]
+        if bad:
+            problems.add(
+                path, 1,
+                f"the URL /{url} has parts that are not plain URL segments ({', '.join(map(repr, bad))}): rename the file "
+                "or folder with lowercase letters, digits and hyphens, or give the page a slug",
+            )
     problems.raise_if_any()
     return Page(
         source=relative,

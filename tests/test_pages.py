@@ -186,3 +186,15 @@ def test_a_slug_that_no_other_page_uses_is_not_a_duplicate(tmp_path: Path) -> No
     page_file(tmp_path, "title: A\n", name="a.md")
     page_file(tmp_path, "title: B\nslug: short\n", name="long-name.md")
     assert sorted(p.url for p in load_pages(tmp_path / "content")) == ["a/", "short/"]
+
+
+@pytest.mark.parametrize("name", ["My Page.md", "FAQ.md", "Guide/topic.md", "two words/index.md"])
+def test_file_or_folder_name_that_is_not_a_plain_url_segment_is_an_error(tmp_path: Path, name: str) -> None:
+    path = page_file(tmp_path, "title: T\n", name=name)
+    [message] = error_of(path, name)
+    assert message.startswith(f"{path}:1: the URL /") and "not plain URL segments" in message
+
+
+def test_a_slug_fixes_a_file_name_that_is_not_a_plain_url_segment(tmp_path: Path) -> None:
+    path = page_file(tmp_path, "title: T\nslug: faq\n", name="FAQ.md")
+    assert parse_page(path, "FAQ.md").url == "faq/"
