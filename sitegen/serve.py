@@ -21,6 +21,7 @@ import contextlib
 import hashlib
 import html
 import ipaddress
+import json
 import logging
 import mimetypes
 import re
@@ -31,7 +32,9 @@ import traceback
 import webbrowser
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import livereload.server as livereload_server
 from livereload import Server
 from livereload.handlers import LiveReloadHandler
 from tornado import web
@@ -170,6 +173,12 @@ class Preview:
         self.keep = keep
         self.builder = Builder(root)
         self.problems: tuple[Problem, ...] = ()
+        self.generation = 0  # counts the rebuilds that changed what the browser shows
+        self.served: dict[str, int] = {}  # URL path → generation of the page last served there
+
+    def is_stale(self, url_path: str) -> bool:
+        """Whether the page last served at `url_path` predates the latest visible change."""
+        return self.served.get(url_path, self.generation) < self.generation
 
     def rebuild(self, changed: Sequence[str] = ()) -> bool:
         """Render the site and rewrite the outputs whose bytes changed. Never raises: problems are
@@ -190,11 +199,16 @@ class Preview:
             cause = f"{_names(changed, self.root)}: " if changed else ""
             findings = f"; {len(result.findings)} findings (see `check`)" if result.findings else ""
             _say(f"{cause}rebuilt in {elapsed:.0f} ms, {len(written)} outputs rewritten{findings}")
-            return bool(written) or bool(before)
+            return self._changed(bool(written) or bool(before))
         for problem in self.problems:
             _complain(str(problem))
         _complain("build failed: the browser shows the error; the site was left as it was")
-        return self.problems != before
+        return self._changed(self.problems != before)
+
+    def _changed(self, visible: bool) -> bool:
+        if visible:
+            self.generation += 1
+        return visible
 
 
 def _names(changed: Sequence[str], root: Path) -> str:
@@ -255,6 +269,7 @@ class SiteHandler(web.RequestHandler):
         self.set_header("Content-Type", content_type)
         if content_type.startswith("text/html"):
             body = allow_script(body, self.script)
+            self.preview.served[self.request.path] = self.preview.generation
         if self.request.method == "HEAD":
             self.set_header("Content-Length", str(len(body)))
             self.finish()
@@ -271,8 +286,34 @@ def _content_type(path: Path) -> str:
     return guessed or "application/octet-stream"
 
 
+class _ReloadHandler(LiveReloadHandler):
+    """livereload's websocket, which also reloads a page that connects after a change it missed.
+
+    livereload sends a reload only to the pages connected at that moment; a page that is itself
+    reloading (between its old connection closing and its new one opening) would miss the change
+    and stay stale. Each page says its URL when it connects; if the site changed since that page
+    was served, it is told to reload at once."""
+
+    preview: Preview | None = None
+
+    def on_message(self, message: str | bytes) -> None:
+        super().on_message(message)
+        info = json.loads(message)
+        url = info.get("url") if isinstance(info, dict) and info.get("command") == "info" else None
+        if isinstance(url, str) and self.preview is not None and self.preview.is_stale(urlsplit(url).path or "/"):
+            self.send_message({"command": "reload", "path": "*", "liveCSS": False, "liveImg": False})
+
+
 class _LiveServer(Server):
-    """livereload's server with our handler for the site."""
+    """livereload's server with our handler for the site and our websocket handler."""
+
+    def application(self, *args: object, **kwargs: object) -> None:
+        original = livereload_server.LiveReloadHandler
+        livereload_server.LiveReloadHandler = _ReloadHandler  # the class its application() routes /livereload to
+        try:
+            super().application(*args, **kwargs)
+        finally:
+            livereload_server.LiveReloadHandler = original
 
     def __init__(self, preview: Preview, watcher: FileWatcher) -> None:
         super().__init__(watcher=watcher)
@@ -311,11 +352,12 @@ def serve(root: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_b
         _complain(warning)
     logging.getLogger("tornado.access").setLevel(logging.CRITICAL)
 
-    LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # livereload drops reloads within 3 s of the previous one
+    LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # livereload drops reloads within 3 s of the previous one (read from this class)
     loop = IOLoop.current()
     watcher = FileWatcher()
     preview = Preview(root, out_dir, keep=_is_search_index)
     server = _LiveServer(preview, watcher)
+    _ReloadHandler.preview = preview
     for name in WATCHED:
         if (root / name).exists():
             server.watch(str(root / name), preview.rebuild)
@@ -327,7 +369,7 @@ def serve(root: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_b
 
     _stop_on_signals(loop)
     try:
-        LiveReloadHandler.start_tasks()  # starts the watcher before the first build: no edit is missed
+        _ReloadHandler.start_tasks()  # starts the watcher before the first build: no edit is missed
         preview.rebuild()
         if search and not preview.problems:
             _index_search(out_dir)
