@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import given, note
 from hypothesis import strategies as st
@@ -101,6 +103,14 @@ def write_project(root: Path, project: Project) -> None:
 
 def files_under(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def no_build_cache() -> Iterator[None]:
+    """Inputs are what is fuzzed here: every build starts cold and writes nothing but its output."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SITEGEN_CACHE", "off")
+        yield
 
 
 def assert_builds_or_fails_cleanly(project: Project, strict: bool = False) -> None:
