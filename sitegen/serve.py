@@ -197,8 +197,10 @@ class Preview:
             self.problems = ()
             elapsed = (time.perf_counter() - started) * 1000
             cause = f"{_names(changed, self.root)}: " if changed else ""
-            findings = f"; {len(result.findings)} findings (see `check`)" if result.findings else ""
-            _say(f"{cause}rebuilt in {elapsed:.0f} ms, {len(written)} outputs rewritten{findings}")
+            count = len(result.findings)
+            findings = f"; {count} finding{'' if count == 1 else 's'} (see `check`)" if count else ""
+            rewritten = f"{len(written)} output{'' if len(written) == 1 else 's'} rewritten"
+            _say(f"{cause}rebuilt in {elapsed:.0f} ms, {rewritten}{findings}")
             return self._changed(bool(written) or bool(before))
         for problem in self.problems:
             _complain(str(problem))

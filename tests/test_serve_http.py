@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import http.client
+import json
 import signal
 import socket
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -197,3 +200,114 @@ def test_live_script_is_allowed_by_its_hash_only() -> None:
         b"<head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; "
         b"script-src 'self' 'sha256-" + digest + b"'\"></head>"
     )
+
+
+# The live-reload websocket, spoken to as livereload.js does: hello, then info with the page's URL.
+
+TOPIC = "---\ntitle: A topic\norder: 1\n---\n## Facts {{#facts}}\n\n{text} [@001:p4].\n"
+
+
+@pytest.fixture
+def small(make_project: Callable[..., Path]) -> Iterator[ServeProcess]:
+    root = make_project(pages={"index.md": "---\ntitle: Home\n---\nWelcome [@001:p2].\n", "topic.md": TOPIC.format(text="A fact")})
+    with ServeProcess(root) as running:
+        yield running.ready()
+        running.stop()
+
+
+async def _connect(server: ServeProcess, page: str) -> object:
+    from tornado.websocket import websocket_connect
+
+    socket_ = await websocket_connect(f"ws://127.0.0.1:{server.port}/livereload")
+    await socket_.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+    await socket_.read_message()
+    await socket_.write_message(json.dumps({"command": "info", "url": f"{server.url}{page}", "plugins": {}}))
+    return socket_
+
+
+async def _next_message(socket_: object, timeout: float) -> dict[str, object] | None:
+    try:
+        message = await asyncio.wait_for(socket_.read_message(), timeout)  # type: ignore[attr-defined]
+    except TimeoutError:
+        return None
+    return json.loads(message) if message else None
+
+
+def _reload_after(server: ServeProcess, page: str, change: Callable[[], None], timeout: float = 15) -> dict[str, object] | None:
+    async def run() -> dict[str, object] | None:
+        socket_ = await _connect(server, page)
+        await asyncio.sleep(0.2)
+        change()
+        return await _next_message(socket_, timeout)
+
+    return asyncio.run(run())
+
+
+def test_edit_sends_a_reload_message(small: ServeProcess) -> None:
+    topic = small.project / "content" / "topic.md"
+    message = _reload_after(small, "topic/", lambda: topic.write_text(TOPIC.format(text="A new fact"), encoding="utf-8"))
+    assert message is not None and message["command"] == "reload"
+
+
+def test_saving_unchanged_bytes_sends_no_reload(small: ServeProcess) -> None:
+    topic = small.project / "content" / "topic.md"
+    text = topic.read_text(encoding="utf-8")
+    start = len(small.lines)
+    message = _reload_after(small, "topic/", lambda: topic.write_text(text, encoding="utf-8"), timeout=1.5)
+    small.wait_for("rebuilt", start=start)
+    assert message is None
+
+
+def test_page_connecting_after_a_change_it_missed_is_told_to_reload(small: ServeProcess) -> None:
+    assert get(small, "/topic/")[0] == 200
+    start = len(small.lines)
+    (small.project / "content" / "topic.md").write_text(TOPIC.format(text="A missed fact"), encoding="utf-8")
+    small.wait_for("rebuilt", start=start)
+
+    async def run() -> dict[str, object] | None:
+        return await _next_message(await _connect(small, "topic/"), 5)
+
+    message = asyncio.run(run())
+    assert message is not None and message["command"] == "reload"
+
+
+def test_page_connecting_after_no_change_is_left_alone(small: ServeProcess) -> None:
+    assert get(small, "/topic/")[0] == 200
+
+    async def run() -> dict[str, object] | None:
+        return await _next_message(await _connect(small, "topic/"), 1)
+
+    assert asyncio.run(run()) is None
+
+
+def test_burst_of_changes_gives_one_rebuild(small: ServeProcess) -> None:
+    start = len(small.lines)
+    content = small.project / "content"
+    for n in range(8):
+        (content / f"extra-{n}.md").write_text(f"---\ntitle: Extra {n}\n---\nMore [@001:p4].\n", encoding="utf-8")
+    small.wait_for("rebuilt", start=start)
+    time.sleep(1.0)
+    assert len([line for line in small.lines[start:] if "rebuilt" in line]) == 1
+
+
+def test_editing_one_page_body_rewrites_only_that_page(small: ServeProcess) -> None:
+    start = len(small.lines)
+    (small.project / "content" / "topic.md").write_text(TOPIC.format(text="Another fact"), encoding="utf-8")
+    assert ", 1 output rewritten" in small.wait_for("rebuilt", start=start)
+
+
+def test_broken_build_keeps_serving_the_error_page(small: ServeProcess) -> None:
+    start = len(small.lines)
+    (small.project / "content" / "topic.md").write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    small.wait_for("build failed", start=start)
+    status, body = get(small, "/topic/")
+    assert status == 500 and b"content/topic.md:" in body
+
+
+def test_broken_build_leaves_the_site_on_disk_as_it_was(small: ServeProcess) -> None:
+    site = small.project / "site"
+    before = {path: path.read_bytes() for path in site.rglob("*") if path.is_file()}
+    start = len(small.lines)
+    (small.project / "content" / "topic.md").write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    small.wait_for("build failed", start=start)
+    assert {path: path.read_bytes() for path in site.rglob("*") if path.is_file()} == before
