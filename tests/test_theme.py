@@ -1,0 +1,91 @@
+"""The theme's page furniture, read from rendered HTML: metadata (Open Graph, canonical, JSON-LD),
+review dates, previous/next topics, glossary definitions on terms, promotional labels, the search
+box hidden until the script shows it."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import write
+
+from sitegen.pipeline import render_project
+
+PAGES = {
+    "index.md": "---\ntitle: Home\n---\nWelcome [@001:p2].\n",
+    "first.md": "---\ntitle: First topic\ndescription: The first one.\norder: 1\nreviewed: 2026-01-15\n---\nA fact about the brain [@001:p4].\n",
+    "second.md": "---\ntitle: Second topic\norder: 2\n---\nAnother fact [@001:p2].\n",
+}
+GLOSSARY = "- term: brain\n  definition: The organ that *thinks*.\n"
+
+
+def page_html(root: Path, output: str) -> str:
+    return render_project(root).outputs[output].decode("utf-8")
+
+
+def json_ld(html: str) -> dict[str, object]:
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert match, "no JSON-LD block"
+    return json.loads(match.group(1))
+
+
+def test_no_canonical_or_open_graph_without_base_url(make_project: Callable[..., Path]) -> None:
+    html = page_html(make_project(PAGES), "first/index.html")
+    assert 'rel="canonical"' not in html and 'property="og:' not in html
+
+
+def test_canonical_and_open_graph_with_base_url(make_project: Callable[..., Path]) -> None:
+    root = make_project(PAGES)
+    write(root / "site.yaml", "title: Test site\nlanguage: en\nbase_url: https://example.org/guide/\n")
+    html = page_html(root, "first/index.html")
+    assert '<link rel="canonical" href="https://example.org/guide/first/">' in html
+    assert '<meta property="og:url" content="https://example.org/guide/first/">' in html
+    assert '<meta property="og:title" content="First topic · Test site">' in html
+    assert '<meta property="og:description" content="The first one.">' in html
+
+
+def test_json_ld_describes_a_medical_web_page(make_project: Callable[..., Path]) -> None:
+    data = json_ld(page_html(make_project(PAGES), "first/index.html"))
+    assert data["@type"] == "MedicalWebPage"
+    assert data["lastReviewed"] == "2026-01-15"
+    assert [(a["@type"], a["name"]) for a in data["about"]] == [("MedicalCondition", "Migraine"), ("Drug", "Ketamine")]  # type: ignore[index]
+    assert [c["name"] for c in data["citation"]] == ["Example Article"]  # type: ignore[index]
+
+
+def test_footer_gives_review_and_next_review_dates(make_project: Callable[..., Path]) -> None:
+    html = page_html(make_project(PAGES), "first/index.html")
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "Page last reviewed: 15 January 2026 · Next review due: 15 January 2027" in text
+
+
+def test_topic_pages_link_previous_and_next_in_reading_order(make_project: Callable[..., Path]) -> None:
+    outputs = render_project(make_project(PAGES)).outputs
+    first, second = outputs["first/index.html"].decode(), outputs["second/index.html"].decode()
+    assert 'href="../second/" rel="next"' in first and 'rel="prev"' not in first
+    assert 'href="../first/" rel="prev"' in second and 'rel="next"' not in second
+
+
+def test_glossary_term_carries_its_definition_as_plain_text(make_project: Callable[..., Path]) -> None:
+    root = make_project(PAGES)
+    write(root / "content" / "glossary.yaml", GLOSSARY)
+    html = page_html(root, "first/index.html")
+    assert re.search(r'<a class="term"[^>]* title="The organ that thinks\."[^>]*>brain</a>', html)
+
+
+def test_promotional_source_is_labelled_in_the_references(make_project: Callable[..., Path]) -> None:
+    html = page_html(make_project(PAGES), "first/index.html")
+    reference = html[html.index('<li id="ref-1">') :]
+    assert '<span class="label-promotional">promotional clinic article</span>' in reference[: reference.index("</li>")]
+
+
+def test_search_box_is_hidden_until_the_script_shows_it(make_project: Callable[..., Path]) -> None:
+    html = page_html(make_project(PAGES), "first/index.html")
+    assert re.search(r'<form class="search" role="search"[^>]* hidden>', html)
+
+
+def test_topic_content_is_marked_for_the_search_index_and_references_are_not(make_project: Callable[..., Path]) -> None:
+    html = page_html(make_project(PAGES), "first/index.html")
+    assert "<article data-pagefind-body>" in html
+    assert '<section class="references" aria-labelledby="references" data-pagefind-ignore>' in html
