@@ -9,8 +9,6 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import write
-
 from sitegen.pipeline import render_project
 
 PAGES = {
@@ -38,7 +36,7 @@ def test_no_canonical_or_open_graph_without_base_url(make_project: Callable[...,
 
 def test_canonical_and_open_graph_with_base_url(make_project: Callable[..., Path]) -> None:
     root = make_project(PAGES)
-    write(root / "site.yaml", "title: Test site\nlanguage: en\nbase_url: https://example.org/guide/\n")
+    (root / "site.yaml").write_text("title: Test site\nlanguage: en\nbase_url: https://example.org/guide/\n", encoding="utf-8")
     html = page_html(root, "first/index.html")
     assert '<link rel="canonical" href="https://example.org/guide/first/">' in html
     assert '<meta property="og:url" content="https://example.org/guide/first/">' in html
@@ -69,7 +67,7 @@ def test_topic_pages_link_previous_and_next_in_reading_order(make_project: Calla
 
 def test_glossary_term_carries_its_definition_as_plain_text(make_project: Callable[..., Path]) -> None:
     root = make_project(PAGES)
-    write(root / "content" / "glossary.yaml", GLOSSARY)
+    (root / "content" / "glossary.yaml").write_text(GLOSSARY, encoding="utf-8")
     html = page_html(root, "first/index.html")
     assert re.search(r'<a class="term"[^>]* title="The organ that thinks\."[^>]*>brain</a>', html)
 
