@@ -22,6 +22,7 @@ import jinja2
 from . import __version__
 from .assets import Assets, load_assets
 from .errors import BuildError, Problems
+from .files import read_text
 from .markup import inline_markdown, plain_text, relative_url
 from .site import GLOSSARY_URL, HOME_URL, SOURCES_URL, Reference, ResolvedPage, Site, SourcePage, passage_url
 
@@ -58,7 +59,15 @@ def load_theme(templates_dir: Path, static_dir: Path) -> Theme:
     env.filters["date"] = _format_date
     env.filters["plain"] = plain_text
     env.filters["inline_markdown"] = lambda text: jinja2.utils.markupsafe.Markup(inline_markdown(text))
+    _check_templates_are_text(templates_dir)
     return Theme(env, load_assets(static_dir), templates_dir)
+
+
+def _check_templates_are_text(templates_dir: Path) -> None:
+    """A template that is not UTF-8 text is a `path:line` problem here, not a traceback in Jinja."""
+    for template in sorted(templates_dir.rglob("*.html")):
+        if template.is_file():
+            read_text(template)
 
 
 def build_date() -> dt.date | None:
@@ -148,6 +157,9 @@ def render_page(site: Site, theme: Theme, template: str, url: str, extra: Mappin
         return theme.env.get_template(template).render(context)
     except jinja2.TemplateSyntaxError as exc:
         raise BuildError.at(_template_path(theme, exc.filename or exc.name or template), exc.lineno, f"template syntax error: {exc.message}") from None
+    except UnicodeDecodeError:  # a template saved in another encoding since the theme was loaded
+        _check_templates_are_text(theme.templates_dir)
+        raise
     except jinja2.TemplateNotFound as exc:
         where, line = _template_frame(exc, theme, template)  # the {% include %} or {% extends %} that names it
         raise BuildError.at(where, line, f"template not found: {exc.name}") from None
