@@ -207,6 +207,8 @@ CASES = [
          "templates/page.html", 4, "no_such_thing"),
     Case("template-undefined-attribute", page_template("\n{{ page.no_such_field }}"),
          "templates/page.html", 4, "no_such_field"),
+    Case("template-not-utf8", put("templates/page.html", b'{% extends "base.html" %}\n{% block main %}caf\xe9{% endblock %}\n'), "templates/page.html", 2,
+         "not valid UTF-8"),
     Case("template-missing", remove("templates/page.html"), "templates/page.html", None, "template not found"),
     Case("template-include-missing", put("templates/page.html", '{% extends "base.html" %}\n{% block main %}\n{% include "missing.html" %}\n{% endblock %}\n'),
          "templates/page.html", 3, "missing.html"),
