@@ -1,20 +1,397 @@
-"""A builder that lives across builds (the dev server, repeated builds): it keeps what it loaded so
-the next build can reuse it.
+"""Incremental builds: a `Builder` lives across builds (the dev server, the command line) and redoes
+only the work whose inputs changed, keeping the rest in a persistent, content-addressed cache.
+
+Each expensive step is stored under a digest of everything it depends on:
+
+- a page file's front matter parse: the file's bytes and path;
+- seeds, bibliography, glossary: the bytes of their files;
+- a page's Markdown conversion: its Markdown, path and URL, every page's URL (cross-links), the
+  glossary, the engine;
+- a rendered output: its template and every template it extends, imports or includes, the static
+  assets' names, the settings, the build date, and exactly the data its templates read: the page
+  (with its cited passages), the menu, the previous/next topics, and any other part of the site
+  a template names (`site.glossary`, `nav`, …; a template that uses the whole `site` depends on all);
+- the link check of an output: the output, its page, and the ids and paths of the whole site.
+
+The engine's own code and library versions are part of every key, so an entry is never stale;
+`BuildResult.rendered` tells which outputs this call actually re-rendered.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from .pipeline import BuildResult, render_project
+import jinja2
+from jinja2 import meta, nodes
+
+from .cache import ENGINE, BuildCache, Fingerprint, cache_folder, wait_for_saves
+from .checks import coverage_problems, link_problems, scan_links
+from .errors import Problem, display_path
+from .hosting import hosting_files
+from .markup import Markup, MarkupResult
+from .pages import Page, parse_page
+from .render import Job, Theme, build_date, load_theme, menu, page_context, render_job, render_site
+from .site import HOME_URL, ResolvedPage, Site, load_site
+
+# Context names whose values follow from what every output key already holds (URL, settings, theme, engine).
+_FIXED_NAMES = frozenset({
+    "settings", "url", "root", "link", "asset", "csp", "canonical", "disclaimer", "build_date", "generator",
+    "passage_link", "reference_label", "json_ld", "source_counts",
+})
+_SITE_FIELDS = frozenset({"pages", "nav", "sources", "source_pages", "publications", "glossary", "term_pages", "findings"})
+_DEFAULT = object()
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    site: Site
+    outputs: dict[str, bytes]
+    findings: tuple[Problem, ...]  # broken links and anchors, uncited passages
+    rendered: frozenset[str] | None = None  # outputs this build rendered anew (None: not tracked, all of them)
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """The ids and links of one HTML output (what the link check reads), kept in the cache."""
+
+    ids: frozenset[str]
+    links: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
+class _TemplateUse:
+    """What a template, with all it extends, imports and includes, can see of the site."""
+
+    digest: str  # of the sources of all those templates
+    names: frozenset[str]  # context names read
+    site_attrs: frozenset[str] | None  # `site.<attr>` read; None when `site` is used as a whole
 
 
 class Builder:
-    """Renders the project at `root` again and again; each call sees the files as they are now."""
+    """Renders the project at `root` again and again; each call sees the files as they are now.
 
-    def __init__(self, root: Path) -> None:
+    `cache_dir`: where the persistent cache lives (default `.cache/sitegen/` in the project, or
+    `$SITEGEN_CACHE`; None keeps it in memory only).
+    """
+
+    def __init__(self, root: Path, theme: Theme | None = None, cache_dir: Path | object | None = _DEFAULT) -> None:
         self.root = root
+        self._fixed_theme = theme
+        folder = cache_folder(root) if cache_dir is _DEFAULT else cache_dir
+        self.cache = BuildCache(folder if isinstance(folder, Path) or folder is None else Path(str(folder)))
+        self._theme: Theme | None = theme
+        self._theme_key = ""
+        self._uses: dict[str, _TemplateUse] = {}
 
     def render(self) -> BuildResult:
-        """The whole site in memory, checked, not written."""
-        return render_project(self.root)
+        """The whole site in memory, checked, not written; unchanged work is reused."""
+        self.wait()
+        self.cache.start()
+        run = _Run(self)
+        site = load_site(self.root, parse=run.parse, memo=run.memo, convert=run.convert)
+        theme = self._load_theme(site)
+        run.start(site, theme)
+        outputs = {**render_site(site, theme, run.render), **hosting_files(site.settings)}
+        prefix = site.settings.output_dir.rstrip("/") or "site"
+        findings = (*site.findings, *run.link_problems(outputs, prefix), *coverage_problems(site))
+        self._save()
+        return BuildResult(site, outputs, tuple(findings), frozenset(run.rendered))
+
+    def wait(self) -> None:
+        """Wait until the cache of the previous build is on disk."""
+        if self.cache.folder is not None:
+            wait_for_saves(self.cache.folder)
+
+    def _save(self) -> None:
+        # Written in the background: the caller (a dev server) can serve the result meanwhile.
+        self.cache.save_in_background()
+
+    def _load_theme(self, site: Site) -> Theme:
+        if self._fixed_theme is not None:
+            self._theme_key = self._theme_key or "fixed"
+            return self._fixed_theme
+        settings = site.settings
+        key = _files_digest((settings.templates_dir, settings.static_dir))
+        if self._theme is None or key != self._theme_key:
+            self._theme = load_theme(settings.templates_dir, settings.static_dir)
+            self._theme_key = key
+            self._uses = {}
+        return self._theme
+
+    def template_use(self, theme: Theme, name: str) -> _TemplateUse:
+        use = self._uses.get(name)
+        if use is None:
+            use = self._uses[name] = _template_use(theme.env, name, self.cache)
+        return use
+
+
+class _Run:
+    """The state of one `Builder.render` call."""
+
+    def __init__(self, builder: Builder) -> None:
+        self.builder = builder
+        self.cache = builder.cache
+        self.fp = Fingerprint()
+        self.site: Site | None = None
+        self.theme: Theme | None = None
+        self.rendered: set[str] = set()
+        self.keys: dict[str, str] = {}  # output path → render key
+        self._markup_digests: dict[int, tuple[Markup, str]] = {}
+        self._site_parts: dict[str, str] = {}
+        self._context_names: frozenset[str] | None = None
+        self.input_keys: dict[str, str] = {}  # sources, publications, glossary → digest of their files
+        self.page_inputs: dict[str, str] = {}  # page file → digest of its Markdown and what converting it read
+
+    def start(self, site: Site, theme: Theme) -> None:
+        """The site is resolved: give each page a digest made from what it was resolved from (fast to compare)."""
+        self.site, self.theme = site, theme
+        inputs = _digest(ENGINE, self.fp.of(site.settings), *(self.input_keys.get(name, "") for name in ("sources", "publications")))
+        for page in site.pages:
+            known = self.page_inputs.get(page.page.source)
+            if known is not None:
+                self.fp.remember(page, _digest(inputs, known))
+
+    # load and resolve
+
+    def parse(self, path: Path, relative: str) -> Page:
+        data = path.read_bytes()
+        key = _digest(ENGINE, "page", str(path), relative, data)
+        page = self.cache.get("page", key)
+        if page is None:
+            page = parse_page(path, relative)
+            if path.read_bytes() == data:  # not changed while it was parsed
+                self.cache.put("page", key, page)
+        return page
+
+    def memo(self, name: str, load: Callable[[], Any], files: tuple[Path, ...]) -> Any:
+        before = _files_digest(files)
+        key = _digest(ENGINE, name, before)
+        self.input_keys[name] = key
+        value = self.cache.get(name, key)
+        if value is None:
+            value = load()
+            if _files_digest(files) == before:
+                self.cache.put(name, key, value)
+        return value
+
+    def convert(self, markup: Markup, page: Page) -> MarkupResult:
+        known = self._markup_digests.get(id(markup))
+        if known is None or known[0] is not markup:
+            known = (markup, self.fp.of(dict(markup.urls), markup.terms, markup.glossary_url))
+            self._markup_digests[id(markup)] = known
+        key = _digest(ENGINE, "markup", known[1], page.source, page.url, page.body)
+        self.page_inputs[page.source] = _digest(key, self.fp.of(page))
+        result = self.cache.get("markup", key)
+        if result is None:
+            result = markup.convert(page.body, page.source, page.url)
+            self.cache.put("markup", key, result)
+        return result
+
+    # render
+
+    def render(self, job: Job) -> bytes:
+        site, theme = self.site, self.theme
+        assert site is not None and theme is not None
+        key = self._render_key(site, theme, job)
+        self.keys[job.output] = key
+        entry = self.cache.get("output", key)
+        # Pages looked up by URL while rendering (`site.page(url)`) are recorded with the entry and compared.
+        if entry is not None and all(self._page_digest(site, url) == digest for url, digest in entry[1]):
+            return entry[0]
+        recording = _RecordingSite(site)
+        data = render_job(recording, theme, job)  # type: ignore[arg-type]
+        looked_up = tuple((url, self._page_digest(site, url)) for url in dict.fromkeys(recording.looked_up))
+        self.cache.put("output", key, (data, looked_up))
+        self.rendered.add(job.output)
+        return data
+
+    def _page_digest(self, site: Site, url: str) -> str:
+        return self.fp.of(site.page(url))
+
+    def _render_key(self, site: Site, theme: Theme, job: Job) -> str:
+        try:
+            use = self.builder.template_use(theme, job.template)
+        except jinja2.TemplateError:
+            return _digest("uncacheable", os.urandom(16))  # rendering reports the template's problem
+        parts: list[object] = [
+            ENGINE, use.digest, self.builder._theme_key, self._site_part("settings", site), str(build_date()),
+            job.output, job.template, job.url, job.absolute_root,
+        ]
+        if self._context_names is None:
+            self._context_names = frozenset(page_context(site, theme, HOME_URL, {"page": None}))
+        for name in sorted(use.names & self._context_names):  # other names are the templates' own variables
+            if name == "page":
+                parts += ["page", self.fp.of(job.page)]
+            elif name == "menu":
+                parts += ["menu", self.fp.of(menu(site, job.url))]
+            elif name == "nav":
+                parts += ["nav", self._site_part("nav", site)]
+            elif name == "site":
+                parts += self._site_parts_for(site, job, use.site_attrs)
+            elif name not in _FIXED_NAMES:
+                parts += [name, self._site_part("*", site)]  # a name we do not know: depend on everything
+        return self.fp.of(*parts)
+
+    def _site_parts_for(self, site: Site, job: Job, attrs: frozenset[str] | None) -> list[object]:
+        if attrs is None:
+            return ["site", self._site_part("*", site)]
+        parts: list[object] = []
+        for attr in sorted(attrs):
+            if attr == "neighbours" and isinstance(job.page, ResolvedPage):
+                parts += [attr, self.fp.of(site.neighbours(job.page))]
+            elif attr == "page":
+                continue  # looked-up pages are recorded while rendering
+            elif attr in _SITE_FIELDS or attr == "settings":
+                parts += [attr, self._site_part(attr, site)]
+            else:
+                parts += [attr, self._site_part("*", site)]
+        return parts
+
+    def _site_part(self, name: str, site: Site) -> str:
+        digest = self._site_parts.get(name)
+        if digest is None:
+            fields = sorted(_SITE_FIELDS | {"settings"}) if name == "*" else [name]
+            digest = self.fp.of(*(getattr(site, field) for field in fields))
+            self._site_parts[name] = digest
+        return digest
+
+    # check
+
+    def link_problems(self, outputs: Mapping[str, bytes], prefix: str) -> list[Problem]:
+        """Link problems of every HTML output; outputs whose page, bytes and surroundings are unchanged reuse theirs."""
+        site = self.site
+        assert site is not None
+        scans = {path: self.scan(path, data) for path, data in outputs.items() if path.endswith(".html")}
+        around = self.fp.of(
+            sorted(outputs), [(path, scans[path].ids) for path in sorted(scans)], site.findings,
+            prefix, str(site.settings.content_dir), os.getcwd(),
+        )
+        pages = {page.page.output: page for page in site.pages}
+        keys = {
+            path: _digest(ENGINE, "links", around, self.keys.get(path) or hashlib.sha256(outputs[path]).hexdigest(), self.fp.of(pages.get(path)))
+            for path in scans
+        }
+        known = {path: self.cache.get("links", key) for path, key in keys.items()}
+        missing = {path for path, found in known.items() if found is None}
+        if missing:
+            owners = {f"{prefix}/{path}": path for path in missing}
+            owners.update({display_path(site.settings.content_dir / p.page.source): p.page.output for p in site.pages if p.page.output in missing})
+            fresh = link_problems(outputs, prefix, site, scan=lambda path, _: scans[path], only=missing)  # type: ignore[arg-type, return-value]
+            if any(problem.path not in owners for problem in fresh):  # cannot tell whose: keep nothing
+                cached = [problem for path in sorted(known) if path not in missing for problem in known[path] or ()]
+                return sorted(cached + fresh, key=lambda problem: problem.path)
+            found: dict[str, list[Problem]] = {path: [] for path in missing}
+            for problem in fresh:
+                found[owners[problem.path]].append(problem)
+            for path in missing:
+                known[path] = tuple(found[path])
+                self.cache.put("links", keys[path], known[path])
+        return [problem for path in sorted(known) for problem in known[path] or ()]
+
+    def scan(self, path: str, data: bytes) -> _Scan:
+        key = self.keys.get(path) or hashlib.sha256(data).hexdigest()
+        found = self.cache.get("scan", key)
+        if found is None:
+            collector = scan_links(data)
+            found = _Scan(frozenset(collector.ids), tuple(collector.links))
+            self.cache.put("scan", key, found)
+        return found
+
+
+class _RecordingSite:
+    """The site as templates see it, noting every page looked up by URL."""
+
+    def __init__(self, site: Site) -> None:
+        self._site = site
+        self.looked_up: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._site, name)
+
+    def page(self, url: str) -> ResolvedPage | None:
+        self.looked_up.append(url)
+        return self._site.page(url)
+
+
+def _digest(*parts: object) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass")
+        digest.update(b"%d:" % len(data))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _files_digest(paths: tuple[Path, ...]) -> str:
+    """The names and bytes of `paths` (files, or every file under a folder); absent ones count too."""
+    digest = hashlib.sha256()
+    for path in paths:
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        digest.update(f"\0{path}\0{len(files)}".encode())
+        for file in files:
+            try:
+                data = file.read_bytes()
+            except OSError:
+                data = b"\0absent"
+            digest.update(f"\0{file}\0{len(data)}\0".encode())
+            digest.update(data)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class _TemplateReads:
+    """What one template file reads, by itself."""
+
+    names: frozenset[str]
+    references: tuple[str | None, ...]  # templates it extends, imports or includes (None: chosen at render time)
+    site_attrs: frozenset[str] | None
+
+
+def _template_reads(env: jinja2.Environment, name: str, source: str) -> _TemplateReads:
+    tree = env.parse(source, name)
+    uses = sum(1 for node in tree.find_all(nodes.Name) if node.name == "site")
+    reads = [node.attr for node in tree.find_all(nodes.Getattr) if isinstance(node.node, nodes.Name) and node.node.name == "site"]
+    return _TemplateReads(
+        frozenset(meta.find_undeclared_variables(tree)),
+        tuple(meta.find_referenced_templates(tree)),
+        None if uses > len(reads) else frozenset(reads),  # `site` passed around or indexed: all of it
+    )
+
+
+def _template_use(env: jinja2.Environment, name: str, cache: BuildCache) -> _TemplateUse:
+    """Follow `extends`/`import`/`include` from template `name`; collect the names they read."""
+    assert env.loader is not None
+    seen: dict[str, str] = {}
+    names: set[str] = set()
+    attrs: set[str] | None = set()
+    pending = [name]
+    dynamic = False
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        source, _, _ = env.loader.get_source(env, current)
+        seen[current] = source
+        key = _digest(ENGINE, "template", current, source)
+        reads = cache.get("template", key)
+        if reads is None:
+            reads = _template_reads(env, current, source)
+            cache.put("template", key, reads)
+        names |= reads.names
+        for referenced in reads.references:
+            if referenced is None:
+                dynamic = True
+            else:
+                pending.append(referenced)
+        attrs = None if attrs is None or reads.site_attrs is None else attrs | reads.site_attrs
+    if dynamic:  # a template chosen at render time: depend on every template
+        for other in env.list_templates():
+            if other not in seen:
+                seen[other] = env.loader.get_source(env, other)[0]
+    digest = _digest(*(f"{key}\0{seen[key]}" for key in sorted(seen)))
+    return _TemplateUse(digest, frozenset(names), frozenset(attrs) if attrs is not None else None)

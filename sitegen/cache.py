@@ -18,6 +18,7 @@ import os
 import pickle
 import sys
 import tempfile
+import threading
 from collections.abc import Mapping
 from pathlib import Path, PurePath
 from typing import Any
@@ -29,6 +30,16 @@ import yaml
 CACHE_ENV = "SITEGEN_CACHE"
 DEFAULT_FOLDER = Path(".cache") / "sitegen"
 _FORMAT = b"sitegen-cache-1"
+_SAVING: dict[Path, threading.Thread] = {}  # cache folder → the thread writing it
+_SAVING_LOCK = threading.Lock()
+
+
+def wait_for_saves(folder: Path) -> None:
+    """Wait until a background save into `folder` (by any builder of this process) is done."""
+    with _SAVING_LOCK:
+        thread = _SAVING.get(folder)
+    if thread is not None:
+        thread.join()
 
 
 def _engine_digest() -> str:
@@ -100,17 +111,28 @@ class Fingerprint:
         else:
             raise TypeError(f"cannot fingerprint {kind.__name__}")
 
+    def remember(self, value: object, digest: str) -> None:
+        """Use `digest` for `value` (a dataclass object whose inputs the caller has already hashed)."""
+        self._memo[id(value)] = (value, bytes.fromhex(digest))
+
     def _dataclass(self, value: Any) -> bytes:
         known = self._memo.get(id(value))
         if known is not None and known[0] is value:
             return known[1]
-        inner = hashlib.sha256(f"D{type(value).__module__}.{type(value).__qualname__}".encode())
-        for field in dataclasses.fields(value):
-            inner.update(field.name.encode())
-            self._feed(inner, getattr(value, field.name))
+        kind = type(value)
+        names = _FIELDS.get(kind)
+        if names is None:
+            names = _FIELDS[kind] = tuple(field.name for field in dataclasses.fields(value))
+        inner = hashlib.sha256(f"D{kind.__module__}.{kind.__qualname__}".encode())
+        for name in names:
+            inner.update(name.encode())
+            self._feed(inner, getattr(value, name))
         result = inner.digest()
         self._memo[id(value)] = (value, result)
         return result
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 class BuildCache:
@@ -132,6 +154,7 @@ class BuildCache:
     def _load(self, kind: str) -> dict[str, Any]:
         if self.folder is None:
             return {}
+        wait_for_saves(self.folder)
         try:
             with open(self.folder / f"{kind}.pickle", "rb") as stream:
                 engine, entries = pickle.load(stream)
@@ -156,6 +179,18 @@ class BuildCache:
         for kind in self._used:
             self._used[kind] = set()
 
+    def save_in_background(self) -> None:
+        """`save` in a thread (not a daemon: the process finishes writing before it exits)."""
+        if self.folder is None:
+            self.save()
+            return
+        folder = self.folder
+        wait_for_saves(folder)
+        thread = threading.Thread(target=self.save, name=f"sitegen-cache-{folder}")
+        with _SAVING_LOCK:
+            _SAVING[folder] = thread
+        thread.start()
+
     def save(self) -> None:
         """Keep what this build used; write the kinds that changed."""
         for kind, entries in self._entries.items():
@@ -175,6 +210,9 @@ class BuildCache:
         assert self.folder is not None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
+            ignore = self.folder / ".gitignore"
+            if not ignore.exists():  # like .pytest_cache: git never sees the cache, with or without a .gitignore of the project
+                ignore.write_text("# Written by sitegen: a build cache, safe to delete.\n*\n", encoding="utf-8")
             handle, temporary = tempfile.mkstemp(prefix=f".{kind}-", dir=self.folder)
             with os.fdopen(handle, "wb") as stream:
                 pickle.dump((ENGINE, entries), stream, protocol=pickle.HIGHEST_PROTOCOL)

@@ -5,7 +5,7 @@ accounted for (cited by a page or excluded with a reason).
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -81,25 +81,37 @@ class _LinkCollector(HTMLParser):
                 self.links.append((self.getpos()[0], value))
 
 
-def link_problems(outputs: Mapping[str, bytes], output_prefix: str = "site", site: Site | None = None) -> list[Problem]:
+def scan_links(data: bytes) -> _LinkCollector:
+    """The ids and the links (with their lines) of one HTML file."""
+    collector = _LinkCollector()
+    collector.feed(data.decode("utf-8", "replace"))
+    return collector
+
+
+def link_problems(
+    outputs: Mapping[str, bytes],
+    output_prefix: str = "site",
+    site: Site | None = None,
+    scan: Callable[[str, bytes], _LinkCollector] | None = None,
+    only: Collection[str] | None = None,
+) -> list[Problem]:
     """Internal `href`/`src` values and `#anchors` of every HTML output that point nowhere.
 
     Given the `site`, a broken link written in a page's Markdown is reported at that Markdown file
-    and line (where the editor fixes it), once, rather than at the rendered HTML.
+    and line (where the editor fixes it), once, rather than at the rendered HTML. A build cache
+    passes `scan` (reusing earlier scans of unchanged files) and `only` (the outputs to check).
     """
     parsed: dict[str, _LinkCollector] = {}
     for path, data in outputs.items():
         if path.endswith(".html"):
-            collector = _LinkCollector()
-            collector.feed(data.decode("utf-8", "replace"))
-            parsed[path] = collector
+            parsed[path] = scan(path, data) if scan is not None else scan_links(data)
     problems: list[Problem] = []
     pages = {page.page.output: page for page in site.pages} if site is not None else {}
     reported = {(p.path, p.line) for p in site.findings} if site is not None else set()
     origins: dict[str, dict[str, tuple[str, int]]] = {}
     for path, collector in sorted(parsed.items()):
-        if path == "404.html":
-            continue  # served at any depth, with root-absolute links: checked by deploy tests
+        if path == "404.html" or (only is not None and path not in only):
+            continue  # 404: served at any depth, with root-absolute links: checked by deploy tests
         for line, href in collector.links:
             message = _link_problem(path, href, outputs, parsed)
             if not message:

@@ -279,6 +279,7 @@ class Markup:
     """Converts page bodies; one instance serves a whole build."""
 
     def __init__(self, urls: Mapping[str, str], terms: tuple[GlossaryTerm, ...] = (), glossary_url: str = "glossary/") -> None:
+        self.urls, self.terms, self.glossary_url = urls, terms, glossary_url  # what every result depends on besides the page
         self._state = _PageState()
         self._md = markdown.Markdown(
             extensions=[*EXTENSIONS, _SitegenExtension(self._state, urls, terms, glossary_url)],

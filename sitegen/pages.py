@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -60,8 +61,11 @@ def load_pages(content_dir: Path) -> list[Page]:
     return pages
 
 
-def read_pages(content_dir: Path) -> tuple[list[Page], Problems]:
-    """The pages that parse, and the problems of the rest (so later checks can still run on the good ones)."""
+def read_pages(content_dir: Path, parse: Callable[[Path, str], Page] | None = None) -> tuple[list[Page], Problems]:
+    """The pages that parse, and the problems of the rest (so later checks can still run on the good ones).
+
+    `parse` reads one file (default `parse_page`; a build cache passes one that reuses earlier results).
+    """
     problems = Problems()
     pages: list[Page] = []
     for path in sorted(content_dir.rglob("*.md")):
@@ -69,7 +73,7 @@ def read_pages(content_dir: Path) -> tuple[list[Page], Problems]:
             problems.add(path, 0, "a folder named like a page: rename the folder (pages are .md files)")
             continue
         try:
-            pages.append(parse_page(path, path.relative_to(content_dir).as_posix()))
+            pages.append((parse or parse_page)(path, path.relative_to(content_dir).as_posix()))
         except BuildError as exc:
             problems.extend(exc)
     by_url: dict[str, list[Page]] = {}

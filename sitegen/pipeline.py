@@ -3,32 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-from .checks import coverage_problems, link_problems
-from .errors import BuildError, Problem
-from .hosting import hosting_files
+from .builder import Builder, BuildResult
+from .errors import BuildError
 from .output import check_output_dir, write_site
-from .render import Theme, load_theme, render_site
-from .site import Site, load_site
+from .render import Theme
 
-
-@dataclass(frozen=True)
-class BuildResult:
-    site: Site
-    outputs: dict[str, bytes]
-    findings: tuple[Problem, ...]  # broken links and anchors, uncited passages
+__all__ = ["BuildResult", "build", "render_project"]
 
 
 def render_project(root: Path, theme: Theme | None = None) -> BuildResult:
-    """Load, resolve, render and check the project at `root`, without writing anything."""
-    site = load_site(root)
-    theme = theme or load_theme(site.settings.templates_dir, site.settings.static_dir)
-    outputs = {**render_site(site, theme), **hosting_files(site.settings)}
-    prefix = site.settings.output_dir.rstrip("/") or "site"
-    findings = (*site.findings, *link_problems(outputs, prefix, site), *coverage_problems(site))
-    return BuildResult(site, outputs, tuple(findings))
+    """Load, resolve, render and check the project at `root`, without writing anything.
+
+    Work whose inputs did not change since the last build is taken from the build cache.
+    """
+    return Builder(root, theme).render()
 
 
 def build(

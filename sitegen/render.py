@@ -126,6 +126,34 @@ def render_site(site: Site, theme: Theme, render: Callable[[Job], bytes] | None 
 
 def render_page(site: Site, theme: Theme, template: str, url: str, extra: Mapping[str, Any], absolute_root: bool = False) -> str:
     """One output page. `absolute_root` is for pages served at any path (404): links start at the site's base path."""
+    context = page_context(site, theme, url, extra, absolute_root)
+    try:
+        return theme.env.get_template(template).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise BuildError.at(_template_path(theme, exc.filename or exc.name or template), exc.lineno, f"template syntax error: {exc.message}") from None
+    except UnicodeDecodeError:  # a template saved in another encoding since the theme was loaded
+        _check_templates_are_text(theme.templates_dir)
+        raise
+    except jinja2.TemplateNotFound as exc:
+        where, line = _template_frame(exc, theme, template)  # the {% include %} or {% extends %} that names it
+        raise BuildError.at(where, line, f"template not found: {exc.name}") from None
+    except jinja2.UndefinedError as exc:
+        where, line = _template_frame(exc, theme, template)
+        raise BuildError.at(where, line, f"undefined in template: {exc.message}") from None
+    except jinja2.TemplateError as exc:
+        where, line = _template_frame(exc, theme, template)
+        raise BuildError.at(where, line, f"template error: {exc}") from None
+    except Exception as exc:
+        # An expression in a template failed (1 // 0, a filter given the wrong type): the template's
+        # problem. When our own helper code failed instead, it is a bug: let the traceback show.
+        frame = _failing_template_frame(exc, theme)
+        if frame is None:
+            raise
+        raise BuildError.at(frame[0], frame[1], f"template error: {type(exc).__name__}: {exc}") from None
+
+
+def page_context(site: Site, theme: Theme, url: str, extra: Mapping[str, Any], absolute_root: bool = False) -> dict[str, Any]:
+    """What the templates of the page at `url` see."""
     root = site.settings.base_path if absolute_root else relative_url(url, "")
 
     def link(target: str) -> str:
@@ -153,29 +181,7 @@ def render_page(site: Site, theme: Theme, template: str, url: str, extra: Mappin
         "source_counts": source_counts,
         **extra,
     }
-    try:
-        return theme.env.get_template(template).render(context)
-    except jinja2.TemplateSyntaxError as exc:
-        raise BuildError.at(_template_path(theme, exc.filename or exc.name or template), exc.lineno, f"template syntax error: {exc.message}") from None
-    except UnicodeDecodeError:  # a template saved in another encoding since the theme was loaded
-        _check_templates_are_text(theme.templates_dir)
-        raise
-    except jinja2.TemplateNotFound as exc:
-        where, line = _template_frame(exc, theme, template)  # the {% include %} or {% extends %} that names it
-        raise BuildError.at(where, line, f"template not found: {exc.name}") from None
-    except jinja2.UndefinedError as exc:
-        where, line = _template_frame(exc, theme, template)
-        raise BuildError.at(where, line, f"undefined in template: {exc.message}") from None
-    except jinja2.TemplateError as exc:
-        where, line = _template_frame(exc, theme, template)
-        raise BuildError.at(where, line, f"template error: {exc}") from None
-    except Exception as exc:
-        # An expression in a template failed (1 // 0, a filter given the wrong type): the template's
-        # problem. When our own helper code failed instead, it is a bug: let the traceback show.
-        frame = _failing_template_frame(exc, theme)
-        if frame is None:
-            raise
-        raise BuildError.at(frame[0], frame[1], f"template error: {type(exc).__name__}: {exc}") from None
+    return context
 
 
 def _template_path(theme: Theme, name: str) -> Path:
@@ -226,25 +232,20 @@ def menu(site: Site, url: str) -> tuple[MenuItem, ...]:
     if len(nav) <= MENU_LIMIT:
         return tuple(MenuItem(p.url, p.title, 1) for p in nav)
     sections = site.sections
-    position = next((i for i, (name, _) in enumerate(sections) if name == _section_name(url)), None)
+    position, here = site.section_positions.get(url, (None, 0))
     first = 0 if position is None else max(0, min(position - MENU_LIMIT // 2, len(sections) - MENU_LIMIT))
     items: list[MenuItem] = []
     for index in range(first, min(first + MENU_LIMIT, len(sections))):
         name, topics = sections[index]
-        head = next((p for p in topics if p.url == f"{name}/"), None)
+        head = site.section_heads[index]
         if len(topics) == 1 or head is not None:
             items.append(MenuItem((head or topics[0]).url, (head or topics[0]).title, 1))
         else:
             items.append(MenuItem(topics[0].url, name.replace("-", " ").capitalize(), 1))
         if index == position and len(topics) > 1:
-            here = next((i for i, p in enumerate(topics) if p.url == url), 0)
             start = max(0, min(here - SECTION_LIMIT // 2, len(topics) - SECTION_LIMIT))
             items += [MenuItem(p.url, p.title, 2) for p in topics[start : start + SECTION_LIMIT] if p is not head]
     return tuple(items)
-
-
-def _section_name(url: str) -> str:
-    return url.split("/", 1)[0] if url.count("/") > 1 else url.rstrip("/")
 
 
 def reference_label(reference: Reference) -> str:

@@ -9,12 +9,13 @@ import functools
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .citations import CitationKey, citation_problem, find_citations
 from .config import Settings, load_settings
 from .errors import BuildError, Problem, Problems, display_path
 from .markup import LinkTarget, Markup, MarkupResult, TocEntry, relative_url
-from .pages import GlossaryTerm, Page, load_glossary, read_pages
+from .pages import GLOSSARY_FILE, GlossaryTerm, Page, load_glossary, read_pages
 from .sources import REFERENCES_FILE, Passage, Publication, Source, load_publications, load_sources
 
 HOME_URL = ""
@@ -84,7 +85,11 @@ class Site:
     findings: tuple[Problem, ...]  # broken cross-links: warnings, errors with --strict
 
     def page(self, url: str) -> ResolvedPage | None:
-        return next((p for p in self.pages if p.url == url), None)
+        return self._by_url.get(url)
+
+    @functools.cached_property
+    def _by_url(self) -> dict[str, ResolvedPage]:
+        return {p.url: p for p in reversed(self.pages)}  # the first page of a URL wins, as a scan would find it
 
     def neighbours(self, page: ResolvedPage) -> tuple[ResolvedPage | None, ResolvedPage | None]:
         """Previous and next topic in reading order."""
@@ -103,6 +108,16 @@ class Site:
         return tuple((name, tuple(pages)) for name, pages in groups.items())
 
     @functools.cached_property
+    def section_positions(self) -> dict[str, tuple[int, int]]:
+        """Each topic's URL → (the position of its section in `sections`, its position in that section)."""
+        return {p.url: (i, j) for i, (_, topics) in enumerate(self.sections) for j, p in enumerate(topics)}
+
+    @functools.cached_property
+    def section_heads(self) -> tuple[ResolvedPage | None, ...]:
+        """For each of `sections`, its landing page (the topic at the section's own URL), if any."""
+        return tuple(next((p for p in topics if p.url == f"{name}/"), None) for name, topics in self.sections)
+
+    @functools.cached_property
     def _nav_index(self) -> dict[str, int]:
         """Position of each topic in `nav`, by URL (so that finding neighbours does not scan the whole list)."""
         return {p.url: index for index, p in enumerate(self.nav)}
@@ -116,8 +131,20 @@ def passage_url(from_url: str, passage: Passage) -> str:
     return relative_url(from_url, source_url(passage.source_id)) + f"#{passage.anchor}"
 
 
-def load_site(root: Path) -> Site:
-    """Load and resolve the project at `root`: every input problem is reported in one BuildError."""
+def load_site(
+    root: Path,
+    parse: Callable[[Path, str], Page] | None = None,
+    memo: Callable[[str, Callable[[], Any], tuple[Path, ...]], Any] | None = None,
+    convert: Callable[[Markup, Page], MarkupResult] | None = None,
+) -> Site:
+    """Load and resolve the project at `root`: every input problem is reported in one BuildError.
+
+    A build cache passes `parse` (one page file), `memo(name, load, files)` (a load that depends only
+    on the bytes of `files`) and `convert` (see `resolve`) to reuse earlier work.
+    """
+    if memo is None:
+        def memo(name: str, load: Callable[[], Any], files: tuple[Path, ...]) -> Any:
+            return load()
     problems = Problems()
     settings = load_settings(root)
     sources: dict[str, Source] = {}
@@ -128,14 +155,15 @@ def load_site(root: Path) -> Site:
     for load in ("sources", "pages", "glossary"):
         try:
             if load == "sources":
-                sources = load_sources(settings.seeds_dir)
-                publications = load_publications(settings.content_dir / REFERENCES_FILE, set(sources))
+                sources = memo("sources", functools.partial(load_sources, settings.seeds_dir), (settings.seeds_dir,))
+                references = settings.content_dir / REFERENCES_FILE
+                publications = memo("publications", functools.partial(load_publications, references, set(sources)), (references, settings.seeds_dir))
                 sources_loaded = True
             elif load == "pages":
-                pages, page_problems = read_pages(settings.content_dir)
+                pages, page_problems = read_pages(settings.content_dir, parse) if parse is not None else read_pages(settings.content_dir)
                 problems.items.extend(page_problems.items)
             else:
-                glossary = load_glossary(settings.content_dir)
+                glossary = memo("glossary", functools.partial(load_glossary, settings.content_dir), (settings.content_dir / GLOSSARY_FILE,))
         except BuildError as exc:
             problems.extend(exc)
     if problems.items and sources_loaded:
@@ -143,7 +171,7 @@ def load_site(root: Path) -> Site:
         for page in pages:
             check_citations(settings, page, sources, publications, problems)
     problems.raise_if_any()
-    return resolve(settings, sources, publications, pages, glossary)
+    return resolve(settings, sources, publications, pages, glossary, convert)
 
 
 def resolve(
