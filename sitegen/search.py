@@ -7,6 +7,9 @@ headings that carry an id as sub-results. The page's own script (static/site.js)
 on first use, so Pagefind's stock interface bundles are removed from the output.
 
 Pagefind's output depends only on the HTML it reads: two builds of the same site give the same bytes.
+The index is WebAssembly, compiled in Pagefind's worker: where the Content-Security-Policy is sent
+as an HTTP header (the hosting headers), it covers that worker too, hence `'wasm-unsafe-eval'` in
+its script-src (render.CONTENT_SECURITY_POLICY), which allows WebAssembly and no JavaScript eval.
 """
 
 from __future__ import annotations

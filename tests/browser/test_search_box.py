@@ -3,6 +3,9 @@ ranked by relevance; without JavaScript the box is hidden; from file:// it says 
 
 from __future__ import annotations
 
+import functools
+import http.server
+import threading
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -77,3 +80,40 @@ def test_search_from_file_url_says_it_needs_a_web_server(new_page: Any, built_si
     page.fill("#search-input", "NMDA")
     assert "web server" in page.locator(".search-status").inner_text()
     assert page.locator(".search-result").count() == 0
+
+
+def test_searching_logs_no_error_and_violates_no_policy(new_page: Any, site_url: str) -> None:
+    page = new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(site_url)
+    page.evaluate("window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective))")
+    assert _results(page, "ketamine")
+    assert (errors, page.evaluate("window.__csp")) == ([], [])
+
+
+class _PolicyHandler(http.server.SimpleHTTPRequestHandler):
+    """Sends the site's Content-Security-Policy as a header, as the hosting headers do (it then also
+    governs Pagefind's worker, where the index's WebAssembly compiles)."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def end_headers(self) -> None:
+        from sitegen.render import CONTENT_SECURITY_POLICY
+
+        self.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        super().end_headers()
+
+
+def test_search_works_under_the_policy_sent_as_a_header(new_page: Any, built_site: Path) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_PolicyHandler, directory=str(built_site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page = new_page()
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+        assert _results(page, "NMDA")
+    finally:
+        server.shutdown()
+        server.server_close()
