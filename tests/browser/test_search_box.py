@@ -117,3 +117,26 @@ def test_search_works_under_the_policy_sent_as_a_header(new_page: Any, built_sit
     finally:
         server.shutdown()
         server.server_close()
+
+
+class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the folder under /guide/, as a project site on a shared host."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def translate_path(self, path: str) -> str:
+        return super().translate_path(path.removeprefix("/guide"))
+
+
+def test_search_results_link_into_the_site_under_a_sub_path(new_page: Any, built_site: Path) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SubPathHandler, directory=str(built_site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page = new_page()
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/guide/")
+        paths = _results(page, "NMDA")
+        assert paths and all(p.startswith("guide/") for p in paths)
+    finally:
+        server.shutdown()
+        server.server_close()
