@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, note
+from hypothesis import event, given, note
 from hypothesis import strategies as st
 
 from sitegen.errors import BuildError
@@ -76,6 +76,20 @@ exclusions = st.dictionaries(st.sampled_from(["p1", "p2", "p3", "p4", "p9", "x",
 page_names = st.sampled_from(["index.md", "topic.md", "sub/page.md", "a b.md", "Ünï.md", "sources.md", "glossary.md", "404.md", "x.y.md", "sub/index.md"])
 
 
+glossary_entries = st.fixed_dictionaries(
+    {"term": st.one_of(st.sampled_from(["Aura", "aura", "Migraine", "a", "C++", "[@001:p2]"]), scalars)},
+    optional={"definition": st.one_of(words, scalars), "id": st.one_of(st.sampled_from(["aura", "Aura", "a b", "a--b"]), scalars),
+              "aliases": st.one_of(st.lists(st.one_of(words, scalars), max_size=3), scalars), "extra": scalars},
+)
+glossaries = st.one_of(st.lists(st.one_of(glossary_entries, scalars), max_size=4), values)
+PUBLICATION_FIELDS = ("authors", "year", "title", "journal", "doi", "url", "volume", "pages", "extra")
+publications = st.dictionaries(
+    st.one_of(st.sampled_from(["smith2020", "001", "a b", "x"]), st.integers(0, 5)),
+    st.one_of(st.fixed_dictionaries({}, optional=dict.fromkeys(PUBLICATION_FIELDS, values)), scalars),
+    max_size=3,
+)
+
+
 @dataclass
 class Project:
     pages: dict[str, str] = field(default_factory=lambda: {"index.md": "---\ntitle: Home\n---\nWelcome [@001:p2].\n"})
@@ -124,11 +138,13 @@ def assert_builds_or_fails_cleanly(project: Project, strict: bool = False) -> No
         try:
             result = build(root, out, strict=strict)
         except BuildError as exc:
+            event("refused with BuildError")
             note(str(exc))
             assert exc.problems
             assert all(p.message and "\n" not in p.message for p in exc.problems)
             assert files_under(sandbox) == before  # nothing written, nothing removed
             return
+        event("built")
         after = files_under(sandbox)
         changed = {name for name in after if before.get(name) != after[name]} | (before.keys() - after.keys())
         assert all(name.startswith("out/") for name in changed), sorted(changed)
@@ -168,3 +184,12 @@ def test_any_seed_text_builds_or_fails_cleanly(seed: str, exclude: dict[str, obj
 ))
 def test_any_settings_build_or_fail_cleanly(settings: str) -> None:
     assert_builds_or_fails_cleanly(Project(settings=settings))
+
+
+@given(glossary=glossaries, references=publications, body=bodies)
+def test_any_glossary_and_bibliography_build_or_fail_cleanly(glossary: object, references: object, body: str) -> None:
+    project = Project()
+    project.pages["glossary.yaml"] = yaml.safe_dump(glossary, allow_unicode=True)
+    project.pages["references.yaml"] = yaml.safe_dump(references, allow_unicode=True)
+    project.pages["topic.md"] = f"---\ntitle: Topic\norder: 1\n---\nAura and migraine [@smith2020] [@x]. {body}\n"
+    assert_builds_or_fails_cleanly(project)
