@@ -76,3 +76,12 @@ def test_without_javascript_citations_and_terms_still_lead_somewhere(new_page: A
     term = page.locator("a.term").first
     assert term.get_attribute("title")
     assert "glossary/#" in (term.get_attribute("href") or "")
+
+
+@pytest.mark.parametrize(("motion", "animated"), [("no-preference", True), ("reduce", False)])
+def test_popover_animates_only_without_a_reduced_motion_preference(new_page: Any, topic_url: str, motion: str, animated: bool) -> None:
+    page = new_page(reduced_motion=motion)
+    page.goto(topic_url)
+    page.locator("sup.cite > a").first.focus()
+    page.locator("#popover").wait_for(state="visible")
+    assert (page.eval_on_selector("#popover", "p => getComputedStyle(p).animationName") != "none") is animated
