@@ -175,6 +175,7 @@ class Preview:
         self.problems: tuple[Problem, ...] = ()
         self.generation = 0  # counts the rebuilds that changed what the browser shows
         self.served: dict[str, int] = {}  # URL path → generation of the page last served there
+        self._on_disk: tuple[dict[str, bytes], tuple[int, int]] | None = None  # last outputs written, and to which folder
 
     def is_stale(self, url_path: str) -> bool:
         """Whether the page last served at `url_path` predates the latest visible change."""
@@ -187,7 +188,7 @@ class Preview:
         before = self.problems
         try:
             result = self.builder.render()
-            written = update_site(result.outputs, self.out_dir, self.root, keep=self.keep)
+            written = self._write(result.outputs)
         except BuildError as exc:
             self.problems = exc.problems
         except Exception as exc:  # a bug in the engine: report it, keep serving
@@ -207,10 +208,32 @@ class Preview:
         _complain("build failed: the browser shows the error; the site was left as it was")
         return self._changed(self.problems != before)
 
+    def _write(self, outputs: dict[str, bytes]) -> list[str]:
+        """Update the output folder; returns the paths rewritten or removed.
+
+        `update_site` compares every output with the file on disk; in a large site that means
+        reading every page again after each edit. So after the first update, only the outputs
+        whose bytes differ from the previous build's are handed to it (the others are kept), as
+        long as the folder is still the one written last (`build` replaces it by a new one)."""
+        previous, folder = self._on_disk or ({}, None)
+        self._on_disk = None
+        if folder is None or folder != _identity(self.out_dir):
+            written = update_site(outputs, self.out_dir, self.root, keep=self.keep)
+        else:
+            changed = {path: data for path, data in outputs.items() if previous.get(path) is not data and previous.get(path) != data}
+            written = update_site(changed, self.out_dir, self.root, keep=lambda path: path in outputs or self.keep(path))
+        self._on_disk = (outputs, _identity(self.out_dir))
+        return written
+
     def _changed(self, visible: bool) -> bool:
         if visible:
             self.generation += 1
         return visible
+
+
+def _identity(folder: Path) -> tuple[int, int]:
+    status = folder.stat()
+    return status.st_dev, status.st_ino
 
 
 def _names(changed: Sequence[str], root: Path) -> str:

@@ -22,7 +22,7 @@ from typing import Any
 import watchfiles
 from tornado.ioloop import IOLoop
 
-STEP_MS = 40  # a batch ends after this long without a new change...
+STEP_MS = 20  # a batch ends after this long without a new change...
 DEBOUNCE_MS = 1600  # ...or after this long in all
 
 

@@ -234,6 +234,8 @@ async def _next_message(socket_: object, timeout: float) -> dict[str, object] | 
 
 
 def _reload_after(server: ServeProcess, page: str, change: Callable[[], None], timeout: float = 15) -> dict[str, object] | None:
+    assert get(server, f"/{page}")[0] == 200  # a browser loads the page, then its script connects
+
     async def run() -> dict[str, object] | None:
         socket_ = await _connect(server, page)
         await asyncio.sleep(0.2)
@@ -246,7 +248,7 @@ def _reload_after(server: ServeProcess, page: str, change: Callable[[], None], t
 def test_edit_sends_a_reload_message(small: ServeProcess) -> None:
     topic = small.project / "content" / "topic.md"
     message = _reload_after(small, "topic/", lambda: topic.write_text(TOPIC.format(text="A new fact"), encoding="utf-8"))
-    assert message is not None and message["command"] == "reload"
+    assert message is not None and message["command"] == "reload", small.lines
 
 
 def test_saving_unchanged_bytes_sends_no_reload(small: ServeProcess) -> None:
@@ -262,13 +264,13 @@ def test_page_connecting_after_a_change_it_missed_is_told_to_reload(small: Serve
     assert get(small, "/topic/")[0] == 200
     start = len(small.lines)
     (small.project / "content" / "topic.md").write_text(TOPIC.format(text="A missed fact"), encoding="utf-8")
-    small.wait_for("rebuilt", start=start)
+    small.wait_for("content/topic.md: rebuilt", start=start)
 
     async def run() -> dict[str, object] | None:
         return await _next_message(await _connect(small, "topic/"), 5)
 
     message = asyncio.run(run())
-    assert message is not None and message["command"] == "reload"
+    assert message is not None and message["command"] == "reload", small.lines
 
 
 def test_page_connecting_after_no_change_is_left_alone(small: ServeProcess) -> None:
