@@ -104,7 +104,7 @@ class Server:
 
 async def connect(server: Server, url_path: str) -> object:
     """Load the page, then connect to the live-reload websocket as its script does."""
-    await asyncio.to_thread(urllib.request.urlopen(f"http://127.0.0.1:{server.port}/{url_path}").read)
+    await asyncio.to_thread(lambda: urllib.request.urlopen(f"http://127.0.0.1:{server.port}/{url_path}").read())
     socket_ = await websocket_connect(f"ws://127.0.0.1:{server.port}/livereload")
     await socket_.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
     await socket_.read_message()

@@ -175,7 +175,7 @@ class Preview:
         self.problems: tuple[Problem, ...] = ()
         self.generation = 0  # counts the rebuilds that changed what the browser shows
         self.served: dict[str, int] = {}  # URL path → generation of the page last served there
-        self._on_disk: tuple[dict[str, bytes], tuple[int, int]] | None = None  # last outputs written, and to which folder
+        self._on_disk: tuple[dict[str, bytes], tuple[int, int] | None] | None = None  # last outputs written, and to which folder
 
     def is_stale(self, url_path: str) -> bool:
         """Whether the page last served at `url_path` predates the latest visible change."""
@@ -217,7 +217,7 @@ class Preview:
         long as the folder is still the one written last (`build` replaces it by a new one)."""
         previous, folder = self._on_disk or ({}, None)
         self._on_disk = None
-        if folder is None or folder != _identity(self.out_dir):
+        if folder is None or _identity(self.out_dir) != folder:
             written = update_site(outputs, self.out_dir, self.root, keep=self.keep)
         else:
             changed = {path: data for path, data in outputs.items() if previous.get(path) is not data and previous.get(path) != data}
@@ -231,8 +231,12 @@ class Preview:
         return visible
 
 
-def _identity(folder: Path) -> tuple[int, int]:
-    status = folder.stat()
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """Which folder is at `folder` now (None: none), to notice when another process replaced it."""
+    try:
+        status = folder.stat()
+    except OSError:
+        return None
     return status.st_dev, status.st_ino
 
 
@@ -276,7 +280,12 @@ class SiteHandler(web.RequestHandler):
         elif target is None:
             self._not_found()
         else:
-            self._send(200, _content_type(target), target.read_bytes())
+            try:
+                body = target.read_bytes()
+            except OSError:  # removed since: as if it had never been there
+                self._not_found()
+                return
+            self._send(200, _content_type(target), body)
 
     def write_error(self, status_code: int, **kwargs: object) -> None:
         if status_code == 404:

@@ -7,6 +7,7 @@ import base64
 import hashlib
 import http.client
 import json
+import shutil
 import signal
 import socket
 import sys
@@ -313,3 +314,13 @@ def test_broken_build_leaves_the_site_on_disk_as_it_was(small: ServeProcess) -> 
     (small.project / "content" / "topic.md").write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
     small.wait_for("build failed", start=start)
     assert {path: path.read_bytes() for path in site.rglob("*") if path.is_file()} == before
+
+
+def test_output_folder_removed_while_serving_is_written_again(small: ServeProcess) -> None:
+    site = small.project / "site"
+    shutil.rmtree(site)
+    start = len(small.lines)
+    (small.project / "content" / "topic.md").write_text(TOPIC.format(text="Back again"), encoding="utf-8")
+    small.wait_for("content/topic.md: rebuilt", start=start)
+    assert (site / "index.html").is_file()
+    assert "Back again" in (site / "topic" / "index.html").read_text(encoding="utf-8")
