@@ -8,6 +8,7 @@ root) and `url()`/`asset()` helpers, so every internal link is relative and the 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import os
 import traceback
@@ -15,7 +16,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 
@@ -47,8 +47,10 @@ class Theme:
     templates_dir: Path
 
 
-def load_theme(templates_dir: Path, static_dir: Path) -> Theme:
+def load_theme(templates_dir: Path, static_dir: Path, bytecode_cache: jinja2.BytecodeCache | None = None) -> Theme:
+    """Templates (compiled on first use; `bytecode_cache` keeps compiled code between runs) and static assets."""
     env = jinja2.Environment(
+        bytecode_cache=bytecode_cache,
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -272,9 +274,14 @@ def sitemap(site: Site) -> str:
     rows = []
     for url, reviewed in entries:
         lastmod = f"<lastmod>{reviewed.isoformat()}</lastmod>" if reviewed else ""
-        rows.append(f"  <url><loc>{xml_escape(site.settings.base_url + url)}</loc>{lastmod}</url>")
+        rows.append(f"  <url><loc>{_xml_escape(site.settings.base_url + url)}</loc>{lastmod}</url>")
     body = "\n".join(rows)
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{body}\n</urlset>\n'
+
+
+def _xml_escape(text: str) -> str:
+    """&, < and > as XML entities (what xml.sax.saxutils.escape does, without importing urllib)."""
+    return html.escape(text, quote=False)
 
 
 def _format_date(value: dt.date | None, style: str = "long") -> str:
