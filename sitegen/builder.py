@@ -154,6 +154,7 @@ class _Run:
         self._markup_digests: dict[int, tuple[Markup, str]] = {}
         self._site_parts: dict[str, str] = {}
         self._context_names: frozenset[str] | None = None
+        self.parse_keys: dict[str, str] = {}  # page file → digest of its bytes and path (what its `Page` is made from)
         self.input_keys: dict[str, str] = {}  # sources, publications, glossary → digest of their files
         self.page_inputs: dict[str, str] = {}  # page file → digest of its Markdown and what converting it read
 
@@ -161,6 +162,9 @@ class _Run:
         """The site is resolved: give each page a digest made from what it was resolved from (fast to compare)."""
         self.site, self.theme = site, theme
         inputs = _digest(ENGINE, self.fp.of(site.settings), *(self.input_keys.get(name, "") for name in ("sources", "publications")))
+        if "sources" in self.input_keys:  # each source is made from the seed files alone
+            for source in site.sources.values():
+                self.fp.remember(source, _digest(self.input_keys["sources"], source.id))
         for page in site.pages:
             known = self.page_inputs.get(page.page.source)
             if known is not None:
@@ -171,6 +175,7 @@ class _Run:
     def parse(self, path: Path, relative: str) -> Page:
         data = path.read_bytes()
         key = _digest(ENGINE, "page", str(path), relative, data)
+        self.parse_keys[relative] = key
         page = self.cache.get("page", key)
         if page is None:
             page = parse_page(path, relative)
@@ -195,7 +200,8 @@ class _Run:
             known = (markup, self.fp.of(dict(markup.urls), markup.terms, markup.glossary_url))
             self._markup_digests[id(markup)] = known
         key = _digest(ENGINE, "markup", known[1], page.source, page.url, page.body)
-        self.page_inputs[page.source] = _digest(key, self.fp.of(page))
+        parsed = self.parse_keys.get(page.source)
+        self.page_inputs[page.source] = _digest(key, parsed if parsed is not None else self.fp.of(page))
         result = self.cache.get("markup", key)
         if result is None:
             result = markup.convert(page.body, page.source, page.url)
@@ -238,7 +244,7 @@ class _Run:
             if name == "page":
                 parts += ["page", self.fp.of(job.page)]
             elif name == "menu":
-                parts += ["menu", self.fp.of(menu(site, job.url))]
+                parts += ["menu", _digest(*(f"{item.url}\0{item.title}\0{item.level}" for item in menu(site, job.url)))]
             elif name == "nav":
                 parts += ["nav", self._site_part("nav", site)]
             elif name == "site":

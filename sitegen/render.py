@@ -230,6 +230,13 @@ def menu(site: Site, url: str) -> tuple[MenuItem, ...]:
     topics near the current page. A page's size (and the work to render it) then does not grow
     with the site; the home page still lists every topic.
     """
+    known = site.memo.get(("menu", url))
+    if known is None:
+        known = site.memo[("menu", url)] = _menu(site, url)
+    return known  # type: ignore[return-value]
+
+
+def _menu(site: Site, url: str) -> tuple[MenuItem, ...]:
     nav = site.nav
     if len(nav) <= MENU_LIMIT:
         return tuple(MenuItem(p.url, p.title, 1) for p in nav)

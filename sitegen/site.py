@@ -108,6 +108,11 @@ class Site:
         return tuple((name, tuple(pages)) for name, pages in groups.items())
 
     @functools.cached_property
+    def memo(self) -> dict[object, object]:
+        """Values derived from this site by later stages (a page's menu), kept so they are made once."""
+        return {}
+
+    @functools.cached_property
     def section_positions(self) -> dict[str, tuple[int, int]]:
         """Each topic's URL → (the position of its section in `sections`, its position in that section)."""
         return {p.url: (i, j) for i, (_, topics) in enumerate(self.sections) for j, p in enumerate(topics)}
