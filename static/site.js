@@ -35,7 +35,7 @@
 
   doc.querySelectorAll("a.term[title]").forEach(function (a) {
     a.setAttribute("data-definition", a.getAttribute("title"));
-    a.removeAttribute("title"); // the popover replaces the browser's tooltip, which keyboards cannot reach
+    a.removeAttribute("title"); // the popover replaces the tooltip, which keyboards cannot reach
   });
 
   function popover() {
@@ -47,7 +47,7 @@
       pop.hidden = true;
       pop.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
       pop.addEventListener("mouseleave", function () { scheduleHide(); });
-      (doc.getElementById("main") || doc.body).appendChild(pop); // inside the main landmark, for screen readers' region lists
+      (doc.getElementById("main") || doc.body).appendChild(pop); // inside a landmark
     }
     return pop;
   }
