@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from projects import SEED_TEXT, write
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,22 +26,6 @@ def project_root() -> Path:
     return ROOT
 
 
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return path
-
-
-SEED_TEXT = """Example Article
-
-A first paragraph about the topic. It has two sentences.
-
-Section Two
-
-The second paragraph, with a fact worth citing.
-
-The third paragraph, promotional and excluded.
-"""
 
 
 @pytest.fixture

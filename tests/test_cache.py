@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import SEED_TEXT, write
+from projects import SEED_TEXT, write
 
 from sitegen.builder import Builder, BuildResult
 from sitegen.cache import BuildCache, Fingerprint
