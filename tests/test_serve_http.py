@@ -12,8 +12,10 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from serving import ServeProcess, copy_project
@@ -21,6 +23,7 @@ from serving import ServeProcess, copy_project
 from sitegen.serve import allow_script, host_warning, resolve_request
 
 SECRET = "secret-token-8f3a1c"
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="module")
@@ -234,6 +237,13 @@ async def _next_message(socket_: object, timeout: float) -> dict[str, object] | 
     return json.loads(message) if message else None
 
 
+def _in_own_loop(run: Callable[[], Coroutine[object, object, T]]) -> T:
+    """Run a coroutine in a thread of its own: the browser tests' Playwright keeps an event loop
+    running in this one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(run())).result()
+
+
 def _reload_after(server: ServeProcess, page: str, change: Callable[[], None], timeout: float = 15) -> dict[str, object] | None:
     assert get(server, f"/{page}")[0] == 200  # a browser loads the page, then its script connects
 
@@ -243,7 +253,7 @@ def _reload_after(server: ServeProcess, page: str, change: Callable[[], None], t
         change()
         return await _next_message(socket_, timeout)
 
-    return asyncio.run(run())
+    return _in_own_loop(run)
 
 
 def test_edit_sends_a_reload_message(small: ServeProcess) -> None:
@@ -270,7 +280,7 @@ def test_page_connecting_after_a_change_it_missed_is_told_to_reload(small: Serve
     async def run() -> dict[str, object] | None:
         return await _next_message(await _connect(small, "topic/"), 5)
 
-    message = asyncio.run(run())
+    message = _in_own_loop(run)
     assert message is not None and message["command"] == "reload", small.lines
 
 
@@ -280,7 +290,7 @@ def test_page_connecting_after_no_change_is_left_alone(small: ServeProcess) -> N
     async def run() -> dict[str, object] | None:
         return await _next_message(await _connect(small, "topic/"), 1)
 
-    assert asyncio.run(run()) is None
+    assert _in_own_loop(run) is None
 
 
 def test_burst_of_changes_gives_one_rebuild(small: ServeProcess) -> None:
