@@ -32,7 +32,7 @@ import traceback
 import webbrowser
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import livereload.server as livereload_server
 from livereload import Server
@@ -95,7 +95,7 @@ def resolve_request(out_dir: Path, url_path: str) -> Path | str | None:
     try:
         if candidate.is_dir():
             if url_path and not url_path.endswith("/"):
-                return "/" + "/".join(parts) + "/"
+                return quote("/" + "/".join(parts) + "/")
             candidate = candidate / INDEX
         real = candidate.resolve()
         if not real.is_relative_to(base) or not real.is_file() or real.name == MARKER:
