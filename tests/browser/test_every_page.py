@@ -54,8 +54,8 @@ def visits(browser: Any, site_url: str, site_pages: list[str]) -> dict[str, Visi
     for path in site_pages:
         current = Visit()
         results[path or "/"] = current
-        page.goto(site_url + path, wait_until="load")
-        page.wait_for_timeout(50)
+        # Network idle, not just load: the favicon is fetched after load, and leaving earlier would abort it.
+        page.goto(site_url + path, wait_until="networkidle")
         current.csp.extend(page.evaluate("window.__cspViolations"))
     context.close()
     return results
