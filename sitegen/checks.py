@@ -4,10 +4,11 @@ accounted for (cited by a page or excluded with a reason).
 
 from __future__ import annotations
 
+import html
 import posixpath
+import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -63,22 +64,37 @@ def coverage_table(site: Site) -> str:
     return "\n".join(lines)
 
 
-class _LinkCollector(HTMLParser):
+_HIDDEN = re.compile(r"<!--.*?-->|(?<=>)[^<]*(?=</script>)|(?<=>)[^<]*(?=</style>)", re.DOTALL | re.IGNORECASE)
+_START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)((?:\s[^<>]*)?)>")
+_ATTRIBUTE = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
+
+
+class _LinkCollector:
+    """The ids and links (with their lines) of one HTML file.
+
+    The site's HTML is generated, so a scan of start tags (comments and script bodies left out)
+    reads it exactly, at a fraction of `html.parser`'s cost.
+    """
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
         self.links: list[tuple[int, str]] = []
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if values.get("id"):
-            self.ids.add(values["id"] or "")
-        if tag == "a" and values.get("name"):
-            self.ids.add(values["name"] or "")
-        for name in ("href", "src"):
-            value = values.get(name)
-            if value is not None and not (tag == "link" and values.get("rel") == "canonical"):
-                self.links.append((self.getpos()[0], value))
+    def feed(self, text: str) -> None:
+        visible = _HIDDEN.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+        line, position = 1, 0
+        for tag in _START_TAG.finditer(visible):
+            line += visible.count("\n", position, tag.start())
+            position = tag.start()
+            name = tag.group(1).lower()
+            for attribute in _ATTRIBUTE.finditer(tag.group(2)):
+                key = attribute.group(1).lower()
+                value = html.unescape(next(v for v in attribute.group(2, 3, 4) if v is not None))
+                if key == "id" or (key == "name" and name == "a"):
+                    if value:
+                        self.ids.add(value)
+                elif key in ("href", "src"):
+                    self.links.append((line, value))
 
 
 def scan_links(data: bytes) -> _LinkCollector:
