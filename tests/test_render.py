@@ -161,3 +161,13 @@ def test_source_page_links_each_cited_passage_back_to_the_citation(nested_output
 def test_page_text_is_html_escaped(make_project: Callable[..., Path]) -> None:
     root = make_project({"index.md": HOME, "topic.md": "---\ntitle: Fish & <chips>\n---\nText.\n"})
     assert "<h1>Fish &amp; &lt;chips&gt;</h1>" in html(outputs_of(root), "topic/index.html")
+
+
+def test_a_site_without_glossary_or_sources_pages_links_to_neither(make_project: Callable[..., Path]) -> None:
+    root = make_project()  # only a home page and one topic: no content/glossary.md, no content/sources.md
+    result = render_project(root)
+    assert link_problems(result.outputs) == []
+    for name in ("index.html", "topic/index.html", "sources/001/index.html"):
+        html = result.outputs[name].decode("utf-8")
+        assert 'sources/"' not in html.replace("sources/001/", "")
+        assert 'glossary/"' not in html
