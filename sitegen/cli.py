@@ -54,11 +54,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return serve(root, args.host, args.port, open_browser=args.open, search=not args.no_search)
         return _build(root, getattr(args, "strict", False), getattr(args, "out", None), search=not getattr(args, "no_search", False))
     except DeployError as exc:
-        _report(exc.problems, "error")
+        _report(exc.problems)
         return 1
     except BuildError as exc:
-        _report(exc.problems, "error")
-        print(f"build failed: {_count(len(set(exc.problems)), 'problem')}; the previous site was left as it was", file=sys.stderr)
+        _report(exc.problems)
+        print(f"build failed: {_count(len(exc.problems), 'problem')}; the previous site was left as it was", file=sys.stderr)
         return 1
     except OSError as exc:  # a folder that cannot be written, a full disk: the machine's problem, not a bug
         print(f"{display_path(exc.filename or root)}: {exc.strerror or exc}", file=sys.stderr)
@@ -70,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _build(root: Path, strict: bool, out: Path | None, search: bool = True) -> int:
     result = build(root, out.resolve() if out else None, strict=strict, before_swap=index_site if search else None)
-    _report(result.findings, "warning")
+    _report(result.findings)
     target = out or Path(result.site.settings.output_dir)
     print(f"built {len(result.outputs)} files into {target}/ ({len(result.site.pages)} pages, {len(result.site.source_pages)} sources)")
     return 0
@@ -81,7 +81,7 @@ def _deploy(root: Path, args: argparse.Namespace) -> int:
     try:
         _build(root, True, None)
     except BuildError as exc:
-        _report(exc.problems, "error")
+        _report(exc.problems)
         print(f"deploy refused: {_count(len(exc.problems), 'problem')}; nothing was published", file=sys.stderr)
         return 1
     done = publish(load_settings(root).output_path, target, args.message)
@@ -93,13 +93,13 @@ def _deploy(root: Path, args: argparse.Namespace) -> int:
 def _check(root: Path, strict: bool) -> int:
     result = render_project(root)
     print(coverage_table(result.site))
-    _report(result.findings, "error" if strict else "warning")
+    _report(result.findings)
     print(f"checked {len(result.outputs)} files: {_count(len(result.findings), 'finding')}")
     return 1 if strict and result.findings else 0
 
 
-def _report(problems: Sequence[object], label: str) -> None:
-    for problem in dict.fromkeys(problems):  # one line per problem, even when many pages share a template
+def _report(problems: Sequence[object]) -> None:
+    for problem in problems:
         print(f"{problem}", file=sys.stderr)
 
 

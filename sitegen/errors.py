@@ -23,7 +23,7 @@ class BuildError(Exception):
     """Raised with every problem found, so an editor can fix them all in one pass."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = tuple(problems)
+        self.problems = tuple(dict.fromkeys(problems))  # once each, even when many pages share a broken template
         super().__init__("\n".join(str(p) for p in self.problems))
 
     @classmethod
