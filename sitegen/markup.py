@@ -25,6 +25,7 @@ from .pages import GlossaryTerm
 
 EXTENSIONS = ("toc", "tables", "attr_list", "admonition", "abbr", "smarty", "def_list", "footnotes", "fenced_code")
 _PENDING = "sitegen-cite"
+WORD_JOINER = "\u2060"
 _NO_TERMS_INSIDE = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "abbr", "dfn", "script", "style"}
 
 
@@ -124,6 +125,10 @@ class _CitationNumbering(Treeprocessor):
                 sups = [self._sup(key) for key in self._keys(child.get("keys", ""))]
                 parent.remove(child)
                 if sups:
+                    # Superscripts sit right after the statement and stay on one line with it and each other.
+                    _strip_trailing_space(parent, index)
+                    for sup in sups[:-1]:
+                        sup.tail = WORD_JOINER
                     sups[-1].tail = child.tail
                 else:
                     _append_text(parent, index, child.tail)
@@ -157,6 +162,15 @@ class _CitationNumbering(Treeprocessor):
         link = etree.SubElement(sup, "a", {"class": "cite-link"})
         link.text = ""
         return sup
+
+
+def _strip_trailing_space(parent: etree.Element, index: int) -> None:
+    """Remove the space before position `index` of `parent` ("fact [@001:p2]" reads "fact[1]")."""
+    if index == 0:
+        parent.text = parent.text.rstrip(" \t\n") if parent.text else parent.text
+    else:
+        previous = parent[index - 1]
+        previous.tail = previous.tail.rstrip(" \t\n") if previous.tail else previous.tail
 
 
 def _append_text(parent: etree.Element, index: int, text: str | None) -> None:

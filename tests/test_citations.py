@@ -119,8 +119,14 @@ def test_citation_inside_code_is_neither_checked_nor_rendered(make_project: Call
 
 def test_citation_renders_as_a_numbered_superscript_link_to_the_reference() -> None:
     assert convert("A fact [@001:p4].") == (
-        '<p>A fact <sup class="cite" id="cite-1-1"><a class="cite-link" href="#ref-1">[1]</a></sup>.</p>'
+        '<p>A fact<sup class="cite" id="cite-1-1"><a class="cite-link" href="#ref-1">[1]</a></sup>.</p>'
     )
+
+
+def test_superscripts_of_one_bracket_are_joined_so_they_never_wrap_apart() -> None:
+    html = convert("Facts [@001:p2; @001:p4].")
+    assert "</sup>\u2060<sup" in html
+    assert "Facts<sup" in html
 
 
 def test_several_citations_in_a_bracket_render_as_several_superscripts() -> None:
