@@ -105,18 +105,13 @@ def bench_project(project: Path, runs: int, pages: int, scenarios: tuple[str, ..
     results["cold"] = median(samples)
     if "repeat" in scenarios:
         results["repeat"] = median([measure(build_command(project, out), project, env) for _ in range(runs)])
-    if "page edit" in scenarios:
-        samples = []
-        for run in range(runs):
-            edit_page(project, run)
-            samples.append(measure(build_command(project, out), project, env))
-        results["page edit"] = median(samples)
-    if "template" in scenarios:
-        samples = []
-        for run in range(runs):
-            edit_template(project, run)
-            samples.append(measure(build_command(project, out), project, env))
-        results["template"] = median(samples)
+    for scenario, edit in (("page edit", edit_page), ("template", edit_template)):
+        if scenario in scenarios:
+            samples = []
+            for run in range(runs):
+                edit(project, run)
+                samples.append(measure(build_command(project, out), project, env))
+            results[scenario] = median(samples)
     if "check" in scenarios:
         command = [sys.executable, str(REPO / "build.py"), "--project", str(project), "check", "--strict"]
         results["check"] = median([measure(command, project, env) for _ in range(runs)])

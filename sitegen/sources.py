@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -172,8 +173,8 @@ def _load_seed(seed_id: str, path: Path, entry: object, doc: YamlDocument, meta_
     blocks = split_blocks(text)
     if not blocks:
         problems.add(path, 0, "seed is empty: a seed needs at least one passage")
-    overrides = _block_overrides(seed_id, entry.get("blocks"), len(blocks), doc, meta_path, problems)
-    excluded = _exclusions(seed_id, entry.get("exclude"), len(blocks), doc, meta_path, problems)
+    overrides = _passage_map(seed_id, "blocks", entry.get("blocks"), len(blocks), doc, meta_path, problems, _block_kind_problem)
+    excluded = _passage_map(seed_id, "exclude", entry.get("exclude"), len(blocks), doc, meta_path, problems, _exclusion_problem)
     date = entry.get("date")
     if isinstance(date, dt.date):
         date = date.isoformat()
@@ -218,37 +219,35 @@ def _passage_number(seed_id: str, key: object, count: int, line: int, meta_path:
     return number
 
 
-def _block_overrides(seed_id: str, value: object, count: int, doc: YamlDocument, meta_path: Path, problems: Problems) -> dict[int, str]:
+def _block_kind_problem(key: object, kind: object) -> str:
+    return "" if kind in ("heading", "paragraph") else f"block kind must be heading or paragraph, not {kind!r}"
+
+
+def _exclusion_problem(key: object, reason: object) -> str:
+    if isinstance(reason, str) and len(reason.split()) >= 3:
+        return ""
+    return f"exclusion of {key} needs a specific reason (a few words on why)"
+
+
+def _passage_map(
+    seed_id: str, field: str, value: object, count: int, doc: YamlDocument, meta_path: Path, problems: Problems,
+    value_problem: Callable[[object, object], str],
+) -> dict[int, str]:
+    """A `blocks:` or `exclude:` mapping of passage ids to text, validated: {passage number: text}."""
     if value is None:
         return {}
     if not isinstance(value, dict):
-        problems.add(meta_path, doc.line(seed_id, "blocks"), f"seed {seed_id!r}: blocks must map passage ids to heading or paragraph")
+        problems.add(meta_path, doc.line(seed_id, field), f"seed {seed_id!r}: {field} must map passage ids (p1, p2, …) to text")
         return {}
     result: dict[int, str] = {}
-    for key, kind in value.items():
-        line = doc.line(seed_id, "blocks", key)
+    for key, text in value.items():
+        line = doc.line(seed_id, field, key)
         number = _passage_number(seed_id, key, count, line, meta_path, problems)
-        if kind not in ("heading", "paragraph"):
-            problems.add(meta_path, line, f"seed {seed_id!r}: block kind must be heading or paragraph, not {kind!r}")
+        message = value_problem(key, text)
+        if message:
+            problems.add(meta_path, line, f"seed {seed_id!r}: {message}")
         elif number:
-            result[number] = kind
-    return result
-
-
-def _exclusions(seed_id: str, value: object, count: int, doc: YamlDocument, meta_path: Path, problems: Problems) -> dict[int, str]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        problems.add(meta_path, doc.line(seed_id, "exclude"), f"seed {seed_id!r}: exclude must map passage ids to reasons")
-        return {}
-    result: dict[int, str] = {}
-    for key, reason in value.items():
-        line = doc.line(seed_id, "exclude", key)
-        number = _passage_number(seed_id, key, count, line, meta_path, problems)
-        if not isinstance(reason, str) or len(reason.split()) < 3:
-            problems.add(meta_path, line, f"seed {seed_id!r}: exclusion of {key} needs a specific reason (a few words on why)")
-        elif number:
-            result[number] = reason.strip()
+            result[number] = str(text).strip()
     return result
 
 
