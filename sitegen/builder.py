@@ -19,10 +19,11 @@ The engine's own code and library versions are part of every key, so an entry is
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,10 +32,11 @@ import jinja2
 
 from .cache import ENGINE, BuildCache, Fingerprint, cache_folder, wait_for_saves
 from .checks import coverage_problems, link_problems, scan_links
-from .errors import Problem, display_path
+from .errors import BuildError, Problem, Problems, display_path
 from .hosting import hosting_files
-from .markup import Markup, MarkupResult
+from .markup import Markup, MarkupResult, convert_pages
 from .pages import Page, parse_page
+from .parallel import parallel_map
 from .render import Job, Theme, build_date, load_theme, menu, page_context, render_job, render_site
 from .site import HOME_URL, ResolvedPage, Site, load_site
 
@@ -195,38 +197,50 @@ class _Run:
                 self.cache.put(name, key, value)
         return value
 
-    def convert(self, markup: Markup, page: Page) -> MarkupResult:
+    def convert(self, markup: Markup, pages: Sequence[Page]) -> list[MarkupResult]:
         known = self._markup_digests.get(id(markup))
         if known is None or known[0] is not markup:
             known = (markup, self.fp.of(dict(markup.urls), markup.terms, markup.glossary_url))
             self._markup_digests[id(markup)] = known
-        key = _digest(ENGINE, "markup", known[1], page.source, page.url, page.body)
-        parsed = self.parse_keys.get(page.source)
-        self.page_inputs[page.source] = _digest(key, parsed if parsed is not None else self.fp.of(page))
-        result = self.cache.get("markup", key)
-        if result is None:
-            result = markup.convert(page.body, page.source, page.url)
-            self.cache.put("markup", key, result)
-        return result
+        keys = [_digest(ENGINE, "markup", known[1], page.source, page.url, page.body) for page in pages]
+        results: list[MarkupResult | None] = [self.cache.get("markup", key) for key in keys]
+        for page, key in zip(pages, keys, strict=True):
+            parsed = self.parse_keys.get(page.source)
+            self.page_inputs[page.source] = _digest(key, parsed if parsed is not None else self.fp.of(page))
+        missing = [index for index, result in enumerate(results) if result is None]
+        for index, result in zip(missing, convert_pages(markup, [pages[index] for index in missing]), strict=True):
+            results[index] = result
+            self.cache.put("markup", keys[index], result)
+        return results  # type: ignore[return-value]  # every gap is filled
 
     # render
 
-    def render(self, job: Job) -> bytes:
+    def render(self, jobs: Sequence[Job]) -> dict[str, bytes]:
+        """Every job's output; those whose inputs are unchanged come from the cache."""
         site, theme = self.site, self.theme
         assert site is not None and theme is not None
-        key = self._render_key(site, theme, job)
-        self.keys[job.output] = key
-        entry = self.cache.get("output", key)
-        # Pages looked up by URL while rendering (`site.page(url)`) are recorded with the entry and compared.
-        if entry is not None and all(self._page_digest(site, url) == digest for url, digest in entry[1]):
-            return zlib.decompress(entry[0])
-        recording = _RecordingSite(site)
-        data = render_job(recording, theme, job)  # type: ignore[arg-type]
-        looked_up = tuple((url, self._page_digest(site, url)) for url in dict.fromkeys(recording.looked_up))
-        # Kept compressed (HTML shrinks about sixfold): the cache of a 10,000-page site stays small in memory and on disk.
-        self.cache.put("output", key, (zlib.compress(data, 1), looked_up))
-        self.rendered.add(job.output)
-        return data
+        outputs: dict[str, bytes] = {}
+        missing: list[Job] = []
+        for job in jobs:
+            key = self.keys[job.output] = self._render_key(site, theme, job)
+            entry = self.cache.get("output", key)
+            # Pages looked up by URL while rendering (`site.page(url)`) are recorded with the entry and compared.
+            if entry is not None and all(self._page_digest(site, url) == digest for url, digest in entry[1]):
+                outputs[job.output] = zlib.decompress(entry[0])
+            else:
+                missing.append(job)
+        problems = Problems()
+        for job, fresh in zip(missing, parallel_map(functools.partial(_render_recorded, site, theme), missing), strict=True):
+            if isinstance(fresh, BuildError):
+                problems.extend(fresh)
+                continue
+            data, looked_up = fresh
+            outputs[job.output] = data
+            # Kept compressed (HTML shrinks about sixfold): the cache of a 10,000-page site stays small in memory and on disk.
+            self.cache.put("output", self.keys[job.output], (zlib.compress(data, 1), tuple((url, self._page_digest(site, url)) for url in looked_up)))
+            self.rendered.add(job.output)
+        problems.raise_if_any()
+        return {job.output: outputs[job.output] for job in jobs}
 
     def _page_digest(self, site: Site, url: str) -> str:
         return self.fp.of(site.page(url))
@@ -319,6 +333,16 @@ class _Run:
             found = _Scan(frozenset(collector.ids), tuple(collector.links))
             self.cache.put("scan", key, found)
         return found
+
+
+def _render_recorded(site: Site, theme: Theme, job: Job) -> tuple[bytes, tuple[str, ...]] | BuildError:
+    """One job's bytes and the pages its templates looked up by URL, or the problems rendering it found."""
+    recording = _RecordingSite(site)
+    try:
+        data = render_job(recording, theme, job)  # type: ignore[arg-type]
+    except BuildError as exc:
+        return exc
+    return data, tuple(dict.fromkeys(recording.looked_up))
 
 
 class _RecordingSite:

@@ -26,6 +26,9 @@ class BuildError(Exception):
         self.problems = tuple(dict.fromkeys(problems))  # once each, even when many pages share a broken template
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[BuildError], tuple[tuple[Problem, ...]]]:
+        return (BuildError, (self.problems,))  # pickles whole, from a worker process
+
     @classmethod
     def at(cls, path: str | Path, line: int, message: str) -> BuildError:
         return cls([Problem(display_path(path), line, message)])

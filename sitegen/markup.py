@@ -11,7 +11,7 @@ import functools
 import posixpath
 import re
 import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -21,7 +21,8 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from .citations import BRACKET, CitationKey, CitationSyntaxError, parse_citation
-from .pages import GlossaryTerm
+from .pages import GlossaryTerm, Page
+from .parallel import parallel_map
 
 EXTENSIONS = ("toc", "tables", "attr_list", "admonition", "abbr", "smarty", "def_list", "footnotes", "fenced_code")
 _PENDING = "sitegen-cite"
@@ -322,6 +323,11 @@ class Markup:
             link_problems=tuple(state.link_problems),
             brackets=frozenset(state.brackets),
         )
+
+
+def convert_pages(markup: Markup, pages: Sequence[Page]) -> list[MarkupResult]:
+    """Every page's body converted, in order (over several cores when there are many)."""
+    return parallel_map(lambda page: markup.convert(page.body, page.source, page.url), pages)
 
 
 def _flatten_toc(tokens: list[dict[str, object]]) -> list[TocEntry]:

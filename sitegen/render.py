@@ -8,11 +8,12 @@ root) and `url()`/`asset()` helpers, so every internal link is relative and the 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import os
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from .assets import Assets, load_assets
 from .errors import BuildError, Problems
 from .files import read_text
 from .markup import inline_markdown, plain_text, relative_url
+from .parallel import parallel_map
 from .site import GLOSSARY_URL, HOME_URL, SOURCES_URL, Reference, ResolvedPage, Site, SourcePage, passage_url
 
 NOT_FOUND = "404.html"
@@ -106,20 +108,35 @@ def render_job(site: Site, theme: Theme, job: Job) -> bytes:
     return render_page(site, theme, job.template, job.url, {"page": job.page}, absolute_root=job.absolute_root).encode("utf-8")
 
 
-def render_site(site: Site, theme: Theme, render: Callable[[Job], bytes] | None = None) -> dict[str, bytes]:
+def render_jobs(site: Site, theme: Theme, jobs: Sequence[Job]) -> dict[str, bytes]:
+    """Each job's bytes by output path (over several cores when there are many); all problems in one BuildError."""
+    problems = Problems()
+    outputs: dict[str, bytes] = {}
+    for job, rendered in zip(jobs, parallel_map(functools.partial(_render_or_problems, site, theme), jobs), strict=True):
+        if isinstance(rendered, BuildError):
+            problems.extend(rendered)
+        else:
+            outputs[job.output] = rendered
+    problems.raise_if_any()
+    return outputs
+
+
+def _render_or_problems(site: Site, theme: Theme, job: Job) -> bytes | BuildError:
+    try:
+        return render_job(site, theme, job)
+    except BuildError as exc:
+        return exc
+
+
+def render_site(site: Site, theme: Theme, render: Callable[[Sequence[Job]], dict[str, bytes]] | None = None) -> dict[str, bytes]:
     """Every output file of the site; all template problems are reported together.
 
-    `render` makes one page's bytes (default: `render_job`); a build cache passes one that reuses
+    `render` makes the pages' bytes (default: `render_jobs`); a build cache passes one that reuses
     pages whose inputs did not change.
     """
-    problems = Problems()
     outputs: dict[str, bytes] = dict(theme.assets.outputs())
-    for job in page_jobs(site):
-        try:
-            outputs[job.output] = render(job) if render is not None else render_job(site, theme, job)
-        except BuildError as exc:
-            problems.extend(exc)
-    problems.raise_if_any()
+    jobs = page_jobs(site)
+    outputs.update(render(jobs) if render is not None else render_jobs(site, theme, jobs))
     if site.settings.base_url:
         outputs["sitemap.xml"] = sitemap(site).encode("utf-8")
         outputs["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {site.settings.base_url}sitemap.xml\n".encode()

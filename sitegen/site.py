@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,7 @@ from typing import Any
 from .citations import CitationKey, citation_problem, find_citations
 from .config import Settings, load_settings
 from .errors import BuildError, Problem, Problems, display_path
-from .markup import LinkTarget, Markup, MarkupResult, TocEntry, relative_url
+from .markup import LinkTarget, Markup, MarkupResult, TocEntry, convert_pages, relative_url
 from .pages import GLOSSARY_FILE, GlossaryTerm, Page, load_glossary, read_pages
 from .sources import REFERENCES_FILE, Passage, Publication, Source, load_publications, load_sources
 
@@ -140,7 +140,7 @@ def load_site(
     root: Path,
     parse: Callable[[Path, str], Page] | None = None,
     memo: Callable[[str, Callable[[], Any], tuple[Path, ...]], Any] | None = None,
-    convert: Callable[[Markup, Page], MarkupResult] | None = None,
+    convert: Callable[[Markup, Sequence[Page]], list[MarkupResult]] | None = None,
 ) -> Site:
     """Load and resolve the project at `root`: every input problem is reported in one BuildError.
 
@@ -185,12 +185,12 @@ def resolve(
     publications: Mapping[str, Publication],
     pages: list[Page],
     glossary: tuple[GlossaryTerm, ...],
-    convert: Callable[[Markup, Page], MarkupResult] | None = None,
+    convert: Callable[[Markup, Sequence[Page]], list[MarkupResult]] | None = None,
 ) -> Site:
     """Pure: turn loaded inputs into the site model.
 
-    `convert` turns a page's Markdown into HTML with the given `Markup` (default: directly); a build
-    cache passes one that reuses earlier results.
+    `convert` turns the pages' Markdown into HTML with the given `Markup`, in order (default:
+    `convert_pages`); a build cache passes one that reuses earlier results.
     """
     problems = Problems()
     findings: list[Problem] = []
@@ -201,9 +201,9 @@ def resolve(
     urls = {page.source: page.url for page in pages}
     markup = Markup(urls, glossary, GLOSSARY_URL)
     resolved: list[ResolvedPage] = []
-    for page in pages:
+    results = (convert or convert_pages)(markup, pages)
+    for page, result in zip(pages, results, strict=True):
         path = settings.content_dir / page.source
-        result = convert(markup, page) if convert is not None else markup.convert(page.body, page.source, page.url)
         check_citations(settings, page, sources, publications, problems, result.brackets)
         for link_problem in result.link_problems:
             findings.append(Problem(display_path(path), page.body_line + link_problem.line - 1, link_problem.message))
