@@ -45,7 +45,7 @@ _FIXED_NAMES = frozenset({
     "settings", "url", "root", "link", "asset", "csp", "canonical", "disclaimer", "build_date", "generator",
     "passage_link", "reference_label", "json_ld", "source_counts",
 })
-_SITE_FIELDS = frozenset({"pages", "nav", "sources", "source_pages", "publications", "glossary", "term_pages", "findings"})
+_SITE_FIELDS = frozenset({"pages", "nav", "topics", "sources", "source_pages", "publications", "glossary", "term_pages", "findings"})
 _DEFAULT = object()
 
 
@@ -63,6 +63,7 @@ class _Scan:
 
     ids: frozenset[str]
     links: tuple[tuple[int, str], ...]
+    ids_digest: str  # of `ids`, which every other output's link check depends on
 
 
 @dataclass(frozen=True)
@@ -89,9 +90,14 @@ class Builder:
         self._theme: Theme | None = theme
         self._theme_key = ""
         self._uses: dict[str, _TemplateUse] = {}
+        self.recent: dict[str, tuple[str, bytes]] = {}  # output path → render key and bytes, from the last build
 
-    def render(self) -> BuildResult:
-        """The whole site in memory, checked, not written; unchanged work is reused."""
+    def render(self, persist: bool = True) -> BuildResult:
+        """The whole site in memory, checked, not written; unchanged work is reused.
+
+        `persist`: write the cache to disk (in the background) after this build; a dev server
+        passes False for its rebuilds and calls `persist()` when it stops.
+        """
         self.wait()
         self.cache.start()
         run = _Run(self)
@@ -101,17 +107,19 @@ class Builder:
         outputs = {**render_site(site, theme, run.render), **hosting_files(site.settings)}
         prefix = site.settings.output_dir.rstrip("/") or "site"
         findings = (*site.findings, *run.link_problems(outputs, prefix), *coverage_problems(site))
-        self._save()
+        if persist:
+            self.cache.save_in_background()  # the caller can serve or write the result meanwhile
         return BuildResult(site, outputs, tuple(findings), frozenset(run.rendered))
+
+    def persist(self) -> None:
+        """Write the cache of the last build to disk now."""
+        self.wait()
+        self.cache.save()
 
     def wait(self) -> None:
         """Wait until the cache of the previous build is on disk."""
         if self.cache.folder is not None:
             wait_for_saves(self.cache.folder)
-
-    def _save(self) -> None:
-        # Written in the background: the caller (a dev server) can serve the result meanwhile.
-        self.cache.save_in_background()
 
     def _load_theme(self, site: Site) -> Theme:
         if self._fixed_theme is not None:
@@ -226,7 +234,8 @@ class _Run:
             entry = self.cache.get("output", key)
             # Pages looked up by URL while rendering (`site.page(url)`) are recorded with the entry and compared.
             if entry is not None and all(self._page_digest(site, url) == digest for url, digest in entry[1]):
-                outputs[job.output] = zlib.decompress(entry[0])
+                recent = self.builder.recent.get(job.output)
+                outputs[job.output] = recent[1] if recent is not None and recent[0] == key else zlib.decompress(entry[0])
             else:
                 missing.append(job)
         problems = Problems()
@@ -240,6 +249,7 @@ class _Run:
             self.cache.put("output", self.keys[job.output], (zlib.compress(data, 1), tuple((url, self._page_digest(site, url)) for url in looked_up)))
             self.rendered.add(job.output)
         problems.raise_if_any()
+        self.builder.recent = {job.output: (self.keys[job.output], outputs[job.output]) for job in jobs}
         return {job.output: outputs[job.output] for job in jobs}
 
     def _page_digest(self, site: Site, url: str) -> str:
@@ -262,7 +272,7 @@ class _Run:
             elif name == "menu":
                 parts += ["menu", _digest(*(f"{item.url}\0{item.title}\0{item.level}" for item in menu(site, job.url)))]
             elif name == "nav":
-                parts += ["nav", self._site_part("nav", site)]
+                parts += ["nav", self._site_part("topics", site)]
             elif name == "site":
                 parts += self._site_parts_for(site, job, use.site_attrs)
             elif name not in _FIXED_NAMES:
@@ -300,7 +310,7 @@ class _Run:
         assert site is not None
         scans = {path: self.scan(path, data) for path, data in outputs.items() if path.endswith(".html")}
         around = self.fp.of(
-            sorted(outputs), [(path, scans[path].ids) for path in sorted(scans)], site.findings,
+            sorted(outputs), [(path, scans[path].ids_digest) for path in sorted(scans)], site.findings,
             prefix, str(site.settings.content_dir), os.getcwd(),
         )
         pages = {page.page.output: page for page in site.pages}
@@ -330,7 +340,7 @@ class _Run:
         found = self.cache.get("scan", key)
         if found is None:
             collector = scan_links(data)
-            found = _Scan(frozenset(collector.ids), tuple(collector.links))
+            found = _Scan(frozenset(collector.ids), tuple(collector.links), _digest(*sorted(collector.ids)))
             self.cache.put("scan", key, found)
         return found
 

@@ -187,7 +187,7 @@ def page_context(site: Site, theme: Theme, url: str, extra: Mapping[str, Any], a
         "asset": lambda name: root + theme.assets.url(name),
         "csp": CONTENT_SECURITY_POLICY,
         "canonical": site.settings.base_url + url if site.settings.base_url else "",
-        "nav": site.nav,
+        "nav": site.topics,
         "menu": menu(site, url),
         "disclaimer": jinja2.utils.markupsafe.Markup(inline_markdown(site.settings.disclaimer)),
         "build_date": build_date(),

@@ -187,7 +187,7 @@ class Preview:
         started = time.perf_counter()
         before = self.problems
         try:
-            result = self.builder.render()
+            result = self.builder.render(persist=self.generation == 0)  # the cache is written when serving stops
             written = self._write(result.outputs)
         except BuildError as exc:
             self.problems = exc.problems
@@ -416,6 +416,7 @@ def serve(root: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_b
         pass
     finally:
         watcher.stop()
+        preview.builder.persist()
     _say("stopped")
     return 0
 

@@ -57,6 +57,22 @@ class ResolvedPage:
 
 
 @dataclass(frozen=True)
+class PageSummary:
+    """A page as lists of pages show it (menus, previous/next, "used on"): its address and title, not its content.
+
+    Outputs that list pages depend on these alone, so editing a page's text re-renders no list.
+    """
+
+    url: str
+    title: str
+    description: str
+
+
+def summary(page: ResolvedPage) -> PageSummary:
+    return PageSummary(page.url, page.title, page.page.description)
+
+
+@dataclass(frozen=True)
 class Backlink:
     """A page citing a passage, with the anchors of each citation there."""
 
@@ -77,11 +93,12 @@ class Site:
     settings: Settings
     pages: tuple[ResolvedPage, ...]  # home first, then by nav order, then by title
     nav: tuple[ResolvedPage, ...]  # topic pages in reading order
+    topics: tuple[PageSummary, ...]  # the same, as lists show them
     sources: Mapping[str, Source]
     source_pages: tuple[SourcePage, ...]
     publications: Mapping[str, Publication]
     glossary: tuple[GlossaryTerm, ...]
-    term_pages: Mapping[str, tuple[ResolvedPage, ...]]  # glossary id → pages linking it
+    term_pages: Mapping[str, tuple[PageSummary, ...]]  # glossary id → pages linking it
     findings: tuple[Problem, ...]  # broken cross-links: warnings, errors with --strict
 
     def page(self, url: str) -> ResolvedPage | None:
@@ -91,12 +108,12 @@ class Site:
     def _by_url(self) -> dict[str, ResolvedPage]:
         return {p.url: p for p in reversed(self.pages)}  # the first page of a URL wins, as a scan would find it
 
-    def neighbours(self, page: ResolvedPage) -> tuple[ResolvedPage | None, ResolvedPage | None]:
+    def neighbours(self, page: ResolvedPage) -> tuple[PageSummary | None, PageSummary | None]:
         """Previous and next topic in reading order."""
         index = self._nav_index.get(page.url)
         if index is None or self.nav[index] != page:
             return None, None
-        return (self.nav[index - 1] if index else None, self.nav[index + 1] if index + 1 < len(self.nav) else None)
+        return (self.topics[index - 1] if index else None, self.topics[index + 1] if index + 1 < len(self.topics) else None)
 
     @functools.cached_property
     def sections(self) -> tuple[tuple[str, tuple[ResolvedPage, ...]], ...]:
@@ -226,11 +243,13 @@ def resolve(
     problems.raise_if_any()
     ordered = sorted(resolved, key=lambda p: (p.url != HOME_URL, p.page.order is None, p.page.order or 0, p.title.lower()))
     nav = tuple(p for p in ordered if p.page.order is not None)
-    term_pages = {term.id: tuple(p for p in ordered if term.id in p.terms) for term in glossary}
+    summaries = {p.url: summary(p) for p in ordered}
+    term_pages = {term.id: tuple(summaries[p.url] for p in ordered if term.id in p.terms) for term in glossary}
     return Site(
         settings=settings,
         pages=tuple(ordered),
         nav=nav,
+        topics=tuple(summaries[p.url] for p in nav),
         sources=dict(sources),
         source_pages=_source_pages(sources, ordered),
         publications=dict(publications),

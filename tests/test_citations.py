@@ -68,7 +68,7 @@ def test_find_citations_reports_the_line_of_each_bracket() -> None:
 
 
 def test_citations_in_code_spans_and_fenced_blocks_are_not_found() -> None:
-    assert find_citations("`[@001:p2]`\n\n```\n[@001:p4]\n```\n") == []
+    assert find_citations("`[@001:p2]`\n\n```\n[@001:p4]\n```\n") == ()
 
 
 def test_unknown_seed_is_an_error_at_the_page_line(make_project: Callable[..., Path]) -> None:
