@@ -219,15 +219,16 @@ def resolve(
     markup = Markup(urls, glossary, GLOSSARY_URL)
     resolved: list[ResolvedPage] = []
     results = (convert or convert_pages)(markup, pages)
+    problem_of = functools.cache(functools.partial(citation_problem, sources=sources, publications=publications))  # pages share citations
     for page, result in zip(pages, results, strict=True):
         path = settings.content_dir / page.source
-        check_citations(settings, page, sources, publications, problems, result.brackets)
+        check_citations(settings, page, sources, publications, problems, result.brackets, problem_of)
         for link_problem in result.link_problems:
             findings.append(Problem(display_path(path), page.body_line + link_problem.line - 1, link_problem.message))
         references = tuple(
             _reference(number, key, anchors, sources, publications)
             for number, (key, anchors) in enumerate(result.citations, start=1)
-            if not citation_problem(key, sources, publications)
+            if not problem_of(key)
         )
         reviewed = page.reviewed
         resolved.append(ResolvedPage(
@@ -266,11 +267,12 @@ def check_citations(
     publications: Mapping[str, Publication],
     problems: Problems,
     rendered: Collection[str] | None = None,
+    problem_of: Callable[[CitationKey], str] | None = None,
 ) -> None:
     """Add a problem, at its file line, for every citation of `page` that is malformed or does not resolve.
 
     `rendered`, the brackets Markdown saw outside code, leaves out what only looks like a citation
-    (an indented code block, raw HTML).
+    (an indented code block, raw HTML). `problem_of` is `citation_problem` for these sources, memoised.
     """
     path = settings.content_dir / page.source
     for found in find_citations(page.body):
@@ -280,7 +282,7 @@ def check_citations(
         if found.error:
             problems.add(path, line, found.error)
         for key in found.keys:
-            message = citation_problem(key, sources, publications)
+            message = problem_of(key) if problem_of is not None else citation_problem(key, sources, publications)
             if message:
                 problems.add(path, line, message)
 
