@@ -36,6 +36,7 @@ import jinja2
 from .cache import ENGINE, BuildCache, Fingerprint, cache_folder, wait_for_saves
 from .checks import coverage_problems, link_problems, scan_links
 from .errors import BuildError, Problem, Problems, display_path
+from .files import files_under
 from .hosting import hosting_files
 from .markup import Markup, MarkupResult, convert_pages
 from .pages import Page, parse_page
@@ -432,7 +433,7 @@ def _files_digest(paths: tuple[Path, ...]) -> str:
     """The names and bytes of `paths` (files, or every file under a folder); absent ones count too."""
     digest = hashlib.sha256()
     for path in paths:
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        files = [path / name for name in files_under(path)] if path.is_dir() else [path]
         digest.update(f"\0{path}\0{len(files)}".encode())
         for file in files:
             try:

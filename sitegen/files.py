@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -134,3 +135,38 @@ def _collect_key_lines(
             path = (*prefix, index)
             out.setdefault(path, first_line + child.start_mark.line)
             _collect_key_lines(child, path, out, first_line)
+
+
+def list_tree(folder: Path) -> tuple[list[str], list[str]]:
+    """The files and the folders below `folder`, as POSIX paths relative to it, each list sorted
+    as `sorted(Path.rglob(...))` sorts (by path components); empty when there is no such folder.
+    Symbolic links to folders are not followed. One `os.scandir` per folder lists a large tree
+    several times faster than `Path.rglob`."""
+    files: list[str] = []
+    folders: list[str] = []
+    pending = [(str(folder), "")]
+    while pending:
+        current, prefix = pending.pop()
+        try:
+            entries = os.scandir(current)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(prefix + entry.name)
+                    pending.append((entry.path, f"{prefix}{entry.name}/"))
+                elif entry.is_file():
+                    files.append(prefix + entry.name)
+    files.sort(key=_components)
+    folders.sort(key=_components)
+    return files, folders
+
+
+def files_under(folder: Path) -> list[str]:
+    """The files of `list_tree`."""
+    return list_tree(folder)[0]
+
+
+def _components(path: str) -> list[str]:
+    return path.split("/")

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildError
+from .files import files_under
 
 MARKER = ".sitegen-output"
 _MARKER_TEXT = b"This folder is written by sitegen; it is replaced on every build.\n"
@@ -111,12 +112,14 @@ def _remove_links_on_the_way(out: Path, target: Path) -> None:
             current.unlink()
 
 
-def update_site(outputs: Mapping[str, bytes], out_dir: Path, root: Path, keep: Callable[[str], bool] = lambda _: False) -> list[str]:
+def update_site(
+    outputs: Mapping[str, bytes], out_dir: Path, root: Path, keep: Callable[[str], bool] = lambda _: False, prune: bool = True
+) -> list[str]:
     """Bring `out_dir` in line with `outputs` in place; returns the paths written or removed.
 
     Each changed file is replaced atomically; unchanged files are not touched, so a server reading
-    the folder never sees a half-written file. Files for which `keep` is true (a search index
-    written by another tool) are left alone.
+    the folder never sees a half-written file. With `prune`, files that are not outputs are removed,
+    except those for which `keep` is true (a search index written by another tool).
     """
     check_output_dir(out_dir, root)
     _check_paths(outputs)
@@ -139,9 +142,9 @@ def update_site(outputs: Mapping[str, bytes], out_dir: Path, root: Path, keep: C
         os.chmod(temporary, 0o644)
         os.replace(temporary, target)
         changed.append(relative)
-    for path in sorted(out.rglob("*")):
-        relative = path.relative_to(out).as_posix()
-        if path.is_file() and relative != MARKER and relative not in outputs and not keep(relative):
-            path.unlink()
-            changed.append(relative)
+    if prune:
+        for relative in files_under(out):
+            if relative != MARKER and relative not in outputs and not keep(relative):
+                (out / relative).unlink()
+                changed.append(relative)
     return changed

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildError, Problems
-from .files import parse_yaml, read_text
+from .files import list_tree, parse_yaml, read_text
 
 GLOSSARY_FILE = "glossary.yaml"
 FRONT_MATTER_KEYS = ("title", "description", "order", "slug", "reviewed")
@@ -68,14 +68,16 @@ def read_pages(content_dir: Path, parse: Callable[[Path, str], Page] | None = No
     """
     problems = Problems()
     pages: list[Page] = []
-    for path in sorted(content_dir.rglob("*.md")):
-        if path.is_dir():
-            problems.add(path, 0, "a folder named like a page: rename the folder (pages are .md files)")
-            continue
-        try:
-            pages.append((parse or parse_page)(path, path.relative_to(content_dir).as_posix()))
-        except BuildError as exc:
-            problems.extend(exc)
+    files, folders = list_tree(content_dir)
+    for relative in folders:
+        if relative.endswith(".md"):
+            problems.add(content_dir / relative, 0, "a folder named like a page: rename the folder (pages are .md files)")
+    for relative in files:
+        if relative.endswith(".md"):
+            try:
+                pages.append((parse or parse_page)(content_dir / relative, relative))
+            except BuildError as exc:
+                problems.extend(exc)
     by_url: dict[str, list[Page]] = {}
     for page in pages:
         by_url.setdefault(page.url, []).append(page)
@@ -88,9 +90,9 @@ def read_pages(content_dir: Path, parse: Callable[[Path, str], Page] | None = No
         for page in [p for p in same if p.slug_line] or same[1:]:
             others = ", ".join(f"content/{other.source}" for other in same if other is not page)
             problems.add(content_dir / page.source, page.slug_line or 1, f"duplicate URL /{url}: also produced by {others}; change the slug")
-    for path in sorted(content_dir.rglob("*")):
-        if path.is_file() and path.suffix not in (".md", ".yaml", ".yml"):
-            problems.add(path, 0, "unexpected file in content/: pages are .md files (images and other files belong in static/)")
+    for relative in files:
+        if not relative.endswith((".md", ".yaml", ".yml")):
+            problems.add(content_dir / relative, 0, "unexpected file in content/: pages are .md files (images and other files belong in static/)")
     return pages, problems
 
 

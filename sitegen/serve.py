@@ -221,7 +221,9 @@ class Preview:
             written = update_site(outputs, self.out_dir, self.root, keep=self.keep)
         else:
             changed = {path: data for path, data in outputs.items() if previous.get(path) is not data and previous.get(path) != data}
-            written = update_site(changed, self.out_dir, self.root, keep=lambda path: path in outputs or self.keep(path))
+            # The folder holds exactly the previous outputs: only a change in their set can leave a file to remove.
+            prune = outputs.keys() != previous.keys()
+            written = update_site(changed, self.out_dir, self.root, keep=lambda path: path in outputs or self.keep(path), prune=prune)
         self._on_disk = (outputs, _identity(self.out_dir))
         return written
 

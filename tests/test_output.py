@@ -143,3 +143,18 @@ def test_update_site_keeps_files_the_keep_function_claims(old_site: Path) -> Non
 
 def test_update_site_with_identical_outputs_changes_nothing(old_site: Path) -> None:
     assert update_site(OLD, old_site, old_site.parent) == []
+
+
+def test_update_site_without_pruning_leaves_other_files(old_site: Path) -> None:
+    changed = update_site({"index.html": b"<p>new home</p>"}, old_site, old_site.parent, prune=False)
+    assert changed == ["index.html"]
+    assert set(snapshot(old_site)) == {*OLD, MARKER}
+
+
+def test_update_site_never_prunes_through_a_link_to_a_folder_outside(old_site: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "precious.txt").write_bytes(b"keep me")
+    (old_site / "linked").symlink_to(outside, target_is_directory=True)
+    update_site(OLD, old_site, old_site.parent)
+    assert (outside / "precious.txt").read_bytes() == b"keep me"
