@@ -221,10 +221,10 @@ def resolve(
     results = (convert or convert_pages)(markup, pages)
     problem_of = functools.cache(functools.partial(citation_problem, sources=sources, publications=publications))  # pages share citations
     for page, result in zip(pages, results, strict=True):
-        path = settings.content_dir / page.source
         check_citations(settings, page, sources, publications, problems, result.brackets, problem_of)
         for link_problem in result.link_problems:
-            findings.append(Problem(display_path(path), page.body_line + link_problem.line - 1, link_problem.message))
+            path = display_path(settings.content_dir / page.source)
+            findings.append(Problem(path, page.body_line + link_problem.line - 1, link_problem.message))
         references = tuple(
             _reference(number, key, anchors, sources, publications)
             for number, (key, anchors) in enumerate(result.citations, start=1)
@@ -274,17 +274,16 @@ def check_citations(
     `rendered`, the brackets Markdown saw outside code, leaves out what only looks like a citation
     (an indented code block, raw HTML). `problem_of` is `citation_problem` for these sources, memoised.
     """
-    path = settings.content_dir / page.source
     for found in find_citations(page.body):
         if rendered is not None and found.text not in rendered:
             continue
         line = page.body_line + found.line - 1
         if found.error:
-            problems.add(path, line, found.error)
+            problems.add(settings.content_dir / page.source, line, found.error)
         for key in found.keys:
             message = problem_of(key) if problem_of is not None else citation_problem(key, sources, publications)
             if message:
-                problems.add(path, line, message)
+                problems.add(settings.content_dir / page.source, line, message)
 
 
 def _reference(
