@@ -178,6 +178,7 @@ class _Run:
         self._markup_digests: dict[int, tuple[Markup, str]] = {}
         self._site_parts: dict[str, str] = {}
         self._context_names: frozenset[str] | None = None
+        self._menus: dict[str, str] | None = None  # page URL → digest of its menu, for this build's topics
         self.parse_keys: dict[str, str] = {}  # page file → digest of its bytes and path (what its `Page` is made from)
         self.input_keys: dict[str, str] = {}  # sources, publications, glossary → digest of their files
         self.page_inputs: dict[str, str] = {}  # page file → digest of its Markdown and what converting it read
@@ -304,15 +305,18 @@ class _Run:
 
     def _menu_digest(self, site: Site, url: str) -> str:
         """A menu follows from the topics (addresses and titles) and the page's URL: while the topics
-        are unchanged, each page's menu digest is taken from the previous build."""
-        topics = self._site_part("topics", site)
-        known, digests = self.builder.menus
-        if known != topics:
-            digests = {}
-            self.builder.menus = (topics, digests)
-        digest = digests.get(url)
+        are unchanged, each page's menu digest is taken from the previous build (or the cache)."""
+        if self._menus is None:
+            topics = self._site_part("topics", site)
+            known, digests = self.builder.menus
+            if known != topics:
+                digests = self.cache.get("menus", topics) or {}
+                self.builder.menus = (topics, digests)
+            self.cache.put("menus", topics, digests)  # kept, with what this build adds to it
+            self._menus = digests
+        digest = self._menus.get(url)
         if digest is None:
-            digest = digests[url] = _digest(*(f"{item.url}\0{item.title}\0{item.level}" for item in menu(site, url)))
+            digest = self._menus[url] = _digest(*(f"{item.url}\0{item.title}\0{item.level}" for item in menu(site, url)))
         return digest
 
     def _site_parts_for(self, site: Site, job: Job, attrs: frozenset[str] | None) -> list[object]:

@@ -6,7 +6,6 @@ back-links, line numbers) and the Markdown extension (rendering) read them the s
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -92,7 +91,6 @@ class FoundCitation:
     text: str = ""  # the bracket's inner text, as the Markdown extension sees it
 
 
-@functools.lru_cache(maxsize=16384)  # a rebuild finds the same citations in every unchanged page
 def find_citations(text: str) -> tuple[FoundCitation, ...]:
     """Every citation bracket in Markdown text, outside code, with its line."""
     visible = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)

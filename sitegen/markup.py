@@ -20,7 +20,7 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
-from .citations import BRACKET, CitationKey, CitationSyntaxError, parse_citation
+from .citations import BRACKET, CitationKey, CitationSyntaxError, FoundCitation, find_citations, parse_citation
 from .pages import GlossaryTerm, Page
 from .parallel import parallel_map
 
@@ -66,7 +66,7 @@ class MarkupResult:
     terms: tuple[str, ...]  # glossary ids linked on this page
     links: tuple[LinkTarget, ...]
     link_problems: tuple[LinkProblem, ...]
-    brackets: frozenset[str] = frozenset()  # inner text of every citation bracket outside code, well-formed or not
+    found: tuple[FoundCitation, ...] = ()  # every citation bracket Markdown saw (not in code or raw HTML), well-formed or not, with its line
 
 
 @dataclass
@@ -321,7 +321,7 @@ class Markup:
             terms=tuple(state.terms),
             links=tuple(state.links),
             link_problems=tuple(state.link_problems),
-            brackets=frozenset(state.brackets),
+            found=tuple(found for found in find_citations(body) if found.text in state.brackets),
         )
 
 

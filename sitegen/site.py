@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .citations import CitationKey, citation_problem, find_citations
+from .citations import CitationKey, FoundCitation, citation_problem, find_citations
 from .config import Settings, load_settings
 from .errors import BuildError, Problem, Problems, display_path
 from .markup import LinkTarget, Markup, MarkupResult, TocEntry, convert_pages, relative_url
@@ -221,7 +221,7 @@ def resolve(
     results = (convert or convert_pages)(markup, pages)
     problem_of = functools.cache(functools.partial(citation_problem, sources=sources, publications=publications))  # pages share citations
     for page, result in zip(pages, results, strict=True):
-        check_citations(settings, page, sources, publications, problems, result.brackets, problem_of)
+        check_citations(settings, page, sources, publications, problems, result.found, problem_of)
         for link_problem in result.link_problems:
             path = display_path(settings.content_dir / page.source)
             findings.append(Problem(path, page.body_line + link_problem.line - 1, link_problem.message))
@@ -266,21 +266,20 @@ def check_citations(
     sources: Mapping[str, Source],
     publications: Mapping[str, Publication],
     problems: Problems,
-    rendered: Collection[str] | None = None,
+    found: Iterable[FoundCitation] | None = None,
     problem_of: Callable[[CitationKey], str] | None = None,
 ) -> None:
     """Add a problem, at its file line, for every citation of `page` that is malformed or does not resolve.
 
-    `rendered`, the brackets Markdown saw outside code, leaves out what only looks like a citation
-    (an indented code block, raw HTML). `problem_of` is `citation_problem` for these sources, memoised.
+    `found`: the citations Markdown saw (`MarkupResult.found`), which leaves out what only looks
+    like a citation (an indented code block, raw HTML); default: every bracket outside code spans
+    and fences. `problem_of` is `citation_problem` for these sources, memoised.
     """
-    for found in find_citations(page.body):
-        if rendered is not None and found.text not in rendered:
-            continue
-        line = page.body_line + found.line - 1
-        if found.error:
-            problems.add(settings.content_dir / page.source, line, found.error)
-        for key in found.keys:
+    for citation in find_citations(page.body) if found is None else found:
+        line = page.body_line + citation.line - 1
+        if citation.error:
+            problems.add(settings.content_dir / page.source, line, citation.error)
+        for key in citation.keys:
             message = problem_of(key) if problem_of is not None else citation_problem(key, sources, publications)
             if message:
                 problems.add(settings.content_dir / page.source, line, message)
