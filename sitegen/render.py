@@ -185,7 +185,7 @@ def page_context(site: Site, theme: Theme, url: str, extra: Mapping[str, Any], a
         "root": root,
         "link": link,
         "asset": lambda name: root + theme.assets.url(name),
-        "csp": CONTENT_SECURITY_POLICY,
+        "csp": jinja2.utils.markupsafe.Markup(CONTENT_SECURITY_POLICY),  # its quotes need no escaping inside content="…"
         "canonical": site.settings.base_url + url if site.settings.base_url else "",
         "nav": site.topics,
         "menu": menu(site, url),
@@ -195,7 +195,7 @@ def page_context(site: Site, theme: Theme, url: str, extra: Mapping[str, Any], a
         "passage_link": lambda passage: passage_url(url, passage) if not absolute_root else link(passage_url("", passage)),
         "reference_label": reference_label,
         "json_ld": lambda data: jinja2.utils.markupsafe.Markup(
-            json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
+            json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).replace("<", "\\u003c")
         ),
         "source_counts": source_counts,
         **extra,
