@@ -4,6 +4,7 @@ box hidden until the script shows it."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -71,18 +72,31 @@ def test_glossary_term_carries_its_definition_as_plain_text(make_project: Callab
     assert re.search(r'<a class="term"[^>]* title="The organ that thinks\."[^>]*>brain</a>', html)
 
 
-def test_promotional_source_is_labelled_in_the_references(make_project: Callable[..., Path]) -> None:
-    html = page_html(make_project(PAGES), "first/index.html")
-    reference = html[html.index('<li id="ref-1">') :]
-    assert '<span class="label-promotional">promotional clinic article</span>' in reference[: reference.index("</li>")]
+def references(html: str) -> list[str]:
+    """The entries of the page's reference list, in order."""
+    return re.findall(r'<li id="ref-\d+">.*?</li>', html, re.S)
 
 
-def test_search_box_is_hidden_until_the_script_shows_it(make_project: Callable[..., Path]) -> None:
-    html = page_html(make_project(PAGES), "first/index.html")
-    assert re.search(r'<form class="search" role="search"[^>]* hidden>', html)
+TWO_PASSAGES = {"index.md": "---\ntitle: Home\n---\nHome.\n", "first.md": "---\ntitle: First\norder: 1\n---\nOne [@001:p4]. Two [@001:p2].\n"}
 
 
-def test_topic_content_is_marked_for_the_search_index_and_references_are_not(make_project: Callable[..., Path]) -> None:
-    html = page_html(make_project(PAGES), "first/index.html")
-    assert "<article data-pagefind-body>" in html
-    assert '<section class="references" aria-labelledby="references" data-pagefind-ignore>' in html
+def test_promotional_source_is_labelled_in_every_reference(make_project: Callable[..., Path]) -> None:
+    entries = references(page_html(make_project(TWO_PASSAGES), "first/index.html"))
+    assert len(entries) == 2 and all('<span class="label-promotional">promotional</span>' in entry for entry in entries)
+
+
+def test_source_is_named_in_full_at_its_first_reference_then_by_its_publisher(make_project: Callable[..., Path]) -> None:
+    first, second = references(page_html(make_project(TWO_PASSAGES), "first/index.html"))
+    assert '<a class="ref-passage" href="../sources/001/#p4">Example Clinic, “Example Article”, p4</a>' in first
+    assert '<a class="ref-passage" href="../sources/001/#p2">Example Clinic, p2</a>' in second
+
+
+def test_sources_of_one_publisher_are_always_named_in_full(make_project: Callable[..., Path]) -> None:
+    other = "Another Article\n\nIts only paragraph.\n"
+    digest = hashlib.sha256(other.encode("utf-8")).hexdigest()
+    pages = {**TWO_PASSAGES, "first.md": "---\ntitle: First\norder: 1\n---\nOne [@001:p4]. Two [@002:p2]. Three [@001:p2].\n"}
+    entry = ["\"002\":", "  title: Another Article", "  publisher: Example Clinic", "  kind: article", f"  sha256: {digest}"]
+    root = make_project(pages, sources_extra=("\n" + " " * 12).join(entry))  # under the indentation of the template
+    (root / "seeds" / "002_other.txt").write_text(other, encoding="utf-8")
+    entries = references(page_html(root, "first/index.html"))
+    assert ["“Example Article”" in entries[0], "“Another Article”" in entries[1], "“Example Article”" in entries[2]] == [True, True, True]
