@@ -4,9 +4,9 @@
 
 export function start(form) {
   const input = form.querySelector("input");
-  const panel = form.querySelector(".search-results");
+  const panel = form.querySelector("#search-results");
   const status = panel.querySelector(".search-status");
-  const list = panel.querySelector(".search-list");
+  const list = panel.querySelector("ol");
   const root = new URL(form.getAttribute("data-root") || "./", location.href);
   let engine = null;
   let ticket = 0;

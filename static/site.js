@@ -1,178 +1,114 @@
 // Progressive enhancement only: every page reads and navigates without this script.
-// It adds citation previews, glossary definitions on hover or focus, and the search box.
-(function () {
+// It adds the search box and previews of citations and glossary terms (on hover or focus).
+(() => {
   "use strict";
-  var doc = document;
+  const doc = document;
+  const make = (tag, properties) => Object.assign(doc.createElement(tag), properties);
 
-  // From file://, a folder link opens a directory listing: point folder links at their index.html.
+  // Search: its interface (search.js, search.css) and index load on first use. From file://,
+  // local.js points folder links at their index.html and says why search cannot work there.
+  const form = doc.querySelector("form.search");
   if (location.protocol === "file:") {
-    doc.querySelectorAll("a[href]").forEach(function (a) {
-      var href = a.getAttribute("href");
-      if (/^[a-z]+:/i.test(href) || href.charAt(0) === "#") return;
-      var parts = href.split("#");
-      if (parts[0] === "") return;
-      if (parts[0].slice(-1) === "/") {
-        parts[0] += "index.html";
-        a.setAttribute("href", parts.join("#"));
-      }
-    });
+    doc.head.append(make("script", { src: doc.currentScript.dataset.local }));
+  } else if (form) {
+    let started = false;
+    const start = () => {
+      if (started) return;
+      started = true;
+      doc.head.append(make("link", { rel: "stylesheet", href: form.dataset.style }));
+      import(new URL(form.dataset.module, location.href)).then((search) => search.start(form), () => { started = false; });
+    };
+    form.q.addEventListener("focus", start);
+    form.q.addEventListener("input", start);
+  }
+  if (form) {
+    form.hidden = false;
+    form.addEventListener("submit", (event) => event.preventDefault());
   }
 
-  // On phones the topic list is one scrolling row: bring the current topic into view.
-  var current = doc.querySelector(".topics [aria-current='page']");
-  var row = current && current.closest("ol");
-  if (row && row.scrollWidth > row.clientWidth) {
-    row.scrollLeft = current.getBoundingClientRect().left - row.getBoundingClientRect().left - 16;
+  // On phones the topics are one scrolling row: bring the current one into view.
+  const current = doc.querySelector(".topics [aria-current]");
+  const row = current?.closest("ol");
+  if (row) row.scrollLeft = current.offsetLeft - row.offsetLeft - 16;
+
+  // Previews: a citation shows its entry of the reference list; a term, its definition, moved
+  // out of the title attribute (a tooltip that keyboards cannot reach).
+  for (const term of doc.querySelectorAll("a.term[title]")) {
+    term.dataset.definition = term.title;
+    term.removeAttribute("title");
   }
+  let pop = null;
+  let owner = null;
+  let timer = 0;
 
-  // ---- Popovers: a citation shows its reference (quoted passage and source); a term its definition.
-  // Citations read their reference from this page's own list (#ref-N): nothing is fetched.
-  var TRIGGER = "sup.cite > a, a.term";
-  var pop = null;
-  var owner = null;
-  var showTimer = 0;
-  var hideTimer = 0;
-
-  doc.querySelectorAll("a.term[title]").forEach(function (a) {
-    a.setAttribute("data-definition", a.getAttribute("title"));
-    a.removeAttribute("title"); // the popover replaces the tooltip, which keyboards cannot reach
-  });
-
-  function popover() {
-    if (!pop) {
-      pop = doc.createElement("div");
-      pop.id = "popover";
-      pop.className = "popover";
-      pop.setAttribute("role", "tooltip");
-      pop.hidden = true;
-      pop.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
-      pop.addEventListener("mouseleave", function () { scheduleHide(); });
-      (doc.getElementById("main") || doc.body).appendChild(pop); // inside a landmark
+  function preview(link) {
+    const box = make("div");
+    if (link.matches(".term")) {
+      box.append(make("p", { textContent: ": " + link.dataset.definition }));
+      box.firstChild.prepend(make("strong", { textContent: link.textContent }));
+      return box;
     }
-    return pop;
-  }
-
-  function citationContent(link) {
-    var href = link.getAttribute("href") || "";
-    var ref = href.charAt(0) === "#" ? doc.getElementById(href.slice(1)) : null;
+    const ref = doc.getElementById(link.hash.slice(1))?.cloneNode(true);
     if (!ref) return null;
-    var box = doc.createElement("div");
-    var number = doc.createElement("p");
-    number.className = "popover-number";
-    number.textContent = "Reference " + link.textContent;
-    box.appendChild(number);
-    Array.prototype.forEach.call(ref.children, function (child) {
-      if (child.classList.contains("backrefs")) return;
-      var copy = child.cloneNode(true);
-      copy.removeAttribute("id");
-      box.appendChild(copy);
-    });
-    box.querySelectorAll("a").forEach(function (a) { a.tabIndex = -1; });
-    return box;
-  }
-
-  function termContent(link) {
-    var text = link.getAttribute("data-definition");
-    if (!text) return null;
-    var box = doc.createElement("p");
-    var name = doc.createElement("strong");
-    name.textContent = link.textContent;
-    box.appendChild(name);
-    box.appendChild(doc.createTextNode(": " + text));
+    ref.querySelector(".backrefs")?.remove();
+    ref.querySelectorAll("a").forEach((a) => { a.tabIndex = -1; });
+    box.append(make("p", { className: "popover-number", textContent: "Reference " + link.textContent }), ...ref.childNodes);
     return box;
   }
 
   function show(link) {
-    clearTimeout(hideTimer);
-    clearTimeout(showTimer);
-    if (owner === link) return;
-    var content = link.classList.contains("term") ? termContent(link) : citationContent(link);
-    if (!content) return;
+    clearTimeout(timer);
+    const box = link !== owner && preview(link);
+    if (!box) return;
     hide();
-    var p = popover();
-    p.className = "popover " + (link.classList.contains("term") ? "popover-term" : "popover-cite");
-    p.replaceChildren(content);
-    p.hidden = false;
+    if (!pop) {
+      pop = make("div", { id: "popover", className: "popover", onmouseenter: () => clearTimeout(timer), onmouseleave: hideSoon });
+      pop.setAttribute("role", "tooltip");
+      doc.getElementById("main").append(pop); // inside a landmark
+    }
+    pop.replaceChildren(box);
+    pop.hidden = false;
     owner = link;
-    link.setAttribute("aria-describedby", p.id);
-    place(p, link);
-  }
-
-  function place(p, link) {
-    var r = link.getBoundingClientRect();
-    var width = doc.documentElement.clientWidth;
-    var left = Math.max(8, Math.min(r.left, width - p.offsetWidth - 8));
-    var below = r.bottom + 6;
-    var above = r.top - p.offsetHeight - 6;
-    var top = below + p.offsetHeight > window.innerHeight && above > 0 ? above : below;
-    p.style.left = left + window.scrollX + "px";
-    p.style.top = top + window.scrollY + "px";
+    link.setAttribute("aria-describedby", "popover");
+    // Below the link, or above where there is no room below; never past the sides of the window.
+    const r = link.getBoundingClientRect();
+    const height = pop.offsetHeight + 6;
+    const top = r.bottom + height > innerHeight && r.top > height ? r.top - height : r.bottom + 6;
+    pop.style.left = scrollX + Math.max(8, Math.min(r.left, doc.documentElement.clientWidth - pop.offsetWidth - 8)) + "px";
+    pop.style.top = scrollY + top + "px";
   }
 
   function hide() {
-    clearTimeout(showTimer);
+    clearTimeout(timer);
     if (!owner) return;
     owner.removeAttribute("aria-describedby");
     owner = null;
     pop.hidden = true;
   }
 
-  function scheduleHide() {
-    clearTimeout(showTimer);
-    clearTimeout(hideTimer);
-    hideTimer = setTimeout(hide, 250);
+  function hideSoon() {
+    clearTimeout(timer);
+    timer = setTimeout(hide, 250);
   }
 
-  doc.addEventListener("mouseover", function (event) {
-    var link = event.target.closest && event.target.closest(TRIGGER);
+  const on = (type, handler) => doc.addEventListener(type, (event) => handler(event, event.target.closest?.(".cite > a, a.term")));
+  on("mouseover", (event, link) => {
     if (!link) return;
-    clearTimeout(hideTimer);
-    clearTimeout(showTimer);
-    showTimer = setTimeout(function () { show(link); }, 120);
+    clearTimeout(timer);
+    timer = setTimeout(show, 120, link);
   });
-  doc.addEventListener("mouseout", function (event) {
-    var link = event.target.closest && event.target.closest(TRIGGER);
-    if (link && !link.contains(event.relatedTarget)) scheduleHide();
+  on("mouseout", (event, link) => {
+    if (link && !link.contains(event.relatedTarget)) hideSoon();
   });
-  doc.addEventListener("focusin", function (event) {
-    var link = event.target.closest && event.target.closest(TRIGGER);
+  on("focusin", (event, link) => {
     if (link) show(link);
-    else if (!(pop && pop.contains(event.target))) hide();
+    else if (!pop?.contains(event.target)) hide();
   });
-  doc.addEventListener("focusout", function (event) {
-    if (owner && event.target === owner) hide();
+  on("focusout", (event) => {
+    if (event.target === owner) hide();
   });
-  doc.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && owner) hide();
+  on("keydown", (event) => {
+    if (event.key === "Escape") hide();
   });
-  window.addEventListener("resize", hide);
-
-  // ---- Search: the interface (search.js) and Pagefind's index load when the reader first uses the box.
-  var form = doc.querySelector("form.search");
-  if (!form) return;
-  var input = form.querySelector("input");
-  var started = null;
-  form.hidden = false;
-  form.addEventListener("submit", function (event) { event.preventDefault(); });
-
-  function start() {
-    if (!started) {
-      started = import(new URL(form.getAttribute("data-module"), location.href).href)
-        .then(function (search) { search.start(form); })
-        .catch(function () { started = null; });
-    }
-    return started;
-  }
-
-  if (location.protocol === "file:") {
-    input.addEventListener("input", function () {
-      var panel = form.querySelector(".search-results");
-      panel.hidden = !input.value.trim();
-      panel.querySelector(".search-status").textContent =
-        "Search needs the site to be served by a web server: browsers block the search index on pages opened as files. Use the topic list instead.";
-    });
-  } else {
-    input.addEventListener("focus", start, { once: true });
-    input.addEventListener("input", start, { once: true });
-  }
+  addEventListener("resize", hide);
 })();
