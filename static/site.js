@@ -21,10 +21,7 @@
     form.q.addEventListener("focus", start);
     form.q.addEventListener("input", start);
   }
-  if (form) {
-    form.hidden = false;
-    form.addEventListener("submit", (event) => event.preventDefault());
-  }
+  form?.addEventListener("submit", (event) => event.preventDefault());
 
   // On phones the topics are one scrolling row: bring the current one into view.
   const current = doc.querySelector(".topics [aria-current]");

@@ -1,6 +1,6 @@
 """The theme's page furniture, read from rendered HTML: metadata (Open Graph, canonical, JSON-LD),
 review dates, previous/next topics, glossary definitions on terms, promotional labels, the search
-box hidden until the script shows it."""
+box hidden where scripts do not run."""
 
 from __future__ import annotations
 
