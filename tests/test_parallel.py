@@ -1,66 +1,82 @@
-"""Per-page work spread over processes gives exactly what one process gives."""
+"""Per-page work spread over processes gives exactly what one process gives.
+
+Forking is only done from a process with no other thread, and a test session may have threads
+left by earlier tests (a browser driver): each case runs in a fresh Python process.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
-import threading
-from collections.abc import Callable, Iterator
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from sitegen import parallel
-from sitegen.builder import Builder
 from sitegen.errors import BuildError, Problem
-from sitegen.parallel import parallel_map, processes_for
+from sitegen.parallel import parallel_map
 
+ROOT = Path(__file__).resolve().parent.parent
+PRELUDE = """
+import json, os, sys, threading
+from sitegen import parallel
+from sitegen.parallel import parallel_map
+parallel.MIN_ITEMS_PER_WORKER = 1
 
-@pytest.fixture
-def two_workers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Two processes for any batch of two items or more."""
-    monkeypatch.setenv("SITEGEN_WORKERS", "2")
-    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)
-    if processes_for(2) != 2:
-        pytest.fail("this test needs a Linux process with no other thread running")
-    yield
-
-
-def square_and_pid(number: int) -> tuple[int, int]:
+def square_and_pid(number):
     return number * number, os.getpid()
+"""
 
 
-def test_results_come_back_in_the_order_of_the_items(two_workers: None) -> None:
-    results = parallel_map(square_and_pid, list(range(100)))
-    assert [square for square, _ in results] == [n * n for n in range(100)]
+def run_fresh(code: str, workers: int = 2) -> object:
+    """Run `code` after PRELUDE in a new interpreter; it prints one JSON value, returned here."""
+    env = {**os.environ, "SITEGEN_WORKERS": str(workers), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", PRELUDE + textwrap.dedent(code)], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
 
 
-def test_a_large_batch_is_shared_with_another_process(two_workers: None) -> None:
-    pids = {pid for _, pid in parallel_map(square_and_pid, list(range(100)))}
-    assert len(pids) == 2 and os.getpid() in pids
+def test_results_come_back_in_the_order_of_the_items() -> None:
+    squares = run_fresh("print(json.dumps([square for square, _ in parallel_map(square_and_pid, list(range(100)))]))")
+    assert squares == [n * n for n in range(100)]
+
+
+def test_a_large_batch_is_shared_with_another_process() -> None:
+    found = run_fresh("print(json.dumps([os.getpid(), sorted({pid for _, pid in parallel_map(square_and_pid, list(range(100)))})]))")
+    assert isinstance(found, list)
+    this, pids = found
+    assert len(pids) == 2 and this in pids
+
+
+def test_one_worker_means_no_other_process() -> None:
+    pids = run_fresh("print(json.dumps(sorted({pid for _, pid in parallel_map(square_and_pid, list(range(100)))})))", workers=1)
+    assert isinstance(pids, list) and len(pids) == 1
+
+
+def test_no_fork_while_another_thread_runs() -> None:
+    found = run_fresh("""
+        stop = threading.Event()
+        thread = threading.Thread(target=stop.wait)
+        thread.start()
+        pids = {pid for _, pid in parallel_map(square_and_pid, list(range(100)))}
+        stop.set()
+        thread.join()
+        print(json.dumps(sorted(pids) == [os.getpid()]))
+    """)
+    assert found is True
 
 
 def test_a_small_batch_stays_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SITEGEN_WORKERS", "2")
-    pids = {pid for _, pid in parallel_map(square_and_pid, list(range(parallel.MIN_ITEMS_PER_WORKER)))}
-    assert pids == {os.getpid()}
-
-
-def test_one_worker_means_no_other_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SITEGEN_WORKERS", "1")
-    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)
-    assert {pid for _, pid in parallel_map(square_and_pid, list(range(100)))} == {os.getpid()}
-
-
-def test_no_fork_while_another_thread_runs(two_workers: None) -> None:
-    stop = threading.Event()
-    thread = threading.Thread(target=stop.wait)
-    thread.start()
-    try:
-        assert {pid for _, pid in parallel_map(square_and_pid, list(range(100)))} == {os.getpid()}
-    finally:
-        stop.set()
-        thread.join()
+    results = parallel_map(lambda number: (number, os.getpid()), list(range(parallel.MIN_ITEMS_PER_WORKER)))
+    assert {pid for _, pid in results} == {os.getpid()}
 
 
 def test_a_build_error_survives_the_trip_between_processes() -> None:
@@ -76,23 +92,32 @@ def _project_with_topics(make_project: Callable[..., Path], count: int) -> Path:
     return make_project(pages=pages)
 
 
-def test_a_build_over_two_processes_equals_a_build_in_one(
-    make_project: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, two_workers: None
-) -> None:
+BUILD = """
+from pathlib import Path
+from sitegen.builder import Builder
+from sitegen.errors import BuildError
+assert parallel.processes_for(13) == int(os.environ["SITEGEN_WORKERS"])  # the build really runs in that many processes
+try:
+    result = Builder(Path({root!r}), cache_dir=None).render()
+    print(json.dumps({{"outputs": {{path: data.decode("utf-8", "replace") for path, data in result.outputs.items()}},
+                      "findings": [str(f) for f in result.findings]}}))
+except BuildError as error:
+    print(json.dumps({{"problems": [str(p) for p in error.problems]}}))
+"""
+
+
+def test_a_build_over_two_processes_equals_a_build_in_one(make_project: Callable[..., Path]) -> None:
     root = _project_with_topics(make_project, 12)
-    together = Builder(root, cache_dir=None).render()
-    monkeypatch.setenv("SITEGEN_WORKERS", "1")
-    alone = Builder(root, cache_dir=None).render()
-    assert together.outputs == alone.outputs
-    assert together.findings == alone.findings
+    together = run_fresh(BUILD.format(root=str(root)))
+    alone = run_fresh(BUILD.format(root=str(root)), workers=1)
+    assert isinstance(together, dict) and "outputs" in together
+    assert together == alone
 
 
-def test_template_problems_found_in_another_process_are_all_reported(
-    make_project: Callable[..., Path], two_workers: None
-) -> None:
+def test_template_problems_found_in_another_process_are_all_reported(make_project: Callable[..., Path]) -> None:
     root = _project_with_topics(make_project, 12)
     page_template = root / "templates" / "page.html"
     page_template.write_text(page_template.read_text(encoding="utf-8").replace("{{ page.title }}", "{{ page.title.no_such_thing }}", 1), encoding="utf-8")
-    with pytest.raises(BuildError) as raised:
-        Builder(root, cache_dir=None).render()
-    assert raised.value.problems and all(problem.path.endswith("page.html") for problem in raised.value.problems)
+    found = run_fresh(BUILD.format(root=str(root)))
+    assert isinstance(found, dict) and found.get("problems")
+    assert all("page.html" in problem for problem in found["problems"])
