@@ -160,7 +160,7 @@ class _CitationNumbering(Treeprocessor):
     @staticmethod
     def _sup(raw_key: str) -> etree.Element:
         sup = etree.Element("sup", {"class": "cite", "data-key": raw_key})
-        link = etree.SubElement(sup, "a", {"class": "cite-link"})
+        link = etree.SubElement(sup, "a")
         link.text = ""
         return sup
 
