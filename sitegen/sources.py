@@ -96,7 +96,7 @@ class Publication:
     @property
     def citation(self) -> str:
         """The reference in Vancouver style, as text."""
-        authors = ", ".join(self.authors)
+        authors = ", ".join(self.authors).rstrip(".")  # "…, et al." ends the list with its own full stop
         where = self.journal
         if self.volume:
             where += f" {self.year};{self.volume}"

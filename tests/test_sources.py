@@ -197,6 +197,12 @@ def test_publication_is_loaded_with_a_vancouver_citation_and_doi_link(tmp_path: 
     assert publication.link == "https://doi.org/10.1097/AAP.0000000000000806"
 
 
+def test_an_author_list_ending_in_et_al_has_one_full_stop(tmp_path: Path) -> None:
+    text = BIBLIOGRAPHY.replace("[Schwenk ES, Viscusi ER]", '[Schwenk ES, "et al."]')
+    publication = load_publications(references(tmp_path, text), {"001"})["schwenk2018"]
+    assert publication.citation.startswith("Schwenk ES, et al. Consensus guidelines")
+
+
 def test_no_references_file_means_no_publications(tmp_path: Path) -> None:
     assert load_publications(tmp_path / "references.yaml", set()) == {}
 
