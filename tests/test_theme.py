@@ -100,3 +100,21 @@ def test_sources_of_one_publisher_are_always_named_in_full(make_project: Callabl
     (root / "seeds" / "002_other.txt").write_text(other, encoding="utf-8")
     entries = references(page_html(root, "first/index.html"))
     assert ["“Example Article”" in entries[0], "“Another Article”" in entries[1], "“Example Article”" in entries[2]] == [True, True, True]
+
+
+def test_a_topic_page_has_breadcrumbs_from_home_to_itself(make_project: Callable[..., Path]) -> None:
+    html = page_html(make_project(PAGES), "first/index.html")
+    trail = re.search(r'<nav class="breadcrumbs" aria-label="Breadcrumb">(.*?)</nav>', html, re.S)
+    assert trail, "no breadcrumbs"
+    assert re.findall(r">([^<>]+)</(?:a|span)>", trail.group(1)) == ["Home", "First topic"]
+    assert '<span aria-current="page">First topic</span>' in trail.group(1)
+
+
+def test_the_home_page_has_no_breadcrumbs(make_project: Callable[..., Path]) -> None:
+    assert 'class="breadcrumbs"' not in page_html(make_project(PAGES), "index.html")
+
+
+def test_the_head_gives_a_theme_colour_for_each_scheme(make_project: Callable[..., Path]) -> None:
+    html = page_html(make_project(PAGES), "first/index.html")
+    schemes = re.findall(r'<meta name="theme-color" content="#[0-9a-f]{6}" media="\(prefers-color-scheme: (light|dark)\)">', html)
+    assert schemes == ["light", "dark"]
