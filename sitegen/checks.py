@@ -64,9 +64,19 @@ def coverage_table(site: Site) -> str:
     return "\n".join(lines)
 
 
-_HIDDEN = re.compile(r"<!--.*?-->|(<(script|style)\b[^>]*>).*?(?=</\2>)", re.DOTALL | re.IGNORECASE)
+# A comment, or the body of a script or style element (group 1: its start tag, without the "<").
+# Starting with the literal "<" lets the regular expression engine skip to each "<" directly.
+_HIDDEN = re.compile(r"<(?:!--.*?-->|((script|style)\b[^>]*>).*?(?=</\2>))", re.DOTALL | re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""\s(id|href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_TAG = re.compile(r"<[a-zA-Z][^<>]*>")
+_TAG_WITH_ID_OR_LINK = re.compile(r"<[a-zA-Z](?=[^<>]*?\s(?:id|href|src)\s*=)[^<>]*>")  # the lookahead stays inside the tag
+
+
+def _blank_out(hidden: re.Match[str]) -> str:
+    """A hidden stretch reduced to its line breaks (a script or style start tag kept)."""
+    start_tag = hidden.group(1)
+    if start_tag:
+        return f"<{start_tag}" + "\n" * hidden.group(0).count("\n", len(start_tag) + 1)
+    return "\n" * hidden.group(0).count("\n")
 
 
 class _LinkCollector:
@@ -81,13 +91,10 @@ class _LinkCollector:
         self.links: list[tuple[int, str]] = []
 
     def feed(self, text: str) -> None:
-        visible = _HIDDEN.sub(lambda m: (m.group(1) or "") + "\n" * m.group(0).count("\n", len(m.group(1) or "")), text)
+        visible = _HIDDEN.sub(_blank_out, text)
         line, position = 1, 0
-        for tag in _TAG.finditer(visible):
-            source = tag.group(0)
-            if "=" not in source:
-                continue
-            found = _ATTRIBUTE.findall(source)
+        for tag in _TAG_WITH_ID_OR_LINK.finditer(visible):
+            found = _ATTRIBUTE.findall(tag.group(0))
             if not found:
                 continue
             line += visible.count("\n", position, tag.start())
@@ -131,11 +138,27 @@ def link_problems(
     pages = {page.page.output: page for page in site.pages} if site is not None else {}
     reported = {(p.path, p.line) for p in site.findings} if site is not None else set()
     origins: dict[str, dict[str, tuple[str, int]]] = {}
+    hrefs: dict[str, _Href] = {}
+    verdicts: dict[tuple[str, str], str] = {}  # (folder the href climbs to, href) → problem ("" for none)
     for path, collector in sorted(parsed.items()):
         if path == "404.html" or (only is not None and path not in only):
             continue  # 404: served at any depth, with root-absolute links: checked by deploy tests
+        folder = posixpath.dirname(path)
+        climbed = _ancestors(folder)
         for line, href in collector.links:
-            message = _link_problem(path, href, outputs, parsed)
+            meaning = hrefs.get(href)
+            if meaning is None:
+                meaning = hrefs[href] = _read_href(href)
+            if meaning.problem is not None:
+                message = meaning.problem
+            elif 0 <= meaning.climbs < len(climbed):
+                # From every page whose folder `href` climbs (by its leading "..") to the same
+                # ancestor, it resolves alike: one verdict serves them all.
+                key = (climbed[meaning.climbs], href)
+                known = verdicts.get(key)
+                message = known if known is not None else verdicts.setdefault(key, _link_problem(path, folder, href, meaning, outputs, parsed))
+            else:
+                message = _link_problem(path, folder, href, meaning, outputs, parsed)
             if not message:
                 continue
             page = pages.get(path)
@@ -170,27 +193,64 @@ def _content_origins(page: ResolvedPage, content_dir: Path) -> dict[str, tuple[s
     return origins
 
 
-def _link_problem(path: str, href: str, outputs: Mapping[str, bytes], parsed: Mapping[str, _LinkCollector]) -> str:
+@dataclass(frozen=True)
+class _Href:
+    """What an href says before it is resolved against the page it is on."""
+
+    problem: str | None  # the verdict when it is the same on every page ("" for a link not checked); None: resolve it
+    path: str = ""  # the path, percent-escapes decoded ("" for a link within its own page)
+    fragment: str = ""  # as written, for messages
+    anchor: str = ""  # the fragment with percent-escapes decoded
+    folder_link: bool = False  # the path, as written, ends with "/"
+    climbs: int = -1  # the path's leading ".." segments, when no ".." follows them (-1: another follows, or a link within its page)
+
+
+def _read_href(href: str) -> _Href:
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or href.startswith("//"):
-        return ""
+        return _Href("")
     if not href:
-        return "empty link"
+        return _Href("empty link")
     if parts.path.startswith("/"):
-        return f"root-absolute link {href!r}: internal links must be relative"
+        return _Href(f"root-absolute link {href!r}: internal links must be relative")
+    path = unquote(parts.path) if parts.path else ""
+    climbs = -1
+    if path:
+        segments = path.split("/")
+        climbs = 0
+        while climbs < len(segments) and segments[climbs] == "..":
+            climbs += 1
+        if ".." in segments[climbs:]:
+            climbs = -1
+    return _Href(None, path, parts.fragment, unquote(parts.fragment), parts.path.endswith("/"), climbs)
+
+
+def _ancestors(folder: str) -> list[str]:
+    """`folder`, its parent, its parent's parent … up to the site root (""); just `[folder]` when its
+    path is not in normal form (then `..` segments would not simply climb it)."""
+    if not folder:
+        return [""]
+    names = folder.split("/")
+    if any(name in ("", ".", "..") for name in names):
+        return [folder]
+    return ["/".join(names[:depth]) for depth in range(len(names), -1, -1)]
+
+
+def _link_problem(path: str, folder: str, href: str, meaning: _Href, outputs: Mapping[str, bytes], parsed: Mapping[str, _LinkCollector]) -> str:
+    """What is wrong with `href` (read as `meaning`) on the page `path` in `folder` ("" if nothing)."""
     target = path
-    if parts.path:
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(path), unquote(parts.path)))
+    if meaning.path:
+        target = posixpath.normpath(posixpath.join(folder, meaning.path))
         if target.startswith("../") or target == "..":
             return f"link {href!r} leaves the site"
-        if parts.path.endswith("/") or target == ".":
+        if meaning.folder_link or target == ".":
             target = "index.html" if target == "." else f"{target}/index.html"
         if target not in outputs:
             if f"{target}/index.html" in outputs:
                 return f"link {href!r} to a folder needs a trailing slash"
             return f"broken link {href!r}: no {target} in the site"
-    if parts.fragment:
+    if meaning.fragment:
         ids = parsed.get(target)
-        if ids is not None and unquote(parts.fragment) not in ids.ids:
-            return f"broken anchor {href!r}: {target} has no id {parts.fragment!r}"
+        if ids is not None and meaning.anchor not in ids.ids:
+            return f"broken anchor {href!r}: {target} has no id {meaning.fragment!r}"
     return ""

@@ -67,6 +67,27 @@ def test_not_found_page_is_not_checked_for_relative_links() -> None:
     assert messages(outputs) == []
 
 
+def test_the_same_broken_link_is_reported_on_every_page_that_has_it() -> None:
+    outputs = site_with('<a href="../c/">c</a>')
+    outputs["d/index.html"] = b'<p>x</p>\n<a href="../c/">c</a>'
+    assert messages(outputs) == [
+        "site/a/index.html:1: broken link '../c/': no c/index.html in the site",
+        "site/d/index.html:2: broken link '../c/': no c/index.html in the site",
+    ]
+
+
+def test_a_link_within_a_page_is_checked_against_that_pages_own_ids() -> None:
+    outputs = site_with('<h2 id="top">A</h2><a href="#top">t</a>')
+    outputs["d/index.html"] = b'<a href="#top">t</a>'
+    assert messages(outputs) == ["site/d/index.html:1: broken anchor '#top': d/index.html has no id 'top'"]
+
+
+def test_the_same_link_on_pages_at_different_depths_resolves_from_each_page() -> None:
+    outputs = site_with('<a href="../b/#aura">b</a>')
+    outputs["a/x/index.html"] = b'<a href="../b/#aura">b</a>'
+    assert messages(outputs) == ["site/a/x/index.html:1: broken link '../b/#aura': no a/b/index.html in the site"]
+
+
 def test_findings_use_the_given_output_prefix() -> None:
     [problem] = link_problems(site_with('<a href="#nowhere">x</a>'), "public")
     assert problem.path == "public/a/index.html"
