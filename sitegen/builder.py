@@ -35,6 +35,8 @@ import jinja2
 
 from .cache import ENGINE, BuildCache, Fingerprint, cache_folder, wait_for_saves
 from .checks import coverage_problems, link_problems, scan_links
+from .citations import CitationKey
+from .config import Settings
 from .errors import BuildError, Problem, Problems, display_path
 from .files import files_under
 from .hosting import hosting_files
@@ -42,7 +44,8 @@ from .markup import Markup, MarkupResult, convert_pages
 from .pages import Page, parse_page
 from .parallel import parallel_map
 from .render import Job, Theme, build_date, load_theme, menu, page_context, render_job, render_site
-from .site import HOME_URL, Backlink, ResolvedPage, Site, SourcePage, load_site
+from .site import HOME_URL, Backlink, PageResolution, ResolvedPage, Site, SourcePage, load_site, resolve_page
+from .sources import Publication, Source
 
 # Context names whose values follow from what every output key already holds (URL, settings, theme, engine).
 _FIXED_NAMES = frozenset({
@@ -100,6 +103,7 @@ class Builder:
         self._uses: dict[str, _TemplateUse] = {}
         self.recent: dict[str, tuple[str, bytes]] = {}  # output path → render key and bytes, from the last build
         self.menus: tuple[str, dict[str, str]] = ("", {})  # digest of the topics → each page's menu digest
+        self.resolved: dict[int, tuple[tuple[object, ...], PageResolution]] = {}  # id(page) → what it was resolved from, and how
 
     def render(self, persist: bool = True) -> BuildResult:
         """The whole site in memory, checked, not written; unchanged work is reused.
@@ -114,7 +118,8 @@ class Builder:
     def _render(self, persist: bool) -> BuildResult:
         self.cache.start()
         run = _Run(self)
-        site = load_site(self.root, parse=run.parse, memo=run.memo, convert=run.convert)
+        site = load_site(self.root, parse=run.parse, memo=run.memo, convert=run.convert, resolve_one=run.resolve_page)
+        self.resolved = run.resolved
         theme = self._load_theme(site)
         run.start(site, theme)
         outputs = {**render_site(site, theme, run.render), **hosting_files(site.settings)}
@@ -177,11 +182,14 @@ class _Run:
         self.keys: dict[str, str] = {}  # output path → render key
         self._markup_digests: dict[int, tuple[Markup, str]] = {}
         self._site_parts: dict[str, str] = {}
+        self._template_bases: dict[str, str] = {}  # template name → digest of what all its outputs share
+        self._page_digests: dict[str, str] = {}  # URL → digest of the page there
         self._context_names: frozenset[str] | None = None
         self._menus: dict[str, str] | None = None  # page URL → digest of its menu, for this build's topics
         self.parse_keys: dict[str, str] = {}  # page file → digest of its bytes and path (what its `Page` is made from)
         self.input_keys: dict[str, str] = {}  # sources, publications, glossary → digest of their files
         self.page_inputs: dict[str, str] = {}  # page file → digest of its Markdown and what converting it read
+        self.resolved: dict[int, tuple[tuple[object, ...], PageResolution]] = {}  # this build's `Builder.resolved`
 
     def start(self, site: Site, theme: Theme) -> None:
         """The site is resolved: give each page a digest made from what it was resolved from (fast to compare)."""
@@ -234,7 +242,11 @@ class _Run:
         if known is None or known[0] is not markup:
             known = (markup, self.fp.of(dict(markup.urls), markup.terms, markup.glossary_url))
             self._markup_digests[id(markup)] = known
-        keys = [_digest(ENGINE, "markup", known[1], page.source, page.url, page.body) for page in pages]
+        # A page parsed here is known by its file's digest, which covers its body, source and URL.
+        keys = [
+            _digest(ENGINE, "markup", known[1], self.parse_keys.get(page.source) or self.fp.of(page.source, page.url, page.body))
+            for page in pages
+        ]
         results: list[MarkupResult | None] = [self.cache.get("markup", key) for key in keys]
         for page, key in zip(pages, keys, strict=True):
             parsed = self.parse_keys.get(page.source)
@@ -244,6 +256,22 @@ class _Run:
             results[index] = result
             self.cache.put("markup", keys[index], result)
         return results  # type: ignore[return-value]  # every gap is filled
+
+    def resolve_page(
+        self, settings: Settings, page: Page, result: MarkupResult, sources: Mapping[str, Source],
+        publications: Mapping[str, Publication], problem_of: Callable[[CitationKey], str],
+    ) -> PageResolution:
+        """`site.resolve_page`, reused while the page, its Markdown's result and the sources are the
+        very objects of the previous build (the cache hands out the same objects) and the settings are equal."""
+        inputs = (page, result, sources, publications)
+        known = self.builder.resolved.get(id(page))
+        unchanged = known is not None and all(old is new for old, new in zip(known[0], inputs, strict=False))
+        if known is not None and unchanged and known[0][-1] == settings:  # settings are read anew each build: compared by value
+            resolution = known[1]
+        else:
+            resolution = resolve_page(settings, page, result, sources, publications, problem_of)
+        self.resolved[id(page)] = ((*inputs, settings), resolution)
+        return resolution
 
     # render
 
@@ -277,17 +305,22 @@ class _Run:
         return {job.output: outputs[job.output] for job in jobs}
 
     def _page_digest(self, site: Site, url: str) -> str:
-        return self.fp.of(site.page(url))
+        digest = self._page_digests.get(url)
+        if digest is None:
+            digest = self._page_digests[url] = self.fp.of(site.page(url))
+        return digest
 
     def _render_key(self, site: Site, theme: Theme, job: Job) -> str:
         try:
             use = self.builder.template_use(theme, job.template)
         except jinja2.TemplateError:
             return _digest("uncacheable", os.urandom(16))  # rendering reports the template's problem
-        parts: list[object] = [
-            ENGINE, use.digest, self.builder._theme_key, self._site_part("settings", site), str(build_date()),
-            job.output, job.template, job.url, job.absolute_root,
-        ]
+        base = self._template_bases.get(job.template)
+        if base is None:
+            base = self._template_bases[job.template] = _digest(
+                ENGINE, use.digest, self.builder._theme_key, self._site_part("settings", site), str(build_date()), job.template,
+            )
+        parts: list[object] = [base, job.output, job.url, job.absolute_root]
         if self._context_names is None:
             self._context_names = frozenset(page_context(site, theme, HOME_URL, {"page": None}))
         for name in sorted(use.names & self._context_names):  # other names are the templates' own variables
@@ -301,7 +334,7 @@ class _Run:
                 parts += self._site_parts_for(site, job, use.site_attrs)
             elif name not in _FIXED_NAMES:
                 parts += [name, self._site_part("*", site)]  # a name we do not know: depend on everything
-        return self.fp.of(*parts)
+        return _digest(*parts)
 
     def _menu_digest(self, site: Site, url: str) -> str:
         """A menu follows from the topics (addresses and titles) and the page's URL: while the topics

@@ -81,29 +81,29 @@ class Fingerprint:
 
     def _feed(self, digest: Any, value: object) -> None:
         kind = type(value)
-        if value is None:
-            digest.update(b"N")
-        elif kind is str:
+        if kind is str:
             data = value.encode("utf-8", "surrogatepass")  # type: ignore[attr-defined]
             digest.update(b"s%d:" % len(data))
             digest.update(data)
-        elif kind is bytes:
-            digest.update(b"b%d:" % len(value))  # type: ignore[arg-type]
-            digest.update(value)  # type: ignore[arg-type]
-        elif kind in (bool, int, float):
-            digest.update(f"{kind.__name__[0]}{value!r};".encode())
+        elif value is None:
+            digest.update(b"N")
+        elif hasattr(kind, "__dataclass_fields__"):
+            digest.update(self._dataclass(value))
         elif kind in (tuple, list, frozenset, set):
             items = sorted(value, key=repr) if kind in (frozenset, set) else value  # type: ignore[call-overload]
             digest.update(b"(%d" % len(items))
             for item in items:
                 self._feed(digest, item)
+        elif kind is bytes:
+            digest.update(b"b%d:" % len(value))  # type: ignore[arg-type]
+            digest.update(value)  # type: ignore[arg-type]
+        elif kind in (bool, int, float):
+            digest.update(f"{kind.__name__[0]}{value!r};".encode())
         elif isinstance(value, Mapping):
             digest.update(b"{%d" % len(value))
             for key, item in value.items():
                 self._feed(digest, key)
                 self._feed(digest, item)
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            digest.update(self._dataclass(value))
         elif isinstance(value, dt.date):
             digest.update(b"d" + value.isoformat().encode())
         elif isinstance(value, PurePath):

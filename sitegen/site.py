@@ -158,11 +158,12 @@ def load_site(
     parse: Callable[[Path, str], Page] | None = None,
     memo: Callable[[str, Callable[[], Any], tuple[Path, ...]], Any] | None = None,
     convert: Callable[[Markup, Sequence[Page]], list[MarkupResult]] | None = None,
+    resolve_one: Callable[..., PageResolution] | None = None,
 ) -> Site:
     """Load and resolve the project at `root`: every input problem is reported in one BuildError.
 
     A build cache passes `parse` (one page file), `memo(name, load, files)` (a load that depends only
-    on the bytes of `files`) and `convert` (see `resolve`) to reuse earlier work.
+    on the bytes of `files`), `convert` and `resolve_one` (see `resolve`) to reuse earlier work.
     """
     if memo is None:
         def memo(name: str, load: Callable[[], Any], files: tuple[Path, ...]) -> Any:
@@ -193,7 +194,49 @@ def load_site(
         for page in pages:
             check_citations(settings, page, sources, publications, problems)
     problems.raise_if_any()
-    return resolve(settings, sources, publications, pages, glossary, convert)
+    return resolve(settings, sources, publications, pages, glossary, convert, resolve_one or resolve_page)
+
+
+@dataclass(frozen=True)
+class PageResolution:
+    """One page resolved, with the problems (the build fails) and findings (reported) it has."""
+
+    page: ResolvedPage
+    problems: tuple[Problem, ...]
+    findings: tuple[Problem, ...]
+
+
+def resolve_page(
+    settings: Settings,
+    page: Page,
+    result: MarkupResult,
+    sources: Mapping[str, Source],
+    publications: Mapping[str, Publication],
+    problem_of: Callable[[CitationKey], str],
+) -> PageResolution:
+    """Pure: one page and its converted Markdown become a `ResolvedPage`; `problem_of` is
+    `citation_problem` for these sources."""
+    problems = Problems()
+    check_citations(settings, page, sources, publications, problems, result.found, problem_of)
+    path = display_path(settings.content_dir / page.source)
+    findings = tuple(Problem(path, page.body_line + link.line - 1, link.message) for link in result.link_problems)
+    references = tuple(
+        _reference(number, key, anchors, sources, publications)
+        for number, (key, anchors) in enumerate(result.citations, start=1)
+        if not problem_of(key)
+    )
+    reviewed = page.reviewed
+    resolved = ResolvedPage(
+        page=page,
+        html=result.html,
+        toc=result.toc,
+        references=references,
+        terms=result.terms,
+        links=tuple(LinkTarget(page.body_line + t.line - 1, t.target_url, t.fragment) for t in result.links),
+        reviewed=reviewed,
+        next_review=_add_months(reviewed, settings.review_interval_months) if reviewed else None,
+    )
+    return PageResolution(resolved, tuple(problems.items), findings)
 
 
 def resolve(
@@ -203,11 +246,13 @@ def resolve(
     pages: list[Page],
     glossary: tuple[GlossaryTerm, ...],
     convert: Callable[[Markup, Sequence[Page]], list[MarkupResult]] | None = None,
+    resolve_one: Callable[..., PageResolution] = resolve_page,
 ) -> Site:
     """Pure: turn loaded inputs into the site model.
 
     `convert` turns the pages' Markdown into HTML with the given `Markup`, in order (default:
-    `convert_pages`); a build cache passes one that reuses earlier results.
+    `convert_pages`); `resolve_one` takes the arguments of `resolve_page` and returns what it
+    would. A build cache passes ones that reuse earlier results.
     """
     problems = Problems()
     findings: list[Problem] = []
@@ -221,26 +266,10 @@ def resolve(
     results = (convert or convert_pages)(markup, pages)
     problem_of = functools.cache(functools.partial(citation_problem, sources=sources, publications=publications))  # pages share citations
     for page, result in zip(pages, results, strict=True):
-        check_citations(settings, page, sources, publications, problems, result.found, problem_of)
-        for link_problem in result.link_problems:
-            path = display_path(settings.content_dir / page.source)
-            findings.append(Problem(path, page.body_line + link_problem.line - 1, link_problem.message))
-        references = tuple(
-            _reference(number, key, anchors, sources, publications)
-            for number, (key, anchors) in enumerate(result.citations, start=1)
-            if not problem_of(key)
-        )
-        reviewed = page.reviewed
-        resolved.append(ResolvedPage(
-            page=page,
-            html=result.html,
-            toc=result.toc,
-            references=references,
-            terms=result.terms,
-            links=tuple(LinkTarget(page.body_line + t.line - 1, t.target_url, t.fragment) for t in result.links),
-            reviewed=reviewed,
-            next_review=_add_months(reviewed, settings.review_interval_months) if reviewed else None,
-        ))
+        resolution = resolve_one(settings, page, result, sources, publications, problem_of)
+        problems.items.extend(resolution.problems)
+        findings.extend(resolution.findings)
+        resolved.append(resolution.page)
     problems.raise_if_any()
     ordered = sorted(resolved, key=lambda p: (p.url != HOME_URL, p.page.order is None, p.page.order or 0, p.title.lower()))
     nav = tuple(p for p in ordered if p.page.order is not None)

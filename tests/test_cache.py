@@ -21,7 +21,7 @@ PAGES = {
     "glossary.md": "---\ntitle: Glossary\n---\nTerms used on this site.\n",
     "sources.md": "---\ntitle: Sources\n---\nWhat the pages cite.\n",
     "about.md": "---\ntitle: About\n---\nAbout this site.\n",
-    "topic.md": "---\ntitle: A topic\norder: 1\n---\n## Facts {#facts}\n\nAn aura fact [@001:p4]. See [more](other.md#more).\n",
+    "topic.md": "---\ntitle: A topic\norder: 1\nreviewed: 2026-01-15\n---\n## Facts {#facts}\n\nAn aura fact [@001:p4]. See [more](other.md#more).\n",
     "other.md": "---\ntitle: Other topic\norder: 2\ndescription: The other one.\n---\n## More {#more}\n\nStudies [@smith2020] agree [@001:p2].\n",
     "third.md": "---\ntitle: Third topic\norder: 3\n---\n## Third {#third}\n\nNothing cited here.\n",
 }
@@ -134,6 +134,11 @@ def edit_settings(root: Path) -> None:
     replace(root / "site.yaml", "title: Test site", "title: Renamed site")
 
 
+def edit_review_interval(root: Path) -> None:
+    with (root / "site.yaml").open("a", encoding="utf-8") as stream:
+        stream.write("review_interval_months: 6\n")
+
+
 def edit_base_url(root: Path) -> None:
     with (root / "site.yaml").open("a", encoding="utf-8") as stream:
         stream.write("base_url: https://example.org/guide/\n")
@@ -142,7 +147,7 @@ def edit_base_url(root: Path) -> None:
 EDITS = [
     edit_body, edit_title, edit_description, edit_reviewed, edit_order, edit_anchor, add_page, remove_page, edit_citation, edit_glossary,
     edit_source_metadata, edit_seed, edit_publication, edit_page_template, edit_base_template, edit_macros,
-    edit_stylesheet, edit_settings, edit_base_url,
+    edit_stylesheet, edit_settings, edit_review_interval, edit_base_url,
 ]
 
 
