@@ -66,6 +66,7 @@ class BuildResult:
     outputs: dict[str, bytes]
     findings: tuple[Problem, ...]  # broken links and anchors, uncited passages
     rendered: frozenset[str] | None = None  # outputs this build rendered anew (None: not tracked, all of them)
+    written: bool | None = None  # whether `build` wrote the output folder (False: it held these files already; None: not written)
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,8 @@ def _build(root: Path, strict: bool, out: Path | None, search: bool = True) -> i
     result = build(root, out.resolve() if out else None, strict=strict, before_swap=index_site if search else None)
     _report(result.findings)
     target = out or Path(result.site.settings.output_dir)
-    print(f"built {len(result.outputs)} files into {target}/ ({len(result.site.pages)} pages, {len(result.site.source_pages)} sources)")
+    done = f"built {len(result.outputs)} files into {target}/" if result.written is not False else f"{target}/ already up to date: {len(result.outputs)} files"
+    print(f"{done} ({len(result.site.pages)} pages, {len(result.site.source_pages)} sources)")
     return 0
 
 

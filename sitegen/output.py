@@ -61,8 +61,9 @@ def _safe_target(out_dir: Path, relative: str) -> Path:
 
 def write_site(
     outputs: Mapping[str, bytes], out_dir: Path, root: Path, before_swap: Callable[[Path], None] | None = None
-) -> None:
-    """Write `outputs` as the whole content of `out_dir`, replacing the previous site atomically.
+) -> bool:
+    """Write `outputs` as the whole content of `out_dir`, replacing the previous site atomically;
+    returns False when the folder already held exactly these files and was left alone.
 
     `before_swap` may add files to the new folder (a search index) before it goes live; if it
     raises, the previous site stays.
@@ -70,6 +71,8 @@ def write_site(
     check_output_dir(out_dir, root)
     _check_paths(outputs)
     out = out_dir.resolve()
+    if before_swap is None and holds_exactly(out, outputs):
+        return False
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
@@ -85,6 +88,44 @@ def write_site(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return True
+
+
+def holds_exactly(out: Path, outputs: Mapping[str, bytes]) -> bool:
+    """Whether the folder `out` holds our marker and `outputs`, as regular files with these bytes,
+    and nothing else. Reading a file is several times cheaper than writing it and deleting the old
+    one, so a repeat build of an unchanged site checks this first."""
+    expected_folders = {str(parent) for relative in outputs for parent in PurePosixPath(relative).parents if str(parent) != "."}
+    files: set[str] = set()
+    folders: set[str] = set()
+    pending = [(str(out), "")]
+    while pending:
+        current, prefix = pending.pop()
+        try:
+            entries = os.scandir(current)
+        except OSError:
+            return False
+        with entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.add(prefix + entry.name)
+                    pending.append((entry.path, f"{prefix}{entry.name}/"))
+                elif entry.is_file(follow_symlinks=False):
+                    files.add(prefix + entry.name)
+                else:
+                    return False  # a symbolic link or a special file: not ours
+    if folders != expected_folders or files != {*outputs, MARKER}:
+        return False
+    try:
+        if (out / MARKER).read_bytes() != _MARKER_TEXT:
+            return False
+        for relative, data in outputs.items():
+            with open(out / relative, "rb") as stream:
+                if stream.read(len(data) + 1) != data:
+                    return False
+    except OSError:
+        return False
+    return True
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,12 +30,13 @@ def build(
 ) -> BuildResult:
     """Build the site into `out_dir` (default: the settings' output folder).
 
-    With `strict`, any finding fails the build before anything is written.
+    With `strict`, any finding fails the build before anything is written. When the folder
+    already holds exactly the outputs (and `before_swap` adds nothing), it is left untouched.
     """
     result = render_project(root)
     target = out_dir or result.site.settings.output_path
     check_output_dir(target, root)
     if strict and result.findings:
         raise BuildError(result.findings)
-    write_site(result.outputs, target, root, before_swap)
-    return result
+    written = write_site(result.outputs, target, root, before_swap)
+    return dataclasses.replace(result, written=written)

@@ -218,8 +218,10 @@ def resolve_page(
     `citation_problem` for these sources."""
     problems = Problems()
     check_citations(settings, page, sources, publications, problems, result.found, problem_of)
-    path = display_path(settings.content_dir / page.source)
-    findings = tuple(Problem(path, page.body_line + link.line - 1, link.message) for link in result.link_problems)
+    findings: tuple[Problem, ...] = ()
+    if result.link_problems:
+        path = display_path(settings.content_dir / page.source)
+        findings = tuple(Problem(path, page.body_line + link.line - 1, link.message) for link in result.link_problems)
     references = tuple(
         _reference(number, key, anchors, sources, publications)
         for number, (key, anchors) in enumerate(result.citations, start=1)

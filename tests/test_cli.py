@@ -82,6 +82,16 @@ def test_build_writes_the_site_and_says_what_it_wrote(make_project: Callable[...
     assert re.match(r"built \d+ files into site/ \(5 pages, 1 sources\)", out)
 
 
+def test_a_repeat_build_of_an_unchanged_site_says_the_folder_is_up_to_date(
+    make_project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_project(COMPLETE)
+    run(capsys, "--project", str(root), "build", "--no-search")
+    code, out, _ = run(capsys, "--project", str(root), "build", "--no-search")
+    assert code == 0
+    assert re.match(r"site/ already up to date: \d+ files \(5 pages, 1 sources\)", out)
+
+
 def test_build_out_writes_to_the_given_folder(make_project: Callable[..., Path], capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     root = make_project(COMPLETE)
     code, _, _ = run(capsys, "--project", str(root), "build", "--no-search", "--out", str(tmp_path / "public"))

@@ -42,6 +42,54 @@ def test_write_site_leaves_no_staging_folder_behind(old_site: Path) -> None:
     assert sorted(p.name for p in old_site.parent.iterdir()) == ["site"]
 
 
+def test_write_site_leaves_a_folder_holding_exactly_the_outputs_untouched(old_site: Path) -> None:
+    folder = old_site.stat().st_ino
+    assert write_site(OLD, old_site, old_site.parent) is False
+    assert old_site.stat().st_ino == folder
+    assert snapshot(old_site) == {**OLD, MARKER: (old_site / MARKER).read_bytes()}
+
+
+def test_write_site_replaces_the_folder_when_one_file_differs(old_site: Path) -> None:
+    folder = old_site.stat().st_ino
+    assert write_site({**OLD, "static/a.css": b"b{}"}, old_site, old_site.parent) is True
+    assert old_site.stat().st_ino != folder
+    assert (old_site / "static" / "a.css").read_bytes() == b"b{}"
+
+
+def test_write_site_replaces_a_file_that_only_starts_with_the_output(old_site: Path) -> None:
+    (old_site / "index.html").write_bytes(OLD["index.html"] + b"<p>added by hand</p>")
+    assert write_site(OLD, old_site, old_site.parent) is True
+    assert (old_site / "index.html").read_bytes() == OLD["index.html"]
+
+
+def test_write_site_removes_an_extra_file_from_an_otherwise_identical_folder(old_site: Path) -> None:
+    (old_site / "topic" / "notes.txt").write_text("left over")
+    assert write_site(OLD, old_site, old_site.parent) is True
+    assert set(snapshot(old_site)) == {*OLD, MARKER}
+
+
+def test_write_site_removes_an_extra_empty_folder_from_an_otherwise_identical_folder(old_site: Path) -> None:
+    (old_site / "empty").mkdir()
+    assert write_site(OLD, old_site, old_site.parent) is True
+    assert not (old_site / "empty").exists()
+
+
+def test_write_site_replaces_a_link_with_the_same_bytes_by_a_file(old_site: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere.html"
+    elsewhere.write_bytes(OLD["index.html"])
+    (old_site / "index.html").unlink()
+    (old_site / "index.html").symlink_to(elsewhere)
+    assert write_site(OLD, old_site, old_site.parent) is True
+    assert not (old_site / "index.html").is_symlink()
+    assert elsewhere.read_bytes() == OLD["index.html"]
+
+
+def test_write_site_with_before_swap_always_writes_a_new_folder(old_site: Path) -> None:
+    folder = old_site.stat().st_ino
+    assert write_site(OLD, old_site, old_site.parent, before_swap=lambda staging: None) is True
+    assert old_site.stat().st_ino != folder
+
+
 def test_exception_before_the_swap_leaves_the_old_site_byte_identical(old_site: Path) -> None:
     before = snapshot(old_site)
 
