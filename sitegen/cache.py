@@ -162,6 +162,18 @@ class BuildCache:
             return {}  # absent, unreadable or from another version: start empty
         return entries if engine == ENGINE and isinstance(entries, dict) else {}
 
+    def load_all(self) -> None:
+        """Read every kind kept in the folder now, rather than on first use."""
+        if self.folder is None:
+            return
+        try:
+            names = sorted(path.name for path in self.folder.iterdir())
+        except OSError:
+            return
+        for name in names:
+            if name.endswith(".pickle") and not name.startswith("."):
+                self._kind(name[: -len(".pickle")])
+
     def get(self, kind: str, key: str) -> Any | None:
         entries = self._kind(kind)
         value = entries.get(key)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildError
@@ -43,13 +43,29 @@ def check_output_dir(out_dir: Path, root: Path) -> None:
 
 def _check_paths(outputs: Mapping[str, bytes]) -> None:
     """Every output path stays inside the folder, and none is both a file and a folder."""
-    folders = {parent for relative in outputs for parent in PurePosixPath(relative).parents}
+    folders = _folders_of(outputs)
     for relative in sorted(outputs):
-        path = PurePosixPath(relative)
-        if path.is_absolute() or ".." in path.parts or not path.parts or "\\" in relative:
+        parts = _parts(relative)
+        if relative.startswith("/") or ".." in parts or not parts or "\\" in relative:
             raise BuildError.at(relative, 0, "output path escapes the output folder")
-        if path in folders:
+        if "/".join(parts) in folders:
             raise BuildError.at(relative, 0, "output path is both a file and a folder: two pages or files claim the same URL")
+
+
+def _parts(relative: str) -> list[str]:
+    """The parts of a relative POSIX path, as `PurePosixPath(relative).parts` has them (a string
+    split is many times faster than pathlib, which counts at 10,000 files)."""
+    return [part for part in relative.split("/") if part not in ("", ".")]
+
+
+def _folders_of(outputs: Iterable[str]) -> set[str]:
+    """The folders the outputs lie in, as relative POSIX paths."""
+    folders: set[str] = set()
+    for relative in outputs:
+        parts = _parts(relative)
+        for end in range(1, len(parts)):
+            folders.add("/".join(parts[:end]))
+    return folders
 
 
 def _safe_target(out_dir: Path, relative: str) -> Path:
@@ -95,7 +111,7 @@ def holds_exactly(out: Path, outputs: Mapping[str, bytes]) -> bool:
     """Whether the folder `out` holds our marker and `outputs`, as regular files with these bytes,
     and nothing else. Reading a file is several times cheaper than writing it and deleting the old
     one, so a repeat build of an unchanged site checks this first."""
-    expected_folders = {str(parent) for relative in outputs for parent in PurePosixPath(relative).parents if str(parent) != "."}
+    expected_folders = _folders_of(outputs)
     files: set[str] = set()
     folders: set[str] = set()
     pending = [(str(out), "")]
