@@ -25,6 +25,7 @@ import functools
 import gc
 import hashlib
 import os
+import time
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -54,6 +55,7 @@ _FIXED_NAMES = frozenset({
 })
 _SITE_FIELDS = frozenset({"pages", "nav", "topics", "sources", "source_pages", "publications", "glossary", "term_pages", "findings"})
 _DEFAULT = object()
+_SETTLED_NS = 2_000_000_000  # a file status this much older than a read is trusted to change with the content
 if [f.name for f in dataclasses.fields(SourcePage)] != ["source", "url", "backlinks"] or [f.name for f in dataclasses.fields(Backlink)] != [
     "url", "title", "anchors",
 ]:
@@ -105,6 +107,7 @@ class Builder:
         self.recent: dict[str, tuple[str, bytes]] = {}  # output path → render key and bytes, from the last build
         self.menus: tuple[str, dict[str, str]] = ("", {})  # digest of the topics → each page's menu digest
         self.resolved: dict[int, tuple[tuple[object, ...], PageResolution]] = {}  # id(page) → what it was resolved from, and how
+        self.page_files: dict[tuple[str, str], tuple[tuple[int, ...], str]] = {}  # page file → its status when read, and its parse key
 
     def render(self, persist: bool = True) -> BuildResult:
         """The whole site in memory, checked, not written; unchanged work is reused.
@@ -122,7 +125,7 @@ class Builder:
         gc.freeze()  # what was just loaded joins the old objects that collections leave alone
         run = _Run(self)
         site = load_site(self.root, parse=run.parse, memo=run.memo, convert=run.convert, resolve_one=run.resolve_page)
-        self.resolved = run.resolved
+        self.resolved, self.page_files = run.resolved, run.page_files
         theme = self._load_theme(site)
         run.start(site, theme)
         outputs = {**render_site(site, theme, run.render), **hosting_files(site.settings)}
@@ -193,6 +196,7 @@ class _Run:
         self.input_keys: dict[str, str] = {}  # sources, publications, glossary → digest of their files
         self.page_inputs: dict[str, str] = {}  # page file → digest of its Markdown and what converting it read
         self.resolved: dict[int, tuple[tuple[object, ...], PageResolution]] = {}  # this build's `Builder.resolved`
+        self.page_files: dict[tuple[str, str], tuple[tuple[int, ...], str]] = {}  # this build's `Builder.page_files`
 
     def start(self, site: Site, theme: Theme) -> None:
         """The site is resolved: give each page a digest made from what it was resolved from (fast to compare)."""
@@ -219,6 +223,17 @@ class _Run:
     # load and resolve
 
     def parse(self, path: Path, relative: str) -> Page:
+        """A page file's `Page`: a file whose status (times, size, inode) is what it was when an
+        earlier build of this builder read it is not read again."""
+        checked_at = time.time_ns()
+        status = _file_status(path)
+        known = self.builder.page_files.get((str(path), relative))
+        if known is not None and status is not None and known[0] == status:
+            page = self.cache.get("page", known[1])
+            if page is not None:
+                self.parse_keys[relative] = known[1]
+                self.page_files[(str(path), relative)] = known
+                return page
         data = path.read_bytes()
         key = _digest(ENGINE, "page", str(path), relative, data)
         self.parse_keys[relative] = key
@@ -227,6 +242,10 @@ class _Run:
             page = parse_page(path, relative)
             if path.read_bytes() == data:  # not changed while it was parsed
                 self.cache.put("page", key, page)
+        # A file changed in the same tick of the file system's clock as its last change keeps its
+        # times: its status is trusted only once that tick is well past (as git does for its index).
+        if status is not None and status[1] < checked_at - _SETTLED_NS:
+            self.page_files[(str(path), relative)] = (status, key)
         return page
 
     def memo(self, name: str, load: Callable[[], Any], files: tuple[Path, ...]) -> Any:
@@ -457,6 +476,15 @@ def _old_objects_frozen() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
+
+
+def _file_status(path: Path) -> tuple[int, ...] | None:
+    """What changes whenever a file's content does (except within one tick of the file system's clock)."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return (status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino, status.st_dev)
 
 
 def _digest(*parts: object) -> str:

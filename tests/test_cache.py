@@ -6,12 +6,14 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from projects import SEED_TEXT, write
 
+from sitegen import builder as builder_module
 from sitegen.builder import Builder, BuildResult
 from sitegen.cache import BuildCache, Fingerprint
 from sitegen.pages import GlossaryTerm
@@ -187,6 +189,51 @@ def test_the_build_date_is_part_of_what_is_cached(project: Path, tmp_path: Path,
 
 def test_a_template_reading_the_whole_site_is_rerendered_when_any_page_changes(project: Path, tmp_path: Path) -> None:
     replace(project / "templates" / "page.html", "{% block main %}", "{% block main %}<p>{% for p in site.pages %}{{ p.page.body|length }} {% endfor %}</p>")
+    builder = Builder(project, cache_dir=tmp_path / "cache")
+    builder.render()
+    edit_body(project)
+    assert builder.render().outputs == clean_build(project).outputs
+
+
+def _page_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the Markdown files read from now on."""
+    reads: list[str] = []
+    read_bytes = Path.read_bytes
+
+    def counting(path: Path) -> bytes:
+        if path.suffix == ".md":
+            reads.append(path.name)
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    return reads
+
+
+def test_a_rebuild_does_not_read_page_files_whose_status_is_unchanged(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(builder_module, "_SETTLED_NS", 0)
+    builder = Builder(project, cache_dir=tmp_path / "cache")
+    first = builder.render()
+    reads = _page_reads(monkeypatch)
+    assert builder.render().outputs == first.outputs
+    assert reads == []
+
+
+def test_a_page_rewritten_with_its_size_and_modification_time_is_read_again(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(builder_module, "_SETTLED_NS", 0)
+    builder = Builder(project, cache_dir=tmp_path / "cache")
+    builder.render()
+    page = project / "content" / "other.md"
+    before = page.stat()
+    replace(page, "Studies", "Sources")  # same length
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert page.stat().st_size == before.st_size and page.stat().st_mtime_ns == before.st_mtime_ns
+    assert builder.render().outputs == clean_build(project).outputs
+
+
+def test_a_page_status_is_not_trusted_until_its_last_change_is_well_past(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A file system clock so coarse that the edit below leaves every file's status as it was when first read.
+    frozen = (time.time_ns(), time.time_ns(), 1, 1, 1)
+    monkeypatch.setattr(builder_module, "_file_status", lambda path: frozen)
     builder = Builder(project, cache_dir=tmp_path / "cache")
     builder.render()
     edit_body(project)
