@@ -13,7 +13,6 @@ cores this process may use.
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import os
 import sys
 import threading
@@ -41,7 +40,11 @@ def worker_count() -> int:
 
 def processes_for(count: int) -> int:
     """How many processes a batch of `count` items is worth (1: stay in this process)."""
-    if sys.platform != "linux" or threading.active_count() > 1 or multiprocessing.current_process().daemon:
+    if sys.platform != "linux" or threading.active_count() > 1:
+        return 1
+    import multiprocessing  # here, not at the top: most builds never fork, and the import costs start-up time
+
+    if multiprocessing.current_process().daemon:
         return 1
     return max(1, min(worker_count(), count // MIN_ITEMS_PER_WORKER))
 
@@ -54,6 +57,8 @@ def parallel_map(function: Callable[[Item], Result], items: Sequence[Item]) -> l
     processes = processes_for(len(items))
     if processes == 1:
         return [function(item) for item in items]
+    import multiprocessing
+
     global _work
     bounds = [len(items) * part // processes for part in range(processes + 1)]
     slices = list(itertools.pairwise(bounds[1:]))  # the slice before them is this process's own
