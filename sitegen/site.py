@@ -199,9 +199,12 @@ def load_site(
 
 @dataclass(frozen=True)
 class PageResolution:
-    """One page resolved, with the problems (the build fails) and findings (reported) it has."""
+    """One page resolved, with what the site's lists and source pages take from it, and the problems
+    (the build fails) and findings (reported) it has."""
 
     page: ResolvedPage
+    summary: PageSummary
+    backlinks: tuple[tuple[str, int, Backlink], ...]  # (source id, passage number, back-link) per passage cited
     problems: tuple[Problem, ...]
     findings: tuple[Problem, ...]
 
@@ -238,7 +241,22 @@ def resolve_page(
         reviewed=reviewed,
         next_review=_add_months(reviewed, settings.review_interval_months) if reviewed else None,
     )
-    return PageResolution(resolved, tuple(problems.items), findings)
+    return PageResolution(resolved, summary(resolved), _backlinks(resolved), tuple(problems.items), findings)
+
+
+def _backlinks(page: ResolvedPage) -> tuple[tuple[str, int, Backlink], ...]:
+    """A back-link from each passage `page` cites, with the anchors of all its citations of it."""
+    per_passage: dict[str, dict[int, list[str]]] = {}
+    for reference in page.references:
+        if reference.source is not None:
+            cited = per_passage.setdefault(reference.source.id, {})
+            for passage in reference.passages:
+                cited.setdefault(passage.number, []).extend(reference.anchors)
+    return tuple(
+        (source_id, number, Backlink(page.url, page.title, tuple(anchors)))
+        for source_id, cited in per_passage.items()
+        for number, anchors in cited.items()
+    )
 
 
 def resolve(
@@ -264,29 +282,34 @@ def resolve(
             problems.add(settings.content_dir / page.source, page.slug_line or 1, f"the URL /{page.url} is reserved for a source page; choose another slug")
     urls = {page.source: page.url for page in pages}
     markup = Markup(urls, glossary, GLOSSARY_URL)
-    resolved: list[ResolvedPage] = []
+    resolutions: list[PageResolution] = []
     results = (convert or convert_pages)(markup, pages)
     problem_of = functools.cache(functools.partial(citation_problem, sources=sources, publications=publications))  # pages share citations
     for page, result in zip(pages, results, strict=True):
         resolution = resolve_one(settings, page, result, sources, publications, problem_of)
         problems.items.extend(resolution.problems)
         findings.extend(resolution.findings)
-        resolved.append(resolution.page)
+        resolutions.append(resolution)
     problems.raise_if_any()
-    ordered = sorted(resolved, key=lambda p: (p.url != HOME_URL, p.page.order is None, p.page.order or 0, p.title.lower()))
+    in_order = sorted(resolutions, key=lambda r: (r.page.url != HOME_URL, r.page.page.order is None, r.page.page.order or 0, r.page.title.lower()))
+    ordered = [resolution.page for resolution in in_order]
     nav = tuple(p for p in ordered if p.page.order is not None)
-    summaries = {p.url: summary(p) for p in ordered}
-    term_pages = {term.id: tuple(summaries[p.url] for p in ordered if term.id in p.terms) for term in glossary}
+    summaries = {resolution.page.url: resolution.summary for resolution in in_order}
+    on_pages: dict[str, list[PageSummary]] = {term.id: [] for term in glossary}
+    for page in ordered:
+        for term_id in dict.fromkeys(page.terms):
+            if term_id in on_pages:
+                on_pages[term_id].append(summaries[page.url])
     return Site(
         settings=settings,
         pages=tuple(ordered),
         nav=nav,
         topics=tuple(summaries[p.url] for p in nav),
         sources=dict(sources),
-        source_pages=_source_pages(sources, ordered),
+        source_pages=_source_pages(sources, in_order),
         publications=dict(publications),
         glossary=glossary,
-        term_pages=term_pages,
+        term_pages={term_id: tuple(found) for term_id, found in on_pages.items()},
         findings=tuple(findings),
     )
 
@@ -330,19 +353,13 @@ def _reference(
     return Reference(number, key, anchors, (), None, publications[key.target])
 
 
-def _source_pages(sources: Mapping[str, Source], pages: list[ResolvedPage]) -> tuple[SourcePage, ...]:
-    """One page per source, with back-links; one pass over the pages' references (not one per source)."""
+def _source_pages(sources: Mapping[str, Source], pages: list[PageResolution]) -> tuple[SourcePage, ...]:
+    """One page per source, with the back-links of the pages in their order (one pass, not one per source)."""
     backlinks: dict[str, dict[int, list[Backlink]]] = {source_id: {} for source_id in sources}
     for page in pages:
-        per_passage: dict[str, dict[int, list[str]]] = {}
-        for reference in page.references:
-            if reference.source is not None and reference.source.id in backlinks:
-                cited = per_passage.setdefault(reference.source.id, {})
-                for passage in reference.passages:
-                    cited.setdefault(passage.number, []).extend(reference.anchors)
-        for source_id, cited in per_passage.items():
-            for number, anchors in cited.items():
-                backlinks[source_id].setdefault(number, []).append(Backlink(page.url, page.title, tuple(anchors)))
+        for source_id, number, backlink in page.backlinks:
+            if source_id in backlinks:
+                backlinks[source_id].setdefault(number, []).append(backlink)
     return tuple(
         SourcePage(source, source_url(source.id), {n: tuple(b) for n, b in sorted(backlinks[source.id].items())})
         for source in sources.values()
