@@ -128,16 +128,21 @@ def bench_project(project: Path, runs: int, pages: int, scenarios: tuple[str, ..
 
 
 def probe(project: Path, runs: int) -> None:
-    """In-process: engine time of `Builder.render()` after one page edit (what `serve` does)."""
+    """In-process: engine time of `Builder.render()` after one page edit, as `serve` runs it: the
+    cache is written after the first build only, and the project's files were not all written in
+    the last seconds (the scenarios before this one rewrote them, so the probe lets them settle)."""
     from sitegen.builder import Builder
 
     builder = Builder(project)
     builder.render()
+    builder.wait()
+    time.sleep(2.5)  # a file changed less than 2 s before a build is read again by the next one
+    builder.render(persist=False)
     times, rerendered = [], []
     for run in range(runs):
         edit_page(project, 100 + run)
         start = time.perf_counter()
-        result = builder.render()
+        result = builder.render(persist=False)
         times.append(time.perf_counter() - start)
         rerendered.append(len(getattr(result, "rendered", result.outputs)))
     print(json.dumps({"engine_ms": statistics.median(times) * 1000, "rerendered": statistics.median(rerendered)}))
