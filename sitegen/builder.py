@@ -34,7 +34,7 @@ from typing import Any
 import jinja2
 
 from .cache import ENGINE, BuildCache, Fingerprint, cache_folder, wait_for_saves
-from .checks import coverage_problems, link_problems, scan_links
+from .checks import LinkScan, coverage_problems, link_problems, scan_links
 from .citations import CitationKey
 from .config import Settings
 from .errors import BuildError, Problem, Problems, display_path
@@ -74,9 +74,8 @@ class BuildResult:
 class _Scan:
     """The ids and links of one HTML output (what the link check reads), kept in the cache."""
 
-    ids: frozenset[str]
-    links: tuple[tuple[int, str], ...]
-    ids_digest: str  # of `ids`, which every other output's link check depends on
+    links: LinkScan
+    ids_digest: str  # of its ids, which every other output's link check depends on
 
 
 @dataclass(frozen=True)
@@ -431,7 +430,7 @@ class _Run:
         if missing:
             owners = {f"{prefix}/{path}": path for path in missing}
             owners.update({display_path(site.settings.content_dir / p.page.source): p.page.output for p in site.pages if p.page.output in missing})
-            fresh = link_problems(outputs, prefix, site, scan=lambda path, _: scans[path], only=missing)  # type: ignore[arg-type, return-value]
+            fresh = link_problems(outputs, prefix, site, scan=lambda path, _: scans[path].links, only=missing)
             if any(problem.path not in owners for problem in fresh):  # cannot tell whose: keep nothing
                 cached = [problem for path in sorted(known) if path not in missing for problem in known[path] or ()]
                 return sorted(cached + fresh, key=lambda problem: problem.path)
@@ -447,8 +446,8 @@ class _Run:
         key = self.keys.get(path) or hashlib.sha256(data).hexdigest()
         found = self.cache.get("scan", key)
         if found is None:
-            collector = scan_links(data)
-            found = _Scan(frozenset(collector.ids), tuple(collector.links), _digest(*sorted(collector.ids)))
+            scanned = scan_links(data)
+            found = _Scan(scanned, _digest(*scanned.ids))
             self.cache.put("scan", key, found)
         return found
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from array import array
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,18 +111,46 @@ class _LinkCollector:
                     self.links.append((line, value))
 
 
-def scan_links(data: bytes) -> _LinkCollector:
+@dataclass(frozen=True)
+class LinkScan:
+    """The ids and links (with their lines) of one HTML file, kept compact: three flat values
+    instead of a set and a tuple of pairs, a quarter of the memory (a 10,000-page site has some
+    1.6 million links, and a build cache keeps the scan of every page)."""
+
+    id_text: str  # "\0" + every id followed by "\0", sorted
+    hrefs: str  # every link's value, in order, joined by "\0"
+    lines: bytes  # every link's line, an array("I")
+
+    @property
+    def ids(self) -> list[str]:
+        return self.id_text.split("\0")[1:-1]
+
+    @property
+    def links(self) -> list[tuple[int, str]]:
+        lines = array("I", self.lines)
+        return list(zip(lines, self.hrefs.split("\0"), strict=True)) if lines else []
+
+    def has_id(self, value: str) -> bool:
+        return "\0" not in value and f"\0{value}\0" in self.id_text
+
+
+def scan_links(data: bytes) -> LinkScan:
     """The ids and the links (with their lines) of one HTML file."""
     collector = _LinkCollector()
     collector.feed(data.decode("utf-8", "replace"))
-    return collector
+    hrefs = [href.replace("\0", "\ufffd") for _, href in collector.links]  # as a browser reads a NUL
+    return LinkScan(
+        "\0" + "".join(f"{name}\0" for name in sorted(collector.ids)),
+        "\0".join(hrefs),
+        array("I", [line for line, _ in collector.links]).tobytes(),
+    )
 
 
 def link_problems(
     outputs: Mapping[str, bytes],
     output_prefix: str = "site",
     site: Site | None = None,
-    scan: Callable[[str, bytes], _LinkCollector] | None = None,
+    scan: Callable[[str, bytes], LinkScan] | None = None,
     only: Collection[str] | None = None,
 ) -> list[Problem]:
     """Internal `href`/`src` values and `#anchors` of every HTML output that point nowhere.
@@ -130,7 +159,7 @@ def link_problems(
     and line (where the editor fixes it), once, rather than at the rendered HTML. A build cache
     passes `scan` (reusing earlier scans of unchanged files) and `only` (the outputs to check).
     """
-    parsed: dict[str, _LinkCollector] = {}
+    parsed: dict[str, LinkScan] = {}
     for path, data in outputs.items():
         if path.endswith(".html"):
             parsed[path] = scan(path, data) if scan is not None else scan_links(data)
@@ -236,7 +265,7 @@ def _ancestors(folder: str) -> list[str]:
     return ["/".join(names[:depth]) for depth in range(len(names), -1, -1)]
 
 
-def _link_problem(path: str, folder: str, href: str, meaning: _Href, outputs: Mapping[str, bytes], parsed: Mapping[str, _LinkCollector]) -> str:
+def _link_problem(path: str, folder: str, href: str, meaning: _Href, outputs: Mapping[str, bytes], parsed: Mapping[str, LinkScan]) -> str:
     """What is wrong with `href` (read as `meaning`) on the page `path` in `folder` ("" if nothing)."""
     target = path
     if meaning.path:
@@ -250,7 +279,7 @@ def _link_problem(path: str, folder: str, href: str, meaning: _Href, outputs: Ma
                 return f"link {href!r} to a folder needs a trailing slash"
             return f"broken link {href!r}: no {target} in the site"
     if meaning.fragment:
-        ids = parsed.get(target)
-        if ids is not None and meaning.anchor not in ids.ids:
+        scanned = parsed.get(target)
+        if scanned is not None and not scanned.has_id(meaning.anchor):
             return f"broken anchor {href!r}: {target} has no id {meaning.fragment!r}"
     return ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from sitegen.checks import coverage, coverage_problems, coverage_table, link_problems
+from sitegen.checks import coverage, coverage_problems, coverage_table, link_problems, scan_links
 from sitegen.pipeline import render_project
 from sitegen.site import Site, load_site
 
@@ -86,6 +86,22 @@ def test_the_same_link_on_pages_at_different_depths_resolves_from_each_page() ->
     outputs = site_with('<a href="../b/#aura">b</a>')
     outputs["a/x/index.html"] = b'<a href="../b/#aura">b</a>'
     assert messages(outputs) == ["site/a/x/index.html:1: broken link '../b/#aura': no a/b/index.html in the site"]
+
+
+def test_a_scan_lists_the_links_with_their_lines_in_order() -> None:
+    scanned = scan_links(b'<a href="one/">1</a>\n<p>x</p>\n<img src="two.png"><a href="">3</a>')
+    assert scanned.links == [(1, "one/"), (3, "two.png"), (3, "")]
+
+
+def test_a_scan_of_a_page_without_links_has_none() -> None:
+    assert scan_links(b"<p>plain</p>").links == []
+
+
+def test_a_scan_knows_each_id_and_nothing_between_or_around_them() -> None:
+    scanned = scan_links(b'<h2 id="aura">A</h2><h2 id="stages">S</h2>')
+    assert scanned.ids == ["aura", "stages"]
+    assert scanned.has_id("aura") and scanned.has_id("stages")
+    assert not any(scanned.has_id(value) for value in ("", "aur", "ura", "aura\0stages", "stages\0"))
 
 
 def test_findings_use_the_given_output_prefix() -> None:
