@@ -104,7 +104,7 @@ class Builder:
         self._uses: dict[str, _TemplateUse] = {}
         self.recent: dict[str, tuple[str, bytes]] = {}  # output path → render key and bytes, from the last build
         self.menus: tuple[str, dict[str, str]] = ("", {})  # digest of the topics → each page's menu digest
-        self.resolved: dict[int, tuple[tuple[object, ...], PageResolution]] = {}  # id(page) → what it was resolved from, and how
+        self.resolved: dict[int, tuple[tuple[object, ...], Settings, PageResolution]] = {}  # id(page) → what it was resolved from, and how
         self.page_files: dict[tuple[str, str], tuple[tuple[int, ...], str]] = {}  # page file → its status when read, and its parse key
         self.digests: dict[tuple[str | bool, ...], str] = {}  # parts → digest, from the last build
 
@@ -195,7 +195,7 @@ class _Run:
         self.parse_keys: dict[str, str] = {}  # page file → digest of its bytes and path (what its `Page` is made from)
         self.input_keys: dict[str, str] = {}  # sources, publications, glossary → digest of their files
         self.page_inputs: dict[str, str] = {}  # page file → digest of its Markdown and what converting it read
-        self.resolved: dict[int, tuple[tuple[object, ...], PageResolution]] = {}  # this build's `Builder.resolved`
+        self.resolved: dict[int, tuple[tuple[object, ...], Settings, PageResolution]] = {}  # this build's `Builder.resolved`
         self.page_files: dict[tuple[str, str], tuple[tuple[int, ...], str]] = {}  # this build's `Builder.page_files`
         self.digests: dict[tuple[str | bool, ...], str] = {}  # this build's `Builder.digests`
 
@@ -297,12 +297,11 @@ class _Run:
         very objects of the previous build (the cache hands out the same objects) and the settings are equal."""
         inputs = (page, result, sources, publications)
         known = self.builder.resolved.get(id(page))
-        unchanged = known is not None and all(old is new for old, new in zip(known[0], inputs, strict=False))
-        if known is not None and unchanged and known[0][-1] == settings:  # settings are read anew each build: compared by value
-            resolution = known[1]
+        if known is not None and all(old is new for old, new in zip(known[0], inputs, strict=True)) and known[1] == settings:
+            resolution = known[2]  # settings are read anew each build: compared by value
         else:
             resolution = resolve_page(settings, page, result, sources, publications, problem_of)
-        self.resolved[id(page)] = ((*inputs, settings), resolution)
+        self.resolved[id(page)] = (inputs, settings, resolution)
         return resolution
 
     # render
