@@ -194,13 +194,14 @@ def _collect_key_lines(
             _collect_key_lines(child, path, out, first_line)
 
 
-def list_tree(folder: Path) -> tuple[list[str], list[str]]:
-    """The files and the folders below `folder`, as POSIX paths relative to it, each list sorted
-    as `sorted(Path.rglob(...))` sorts (by path components); empty when there is no such folder.
-    Symbolic links to folders are not followed. One `os.scandir` per folder lists a large tree
-    several times faster than `Path.rglob`."""
+def walk_tree(folder: Path) -> tuple[list[str], list[str], list[str]]:
+    """The regular files, the folders and every other entry (symbolic links, sockets, devices) below
+    `folder`, as POSIX paths relative to it, unsorted; empty when there is no such folder. Links to
+    folders are not followed. One `os.scandir` per folder lists a large tree several times faster
+    than `Path.rglob`."""
     files: list[str] = []
     folders: list[str] = []
+    others: list[str] = []
     pending = [(str(folder), "")]
     while pending:
         current, prefix = pending.pop()
@@ -213,8 +214,18 @@ def list_tree(folder: Path) -> tuple[list[str], list[str]]:
                 if entry.is_dir(follow_symlinks=False):
                     folders.append(prefix + entry.name)
                     pending.append((entry.path, f"{prefix}{entry.name}/"))
-                elif entry.is_file():
+                elif entry.is_file(follow_symlinks=False):
                     files.append(prefix + entry.name)
+                else:
+                    others.append(prefix + entry.name)
+    return files, folders, others
+
+
+def list_tree(folder: Path) -> tuple[list[str], list[str]]:
+    """The files (links to files included) and the folders below `folder`, as POSIX paths relative
+    to it, each list sorted as `sorted(Path.rglob(...))` sorts (by path components)."""
+    files, folders, others = walk_tree(folder)
+    files += [other for other in others if (folder / other).is_file()]
     files.sort(key=_components)
     folders.sort(key=_components)
     return files, folders

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildError
-from .files import files_under
+from .files import files_under, walk_tree
 
 MARKER = ".sitegen-output"
 _MARKER_TEXT = b"This folder is written by sitegen; it is replaced on every build.\n"
@@ -111,26 +111,8 @@ def holds_exactly(out: Path, outputs: Mapping[str, bytes]) -> bool:
     """Whether the folder `out` holds our marker and `outputs`, as regular files with these bytes,
     and nothing else. Reading a file is several times cheaper than writing it and deleting the old
     one, so a repeat build of an unchanged site checks this first."""
-    expected_folders = _folders_of(outputs)
-    files: set[str] = set()
-    folders: set[str] = set()
-    pending = [(str(out), "")]
-    while pending:
-        current, prefix = pending.pop()
-        try:
-            entries = os.scandir(current)
-        except OSError:
-            return False
-        with entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    folders.add(prefix + entry.name)
-                    pending.append((entry.path, f"{prefix}{entry.name}/"))
-                elif entry.is_file(follow_symlinks=False):
-                    files.add(prefix + entry.name)
-                else:
-                    return False  # a symbolic link or a special file: not ours
-    if folders != expected_folders or files != {*outputs, MARKER}:
+    files, folders, others = walk_tree(out)
+    if others or set(folders) != _folders_of(outputs) or set(files) != {*outputs, MARKER}:
         return False
     try:
         if (out / MARKER).read_bytes() != _MARKER_TEXT:

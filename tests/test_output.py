@@ -84,6 +84,13 @@ def test_write_site_replaces_a_link_with_the_same_bytes_by_a_file(old_site: Path
     assert elsewhere.read_bytes() == OLD["index.html"]
 
 
+def test_write_site_removes_a_link_to_a_folder_from_an_otherwise_identical_folder(old_site: Path, tmp_path: Path) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    (old_site / "linked").symlink_to(tmp_path / "elsewhere")
+    assert write_site(OLD, old_site, old_site.parent) is True
+    assert not (old_site / "linked").exists() and (tmp_path / "elsewhere").is_dir()
+
+
 def test_write_site_with_before_swap_always_writes_a_new_folder(old_site: Path) -> None:
     folder = old_site.stat().st_ino
     assert write_site(OLD, old_site, old_site.parent, before_swap=lambda staging: None) is True
