@@ -414,7 +414,7 @@ class _Run:
         """Link problems of every HTML output; outputs whose page, bytes and surroundings are unchanged reuse theirs."""
         site = self.site
         assert site is not None
-        scans = {path: self.scan(path, data) for path, data in outputs.items() if path.endswith(".html")}
+        scans = self.scans({path: data for path, data in outputs.items() if path.endswith(".html")})
         around = self.fp.of(
             sorted(outputs), [(path, scans[path].ids_digest) for path in sorted(scans)], site.findings,
             prefix, str(site.settings.content_dir), os.getcwd(),
@@ -441,14 +441,22 @@ class _Run:
                 self.cache.put("links", keys[path], known[path])
         return [problem for path in sorted(known) for problem in known[path] or ()]
 
-    def scan(self, path: str, data: bytes) -> _Scan:
-        key = self.keys.get(path) or hashlib.sha256(data).hexdigest()
-        found = self.cache.get("scan", key)
-        if found is None:
-            scanned = scan_links(data)
-            found = _Scan(scanned, _digest(*scanned.ids))
-            self.cache.put("scan", key, found)
-        return found
+    def scans(self, outputs: Mapping[str, bytes]) -> dict[str, _Scan]:
+        """The scan of each HTML output: from the cache when its bytes are unchanged, else made anew
+        (over several cores when there are many)."""
+        keys = {path: self.keys.get(path) or hashlib.sha256(data).hexdigest() for path, data in outputs.items()}
+        found: dict[str, _Scan] = {}
+        missing: list[str] = []
+        for path, key in keys.items():
+            known = self.cache.get("scan", key)
+            if known is None:
+                missing.append(path)
+            else:
+                found[path] = known
+        for path, scanned in zip(missing, parallel_map(scan_links, [outputs[path] for path in missing]), strict=True):
+            found[path] = _Scan(scanned, _digest(*scanned.ids))
+            self.cache.put("scan", keys[path], found[path])
+        return {path: found[path] for path in outputs}
 
 
 def _render_recorded(site: Site, theme: Theme, job: Job) -> tuple[bytes, tuple[str, ...]] | BuildError:
