@@ -188,7 +188,7 @@ class _Run:
         self.keys: dict[str, str] = {}  # output path → render key
         self._markup_digests: dict[int, tuple[Markup, str]] = {}
         self._site_parts: dict[str, str] = {}
-        self._template_bases: dict[str, str] = {}  # template name → digest of what all its outputs share
+        self._plans: dict[str, tuple[str, tuple[str, ...]]] = {}  # template name → `_template_plan`
         self._page_digests: dict[str, str] = {}  # URL → digest of the page there
         self._context_names: frozenset[str] | None = None
         self._menus: dict[str, str] | None = None  # page URL → digest of its menu, for this build's topics
@@ -345,29 +345,45 @@ class _Run:
 
     def _render_key(self, site: Site, theme: Theme, job: Job) -> str:
         try:
-            use = self.builder.template_use(theme, job.template)
+            shared, per_output = self._template_plan(site, theme, job.template)
         except jinja2.TemplateError:
             return _digest("uncacheable", os.urandom(16))  # rendering reports the template's problem
-        base = self._template_bases.get(job.template)
-        if base is None:
-            base = self._template_bases[job.template] = _digest(
-                ENGINE, use.digest, self.builder._theme_key, self._site_part("settings", site), str(build_date()), job.template,
-            )
-        parts: list[object] = [base, job.output, job.url, job.absolute_root]
-        if self._context_names is None:
-            self._context_names = frozenset(page_context(site, theme, HOME_URL, {"page": None}))
-        for name in sorted(use.names & self._context_names):  # other names are the templates' own variables
+        parts: list[str | bool] = [shared, job.output, job.url, job.absolute_root]
+        for name in per_output:
             if name == "page":
                 parts += ["page", self.fp.of(job.page)]
             elif name == "menu":
                 parts += ["menu", self._menu_digest(site, job.url)]
-            elif name == "nav":
-                parts += ["nav", self._site_part("topics", site)]
-            elif name == "site":
-                parts += self._site_parts_for(site, job, use.site_attrs)
-            elif name not in _FIXED_NAMES:
-                parts += [name, self._site_part("*", site)]  # a name we do not know: depend on everything
+            elif isinstance(job.page, ResolvedPage):  # "neighbours"
+                parts += ["neighbours", self.fp.of(site.neighbours(job.page))]
         return self.digest(*parts)
+
+    def _template_plan(self, site: Site, theme: Theme, template: str) -> tuple[str, tuple[str, ...]]:
+        """What every output of `template` depends on alike, as one digest, and the names of what
+        differs from output to output (its page, its menu, its neighbours), in order."""
+        plan = self._plans.get(template)
+        if plan is not None:
+            return plan
+        use = self.builder.template_use(theme, template)
+        if self._context_names is None:
+            self._context_names = frozenset(page_context(site, theme, HOME_URL, {"page": None}))
+        shared: list[str] = [ENGINE, use.digest, self.builder._theme_key, self._site_part("settings", site), str(build_date()), template]
+        per_output: list[str] = []
+        for name in sorted(use.names & self._context_names):  # other names are the templates' own variables
+            if name in ("page", "menu"):
+                per_output.append(name)
+            elif name == "nav":
+                shared += ["nav", self._site_part("topics", site)]
+            elif name == "site" and use.site_attrs is not None:
+                for attr in sorted(use.site_attrs):
+                    if attr == "neighbours":
+                        per_output.append(attr)
+                    elif attr != "page":  # pages looked up by URL are recorded while rendering
+                        shared += [attr, self._site_part(attr if attr in _SITE_FIELDS or attr == "settings" else "*", site)]
+            elif name == "site" or name not in _FIXED_NAMES:
+                shared += [name, self._site_part("*", site)]  # the whole site, or a name we do not know: depend on everything
+        plan = self._plans[template] = (_digest(*shared), tuple(per_output))
+        return plan
 
     def _menu_digest(self, site: Site, url: str) -> str:
         """A menu follows from the topics (addresses and titles) and the page's URL: while the topics
@@ -384,21 +400,6 @@ class _Run:
         if digest is None:
             digest = self._menus[url] = _digest(*(f"{item.url}\0{item.title}\0{item.level}" for item in menu(site, url)))
         return digest
-
-    def _site_parts_for(self, site: Site, job: Job, attrs: frozenset[str] | None) -> list[object]:
-        if attrs is None:
-            return ["site", self._site_part("*", site)]
-        parts: list[object] = []
-        for attr in sorted(attrs):
-            if attr == "neighbours" and isinstance(job.page, ResolvedPage):
-                parts += [attr, self.fp.of(site.neighbours(job.page))]
-            elif attr == "page":
-                continue  # looked-up pages are recorded while rendering
-            elif attr in _SITE_FIELDS or attr == "settings":
-                parts += [attr, self._site_part(attr, site)]
-            else:
-                parts += [attr, self._site_part("*", site)]
-        return parts
 
     def _site_part(self, name: str, site: Site) -> str:
         digest = self._site_parts.get(name)
