@@ -74,7 +74,7 @@ class BuildResult:
 class _Scan:
     """The ids and links of one HTML output (what the link check reads), kept in the cache."""
 
-    links: LinkScan
+    scanned: LinkScan
     ids_digest: str  # of its ids, which every other output's link check depends on
 
 
@@ -430,7 +430,7 @@ class _Run:
         if missing:
             owners = {f"{prefix}/{path}": path for path in missing}
             owners.update({display_path(site.settings.content_dir / p.page.source): p.page.output for p in site.pages if p.page.output in missing})
-            fresh = link_problems(outputs, prefix, site, scan=lambda path, _: scans[path].links, only=missing)
+            fresh = link_problems(outputs, prefix, site, scan=lambda path, _: scans[path].scanned, only=missing)
             if any(problem.path not in owners for problem in fresh):  # cannot tell whose: keep nothing
                 cached = [problem for path in sorted(known) if path not in missing for problem in known[path] or ()]
                 return sorted(cached + fresh, key=lambda problem: problem.path)
