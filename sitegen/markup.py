@@ -30,6 +30,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from .citations import BRACKET, CitationKey, CitationSyntaxError, FoundCitation, find_citations, parse_citation
+from .inline import skip_impossible_patterns
 from .pages import GlossaryTerm, Page
 from .parallel import parallel_map
 
@@ -319,6 +320,7 @@ class Markup:
             ],
             output_format="html",
         )
+        skip_impossible_patterns(self._md, {BRACKET.pattern: ("[@",)})
 
     def convert(self, body: str, source: str, url: str) -> MarkupResult:
         state = self._state
@@ -361,6 +363,7 @@ def _plain(html: str) -> str:
 # Extensions are passed as objects throughout: named by a string, Python-Markdown first looks for it
 # among the entry points of every installed package, which costs a fifth of the start-up.
 _INLINE = markdown.Markdown(extensions=[SmartyExtension(), AbbrExtension()], output_format="html")
+skip_impossible_patterns(_INLINE)
 
 
 @functools.lru_cache(maxsize=4096)
