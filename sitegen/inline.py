@@ -13,6 +13,8 @@ Python-Markdown no longer has it, `skip_impossible_patterns` leaves the converte
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Mapping
 
 import markdown
@@ -72,31 +74,45 @@ SUPPORTED = hasattr(InlineProcessor, _LOOP) and hasattr(InlineProcessor, _APPLY)
 class SkippingInlineProcessor(InlineProcessor):
     """Python-Markdown's inline pass, skipping a pattern while none of its triggers is in the text."""
 
-    def __init__(self, md: markdown.Markdown, triggers: dict[str, tuple[str, ...]]) -> None:
+    def __init__(self, md: markdown.Markdown, triggers: Mapping[str, tuple[str, ...]]) -> None:
         super().__init__(md)
         self.triggers = triggers
         self.plan: tuple[tuple[inlinepatterns.Pattern, tuple[str, ...] | None], ...] = ()
+        self.any_trigger: re.Pattern[str] | None = None
 
     def run(self, tree, ancestors=None):  # type: ignore[no-untyped-def]  # Python-Markdown's signature
         # Taken at every run: an extension may register patterns while a document is converted.
         self.plan = tuple((pattern, self.triggers.get(pattern.compiled_re.pattern)) for pattern in self.inlinePatterns)
+        self.any_trigger = _any_of(frozenset(t for _, triggers in self.plan for t in triggers or ("",)))
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, index: int = 0) -> str:  # noqa: N802 (the name it overrides)
-        if isinstance(data, util.AtomicString):
-            return data
+        if isinstance(data, util.AtomicString) or (self.any_trigger is not None and self.any_trigger.search(data) is None):
+            return data  # most runs of text: no pattern can match
         apply = getattr(self, _APPLY)
         plan = self.plan
         start = 0
         while index < len(plan):
             pattern, triggers = plan[index]
-            if triggers is not None and not any(trigger in data for trigger in triggers):
-                index, start = index + 1, 0  # what a failed search returns
-                continue
+            if triggers is not None:
+                for trigger in triggers:
+                    if trigger in data:
+                        break
+                else:
+                    index, start = index + 1, 0  # what a failed search returns
+                    continue
             data, matched, start = apply(pattern, data, index, start)
             if not matched:
                 index += 1
         return data
+
+
+@functools.lru_cache(maxsize=16)
+def _any_of(triggers: frozenset[str]) -> re.Pattern[str] | None:
+    """A search for any of `triggers`; None when a pattern has none (it must always be tried)."""
+    if "" in triggers:
+        return None
+    return re.compile("|".join(re.escape(trigger) for trigger in sorted(triggers, key=lambda t: (-len(t), t))))
 
 
 def skip_impossible_patterns(md: markdown.Markdown, more_triggers: Mapping[str, tuple[str, ...]] | None = None) -> None:
