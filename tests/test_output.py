@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.errors import BuildError
-from sitegen.output import MARKER, check_output_dir, update_site, write_site
+from sitegen.output import MARKER, MIN_FILES_PER_THREAD, check_output_dir, update_site, write_site
 from sitegen.pipeline import build
 
 OLD = {"index.html": b"<p>old home</p>", "topic/index.html": b"<p>old topic</p>", "static/a.css": b"a{}"}
@@ -30,6 +30,14 @@ def test_write_site_writes_every_output_and_the_marker(tmp_path: Path) -> None:
     out = tmp_path / "site"
     write_site(OLD, out, tmp_path)
     assert snapshot(out) == {**OLD, MARKER: (out / MARKER).read_bytes()}
+
+
+def test_write_site_writes_a_large_site_over_several_threads_completely(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SITEGEN_WORKERS", "4")
+    outputs = {f"section-{n % 7}/part-{n % 3}/page-{n}/index.html": f"<p>page {n}</p>".encode() for n in range(4 * MIN_FILES_PER_THREAD)}
+    out = tmp_path / "site"
+    write_site(outputs, out, tmp_path)
+    assert snapshot(out) == {**outputs, MARKER: (out / MARKER).read_bytes()}
 
 
 def test_write_site_replaces_the_previous_site_wholly(old_site: Path) -> None:
