@@ -125,9 +125,11 @@ class Builder:
         run = _Run(self)
         site = load_site(self.root, parse=run.parse, memo=run.memo, convert=run.convert, resolve_one=run.resolve_page)
         self.resolved, self.page_files = run.resolved, run.page_files
+        gc.freeze()  # the resolved site lives until the build ends
         theme = self._load_theme(site)
         run.start(site, theme)
         outputs = {**render_site(site, theme, run.render), **hosting_files(site.settings)}
+        gc.freeze()
         prefix = site.settings.output_dir.rstrip("/") or "site"
         findings = (*site.findings, *run.link_problems(outputs, prefix), *coverage_problems(site))
         self.digests = run.digests
@@ -287,6 +289,7 @@ class _Run:
         for index, result in zip(missing, convert_pages(markup, [pages[index] for index in missing]), strict=True):
             results[index] = result
             self.cache.put("markup", keys[index], result)
+        gc.freeze()  # the pages and their HTML live until the build ends
         return results  # type: ignore[return-value]  # every gap is filled
 
     def resolve_page(
