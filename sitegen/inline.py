@@ -83,7 +83,8 @@ class SkippingInlineProcessor(InlineProcessor):
     def run(self, tree, ancestors=None):  # type: ignore[no-untyped-def]  # Python-Markdown's signature
         # Taken at every run: an extension may register patterns while a document is converted.
         self.plan = tuple((pattern, self.triggers.get(pattern.compiled_re.pattern)) for pattern in self.inlinePatterns)
-        self.any_trigger = _any_of(frozenset(t for _, triggers in self.plan for t in triggers or ("",)))
+        unknown = any(triggers is None for _, triggers in self.plan)  # such a pattern is tried on every text
+        self.any_trigger = None if unknown else _any_of(frozenset(t for _, triggers in self.plan for t in triggers or ()))
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, index: int = 0) -> str:  # noqa: N802 (the name it overrides)
@@ -108,10 +109,8 @@ class SkippingInlineProcessor(InlineProcessor):
 
 
 @functools.lru_cache(maxsize=16)
-def _any_of(triggers: frozenset[str]) -> re.Pattern[str] | None:
-    """A search for any of `triggers`; None when a pattern has none (it must always be tried)."""
-    if "" in triggers:
-        return None
+def _any_of(triggers: frozenset[str]) -> re.Pattern[str]:
+    """A search for any of `triggers`, longest first."""
     return re.compile("|".join(re.escape(trigger) for trigger in sorted(triggers, key=lambda t: (-len(t), t))))
 
 
