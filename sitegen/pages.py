@@ -14,6 +14,7 @@ from .files import list_tree, parse_yaml, read_text
 GLOSSARY_FILE = "glossary.yaml"
 FRONT_MATTER_KEYS = ("title", "description", "order", "slug", "reviewed")
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
+MAX_SLUG = 100  # a slug names a folder of the site: file systems allow 255 bytes, and short addresses read better
 TERM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Files the build writes at the site root: no page may take their name as its first URL segment.
 RESERVED_NAMES = ("404.html", "sitemap.xml", "robots.txt", "_headers", "_redirects", ".nojekyll", ".sitegen-output")
@@ -139,16 +140,20 @@ def parse_page(path: Path, relative: str) -> Page:
         problems.add(path, doc.line("reviewed"), f"reviewed must be a date YYYY-MM-DD, not {reviewed!r}")
     url = _page_url(relative)
     slug = meta.get("slug")
+    slug_taken = False
     if slug is not None:
         if not isinstance(slug, str) or not SLUG.match(slug):
             problems.add(
                 path, doc.line("slug"),
                 f"slug {slug!r} is not a plain URL segment: use lowercase letters, digits and hyphens (no '/', '..' or spaces)",
             )
+        elif len(slug) > MAX_SLUG:
+            problems.add(path, doc.line("slug"), f"slug is {len(slug)} characters long: keep it to {MAX_SLUG} (it names a folder of the site)")
         else:
             parent = PurePosixPath(url).parent.as_posix() if url else ""
             url = f"{slug}/" if parent in ("", ".") else f"{parent}/{slug}/"
-    if slug is None or (isinstance(slug, str) and SLUG.match(slug)):
+            slug_taken = True
+    if slug is None or slug_taken:  # the URL is the file's path, or the slug's: check its other parts
         bad = [part for part in url.split("/") if part and not SLUG.match(part)]
         if bad:
             problems.add(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.errors import BuildError
-from sitegen.pages import load_glossary, load_pages, parse_page
+from sitegen.pages import MAX_SLUG, load_glossary, load_pages, parse_page
 
 
 def page_file(tmp_path: Path, front: str, body: str = "Body text.\n", name: str = "topic.md") -> Path:
@@ -71,6 +71,16 @@ def test_slug_that_is_not_a_plain_url_segment_is_an_error_at_its_line(tmp_path: 
     path = page_file(tmp_path, f"title: T\nslug: '{slug}'\n")
     [message] = error_of(path)
     assert message.startswith(f"{path}:3: slug {slug!r} is not a plain URL segment")
+
+
+def test_slug_longer_than_a_folder_name_should_be_is_an_error_at_its_line(tmp_path: Path) -> None:
+    path = page_file(tmp_path, f"title: T\nslug: {'a' * (MAX_SLUG + 1)}\n")
+    assert error_of(path) == [f"{path}:3: slug is {MAX_SLUG + 1} characters long: keep it to {MAX_SLUG} (it names a folder of the site)"]
+
+
+def test_slug_of_the_longest_allowed_length_gives_the_url(tmp_path: Path) -> None:
+    path = page_file(tmp_path, f"title: T\nslug: {'a' * MAX_SLUG}\n")
+    assert parse_page(path, "topic.md").url == f"{'a' * MAX_SLUG}/"
 
 
 def test_slug_replaces_the_last_part_of_the_url(tmp_path: Path) -> None:
