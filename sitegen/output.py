@@ -101,6 +101,12 @@ def write_site(
             before_swap(staging)
         os.chmod(staging, 0o755)
         _swap(staging, out)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        written = str(exc.filename or "")
+        if written.startswith(str(staging)):  # name the file as it would have been in the site
+            raise OSError(exc.errno, exc.strerror, str(out) + written[len(str(staging)) :]) from None
+        raise
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

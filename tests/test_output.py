@@ -117,6 +117,16 @@ def test_exception_before_the_swap_leaves_the_old_site_byte_identical(old_site: 
     assert sorted(p.name for p in old_site.parent.iterdir()) == ["site"]
 
 
+def test_a_file_that_cannot_be_written_is_named_as_in_the_site_and_the_old_site_stays(old_site: Path) -> None:
+    before = snapshot(old_site)
+    too_long = "a" * 300  # longer than any file system allows a name to be
+    with pytest.raises(OSError) as raised:
+        write_site({"index.html": b"new", f"{too_long}/index.html": b"page"}, old_site, old_site.parent)
+    assert raised.value.filename == str(old_site.resolve() / too_long)
+    assert snapshot(old_site) == before
+    assert sorted(p.name for p in old_site.parent.iterdir()) == ["site"]
+
+
 def test_before_swap_can_add_files_to_the_new_site(old_site: Path) -> None:
     write_site({"index.html": b"new"}, old_site, old_site.parent, before_swap=lambda staging: (staging / "extra.txt").write_text("x"))
     assert (old_site / "extra.txt").read_text() == "x"
