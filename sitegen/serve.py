@@ -174,6 +174,7 @@ class Preview:
         self.builder = Builder(root)
         self.problems: tuple[Problem, ...] = ()
         self.generation = 0  # counts the rebuilds that changed what the browser shows
+        self.builds = 0  # builds that succeeded
         self.served: dict[str, int] = {}  # URL path → generation of the page last served there
         self._on_disk: tuple[dict[str, bytes], tuple[int, int] | None] | None = None  # last outputs written, and to which folder
 
@@ -200,8 +201,10 @@ class Preview:
             cause = f"{_names(changed, self.root)}: " if changed else ""
             count = len(result.findings)
             findings = f"; {count} finding{'' if count == 1 else 's'} (see `check`)" if count else ""
-            rewritten = f"{len(written)} output{'' if len(written) == 1 else 's'} rewritten"
-            _say(f"{cause}rebuilt in {elapsed:.0f} ms, {rewritten}{findings}")
+            again = "re" if self.builds else ""  # the first build at start writes the folder; later ones rewrite what changed
+            self.builds += 1
+            rewritten = f"{len(written)} output{'' if len(written) == 1 else 's'} {again}written"
+            _say(f"{cause}{again}built in {elapsed:.0f} ms, {rewritten}{findings}")
             return self._changed(bool(written) or bool(before))
         for problem in self.problems:
             _complain(str(problem))

@@ -7,6 +7,7 @@ import base64
 import hashlib
 import http.client
 import json
+import re
 import shutil
 import signal
 import socket
@@ -293,6 +294,10 @@ def test_page_connecting_after_no_change_is_left_alone(small: ServeProcess) -> N
     assert _in_own_loop(run) is None
 
 
+def test_the_build_at_start_says_it_wrote_the_site(small: ServeProcess) -> None:
+    assert re.fullmatch(r"built in \d+ ms, [1-9]\d* outputs written", next(line for line in small.lines if "built in" in line))
+
+
 def test_burst_of_changes_gives_one_rebuild(small: ServeProcess) -> None:
     start = len(small.lines)
     content = small.project / "content"
@@ -306,7 +311,7 @@ def test_burst_of_changes_gives_one_rebuild(small: ServeProcess) -> None:
 def test_editing_one_page_body_rewrites_only_that_page(small: ServeProcess) -> None:
     start = len(small.lines)
     (small.project / "content" / "topic.md").write_text(TOPIC.format(text="Another fact"), encoding="utf-8")
-    assert ", 1 output rewritten" in small.wait_for("rebuilt", start=start)
+    assert re.fullmatch(r"content/topic\.md: rebuilt in \d+ ms, 1 output rewritten", small.wait_for("rebuilt", start=start))
 
 
 def test_broken_build_keeps_serving_the_error_page(small: ServeProcess) -> None:
