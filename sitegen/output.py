@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
@@ -79,18 +79,23 @@ def _safe_target(out_dir: Path, relative: str) -> Path:
 
 
 def write_site(
-    outputs: Mapping[str, bytes], out_dir: Path, root: Path, before_swap: Callable[[Path], None] | None = None
+    outputs: Mapping[str, bytes],
+    out_dir: Path,
+    root: Path,
+    before_swap: Callable[[Path], None] | None = None,
+    likely_changed: Collection[str] = (),
 ) -> bool:
     """Write `outputs` as the whole content of `out_dir`, replacing the previous site atomically;
     returns False when the folder already held exactly these files and was left alone.
 
     `before_swap` may add files to the new folder (a search index) before it goes live; if it
-    raises, the previous site stays.
+    raises, the previous site stays. `likely_changed` names outputs to compare with the folder
+    first (those rendered anew), so that a folder that differs is found out at once.
     """
     check_output_dir(out_dir, root)
     _check_paths(outputs)
     out = out_dir.resolve()
-    if before_swap is None and holds_exactly(out, outputs):
+    if before_swap is None and holds_exactly(out, outputs, likely_changed):
         return False
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
@@ -143,23 +148,27 @@ def _write_file(path: str, data: bytes) -> None:
         stream.write(data)
 
 
-def holds_exactly(out: Path, outputs: Mapping[str, bytes]) -> bool:
+def holds_exactly(out: Path, outputs: Mapping[str, bytes], first: Iterable[str] = ()) -> bool:
     """Whether the folder `out` holds our marker and `outputs`, as regular files with these bytes,
     and nothing else. Reading a file is several times cheaper than writing it and deleting the old
-    one, so a repeat build of an unchanged site checks this first."""
+    one, so a repeat build of an unchanged site checks this first; the outputs named in `first` are
+    compared before anything else."""
+    compared = {relative for relative in first if relative in outputs}
+    if not all(_holds(out / relative, outputs[relative]) for relative in compared):
+        return False
     files, folders, others = walk_tree(out)
     if others or set(folders) != _folders_of(outputs) or set(files) != {*outputs, MARKER}:
         return False
+    return _holds(out / MARKER, _MARKER_TEXT) and all(_holds(out / relative, data) for relative, data in outputs.items() if relative not in compared)
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file at `path` has exactly the bytes `data`."""
     try:
-        if (out / MARKER).read_bytes() != _MARKER_TEXT:
-            return False
-        for relative, data in outputs.items():
-            with open(out / relative, "rb") as stream:
-                if stream.read(len(data) + 1) != data:
-                    return False
+        with open(path, "rb") as stream:
+            return stream.read(len(data) + 1) == data
     except OSError:
         return False
-    return True
 
 
 def _swap(staging: Path, out: Path) -> None:

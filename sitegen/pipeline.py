@@ -38,5 +38,5 @@ def build(
     check_output_dir(target, root)
     if strict and result.findings:
         raise BuildError(result.findings)
-    written = write_site(result.outputs, target, root, before_swap)
+    written = write_site(result.outputs, target, root, before_swap, likely_changed=result.rendered or ())
     return dataclasses.replace(result, written=written)

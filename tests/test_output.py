@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from sitegen import output
 from sitegen.errors import BuildError
 from sitegen.output import MARKER, MIN_FILES_PER_THREAD, check_output_dir, update_site, write_site
 from sitegen.pipeline import build
@@ -38,6 +39,18 @@ def test_write_site_writes_a_large_site_over_several_threads_completely(tmp_path
     out = tmp_path / "site"
     write_site(outputs, out, tmp_path)
     assert snapshot(out) == {**outputs, MARKER: (out / MARKER).read_bytes()}
+
+
+def test_a_likely_changed_output_that_differs_is_found_without_listing_the_folder(old_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_listing(folder: Path) -> None:
+        raise AssertionError("the folder was listed")
+
+    monkeypatch.setattr(output, "walk_tree", no_listing)
+    assert not output.holds_exactly(old_site.resolve(), {**OLD, "topic/index.html": b"<p>new topic</p>"}, first=["topic/index.html"])
+
+
+def test_a_folder_holding_exactly_the_outputs_is_recognised_when_some_are_named_first(old_site: Path) -> None:
+    assert output.holds_exactly(old_site.resolve(), OLD, first=["topic/index.html", "not-an-output.html"])
 
 
 def test_write_site_replaces_the_previous_site_wholly(old_site: Path) -> None:
