@@ -129,7 +129,7 @@ class Builder:
         theme = self._load_theme(site)
         run.start(site, theme)
         outputs = {**render_site(site, theme, run.render), **hosting_files(site.settings)}
-        gc.freeze()
+        gc.freeze()  # and the outputs
         prefix = site.settings.output_dir.rstrip("/") or "site"
         findings = (*site.findings, *run.link_problems(outputs, prefix), *coverage_problems(site))
         self.digests = run.digests

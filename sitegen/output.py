@@ -148,12 +148,12 @@ def _write_file(path: str, data: bytes) -> None:
         stream.write(data)
 
 
-def holds_exactly(out: Path, outputs: Mapping[str, bytes], first: Iterable[str] = ()) -> bool:
+def holds_exactly(out: Path, outputs: Mapping[str, bytes], likely_changed: Iterable[str] = ()) -> bool:
     """Whether the folder `out` holds our marker and `outputs`, as regular files with these bytes,
     and nothing else. Reading a file is several times cheaper than writing it and deleting the old
-    one, so a repeat build of an unchanged site checks this first; the outputs named in `first` are
-    compared before anything else."""
-    compared = {relative for relative in first if relative in outputs}
+    one, so a repeat build of an unchanged site checks this first; the outputs named in
+    `likely_changed` are compared before anything else."""
+    compared = {relative for relative in likely_changed if relative in outputs}
     if not all(_holds(out / relative, outputs[relative]) for relative in compared):
         return False
     files, folders, others = walk_tree(out)

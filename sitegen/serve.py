@@ -201,10 +201,11 @@ class Preview:
             cause = f"{_names(changed, self.root)}: " if changed else ""
             count = len(result.findings)
             findings = f"; {count} finding{'' if count == 1 else 's'} (see `check`)" if count else ""
-            again = "re" if self.builds else ""  # the first build at start writes the folder; later ones rewrite what changed
+            # The build at start writes the folder; later ones rewrite what changed.
+            built, done = ("rebuilt", "rewritten") if self.builds else ("built", "written")
             self.builds += 1
-            rewritten = f"{len(written)} output{'' if len(written) == 1 else 's'} {again}written"
-            _say(f"{cause}{again}built in {elapsed:.0f} ms, {rewritten}{findings}")
+            rewritten = f"{len(written)} output{'' if len(written) == 1 else 's'} {done}"
+            _say(f"{cause}{built} in {elapsed:.0f} ms, {rewritten}{findings}")
             return self._changed(bool(written) or bool(before))
         for problem in self.problems:
             _complain(str(problem))

@@ -46,11 +46,11 @@ def test_a_likely_changed_output_that_differs_is_found_without_listing_the_folde
         raise AssertionError("the folder was listed")
 
     monkeypatch.setattr(output, "walk_tree", no_listing)
-    assert not output.holds_exactly(old_site.resolve(), {**OLD, "topic/index.html": b"<p>new topic</p>"}, first=["topic/index.html"])
+    assert not output.holds_exactly(old_site.resolve(), {**OLD, "topic/index.html": b"<p>new topic</p>"}, likely_changed=["topic/index.html"])
 
 
-def test_a_folder_holding_exactly_the_outputs_is_recognised_when_some_are_named_first(old_site: Path) -> None:
-    assert output.holds_exactly(old_site.resolve(), OLD, first=["topic/index.html", "not-an-output.html"])
+def test_a_folder_holding_exactly_the_outputs_is_recognised_when_some_are_named_as_likely_changed(old_site: Path) -> None:
+    assert output.holds_exactly(old_site.resolve(), OLD, likely_changed=["topic/index.html", "not-an-output.html"])
 
 
 def test_write_site_replaces_the_previous_site_wholly(old_site: Path) -> None:
