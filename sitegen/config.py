@@ -109,6 +109,8 @@ def load_settings(root: Path) -> Settings:
         problems.add(path, doc.line("language"), f"language must be a language tag such as 'en' or 'en-GB', not {values['language']!r}")
     if not str(values["output_dir"]).strip():
         problems.add(path, doc.line("output_dir"), "output_dir must name a folder")
+    elif any(ord(character) < 32 or ord(character) == 127 for character in str(values["output_dir"])):
+        problems.add(path, doc.line("output_dir"), f"output_dir {values['output_dir']!r} holds a control character: name a folder such as 'site'")
     elif _overwrites_inputs(root, str(values["output_dir"])):
         problems.add(
             path, doc.line("output_dir"),

@@ -39,6 +39,12 @@ def test_output_path_is_resolved_against_the_project(tmp_path: Path) -> None:
     assert settings(tmp_path, "title: T\noutput_dir: public\n").output_path == (tmp_path / "public").resolve()
 
 
+@pytest.mark.parametrize("output_dir", ["\\0", "site\\n2", "\\x7f"])
+def test_output_dir_with_a_control_character_is_an_error_at_its_line(tmp_path: Path, output_dir: str) -> None:
+    [message] = problems(tmp_path, f'title: T\noutput_dir: "{output_dir}"\n')
+    assert message.startswith(f"{tmp_path / 'site.yaml'}:2: output_dir ") and message.endswith("holds a control character: name a folder such as 'site'")
+
+
 def test_missing_settings_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(BuildError, match="settings file missing"):
         load_settings(tmp_path)
