@@ -289,7 +289,7 @@ class _Run:
         for index, result in zip(missing, convert_pages(markup, [pages[index] for index in missing]), strict=True):
             results[index] = result
             self.cache.put("markup", keys[index], result)
-        gc.freeze()  # the pages and their HTML live until the build ends
+        gc.freeze()  # the pages and their HTML live until the build ends (resolving them makes many objects: 0.5 s less at 10,000 pages)
         return results  # type: ignore[return-value]  # every gap is filled
 
     def resolve_page(
@@ -490,10 +490,11 @@ class _RecordingSite:
 
 @contextlib.contextmanager
 def _old_objects_frozen() -> Iterator[None]:
-    """Cyclic garbage collection leaves alone what existed before the build (the previous site) and
-    the cache it loads: each full collection would otherwise walk all of it again (a fifth of a
-    rebuild's time in a 1,000-page site, a third of a repeat build's at 10,000). New garbage is still
-    collected; the old objects thaw afterwards."""
+    """Cyclic garbage collection leaves alone what existed before the build (the previous site), and
+    the build adds what it makes and keeps to its end as it goes (the loaded cache, the converted
+    pages, the resolved site, the outputs): each full collection would otherwise walk all of it again
+    (a fifth of a rebuild's time in a 1,000-page site, a third of a repeat build's at 10,000, 2 s of a
+    cold build's). New garbage is still collected; everything thaws afterwards."""
     gc.freeze()
     try:
         yield
