@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,9 +37,19 @@ def test_write_site_writes_every_output_and_the_marker(tmp_path: Path) -> None:
 
 def test_write_site_writes_a_large_site_over_several_threads_completely(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SITEGEN_WORKERS", "4")
+    writers: set[int] = set()
+    write_file = output._write_file
+
+    def noting_the_thread(path: str, data: bytes) -> None:
+        writers.add(threading.get_ident())
+        time.sleep(0.001)  # long enough for every thread to take files
+        write_file(path, data)
+
+    monkeypatch.setattr(output, "_write_file", noting_the_thread)
     outputs = {f"section-{n % 7}/part-{n % 3}/page-{n}/index.html": f"<p>page {n}</p>".encode() for n in range(4 * MIN_FILES_PER_THREAD)}
     out = tmp_path / "site"
     write_site(outputs, out, tmp_path)
+    assert len(writers) > 1 and threading.get_ident() not in writers
     assert snapshot(out) == {**outputs, MARKER: (out / MARKER).read_bytes()}
 
 
