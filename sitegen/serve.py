@@ -32,7 +32,7 @@ import traceback
 import webbrowser
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import livereload.server as livereload_server
 from livereload import Server
@@ -52,6 +52,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 WATCHED = ("content", "templates", "static", "seeds", SETTINGS_FILE)
 INDEX = "index.html"
+NOT_FOUND_PAGE = ""  # the key under which every URL answered with the not-found page is recorded
 
 
 def _say(message: str) -> None:
@@ -175,12 +176,24 @@ class Preview:
         self.problems: tuple[Problem, ...] = ()
         self.generation = 0  # counts the rebuilds that changed what the browser shows
         self.builds = 0  # builds that succeeded
-        self.served: dict[str, int] = {}  # URL path → generation of the page last served there
+        self.served: dict[str, int] = {}  # output page (or NOT_FOUND_PAGE) → generation when last served
         self._on_disk: tuple[dict[str, bytes], tuple[int, int] | None] | None = None  # last outputs written, and to which folder
 
+    def page_served(self, url_path: str) -> None:
+        """Record that a page was served at `url_path` (percent-decoded) now.
+
+        Recorded under the output it names, so the record holds at most one entry per page the
+        site has had: aliases of a page share its entry, and every URL that names no output shares
+        the one entry NOT_FOUND_PAGE, however many unknown URLs are asked for."""
+        key = page_key(url_path)
+        outputs = self._on_disk[0] if self._on_disk else {}
+        self.served[key if key in outputs else NOT_FOUND_PAGE] = self.generation
+
     def is_stale(self, url_path: str) -> bool:
-        """Whether the page last served at `url_path` predates the latest visible change."""
-        return self.served.get(url_path, self.generation) < self.generation
+        """Whether the page last served at `url_path` (percent-decoded) predates the latest visible change."""
+        key = page_key(url_path)
+        served = self.served[key] if key in self.served else self.served.get(NOT_FOUND_PAGE, self.generation)
+        return served < self.generation
 
     def rebuild(self, changed: Sequence[str] = ()) -> bool:
         """Render the site and rewrite the outputs whose bytes changed. Never raises: problems are
@@ -235,6 +248,15 @@ class Preview:
         if visible:
             self.generation += 1
         return visible
+
+
+def page_key(url_path: str) -> str:
+    """The output path that URL path `url_path` (percent-decoded) names, read from the URL alone:
+    `/topic/`, `topic/index.html` and `/./topic//` are all `topic/index.html`."""
+    parts = [part for part in url_path.split("/") if part not in ("", ".")]
+    if not parts or url_path.endswith("/"):
+        parts.append(INDEX)
+    return "/".join(parts)
 
 
 def _identity(folder: Path) -> tuple[int, int] | None:
@@ -309,7 +331,7 @@ class SiteHandler(web.RequestHandler):
         self.set_header("Content-Type", content_type)
         if content_type.startswith("text/html"):
             body = allow_script(body, self.script)
-            self.preview.served[self.request.path] = self.preview.generation
+            self.preview.page_served(self.path_args[0] if self.path_args else "")  # the URL path, percent-decoded
         if self.request.method == "HEAD":
             self.set_header("Content-Length", str(len(body)))
             self.finish()
@@ -340,7 +362,7 @@ class _ReloadHandler(LiveReloadHandler):
         super().on_message(message)
         info = json.loads(message)
         url = info.get("url") if isinstance(info, dict) and info.get("command") == "info" else None
-        if isinstance(url, str) and self.preview is not None and self.preview.is_stale(urlsplit(url).path or "/"):
+        if isinstance(url, str) and self.preview is not None and self.preview.is_stale(unquote(urlsplit(url).path)):
             self.send_message({"command": "reload", "path": "*", "liveCSS": False, "liveImg": False})
 
 
