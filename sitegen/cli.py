@@ -7,6 +7,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from .checks import coverage_table
 from .config import load_settings
@@ -16,8 +17,26 @@ from .pipeline import build, render_project
 from .search import index_site
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a wrong argument reported in one line (argparse adds the usage before it)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _port(text: str) -> int:
+    """A TCP port from the command line: 1 to 65535, or 0 for a free one the system chooses."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port: give a number from 1 to 65535, or 0 for any free port")
+    return port
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="build.py", description="Build a static educational site whose every statement cites its source.")
+    parser = _Parser(prog="build.py", description="Build a static educational site whose every statement cites its source.")
     parser.add_argument("--project", type=Path, default=Path("."), help="project folder (default: the current folder)")
     commands = parser.add_subparsers(dest="command")
     build_cmd = commands.add_parser("build", help="build the site into the output folder (the default command)")
@@ -25,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--out", type=Path, help="output folder (default: output_dir of site.yaml)")
     build_cmd.add_argument("--no-search", action="store_true", help="skip the Pagefind search index (faster; the search box then says search is unavailable)")
     serve_cmd = commands.add_parser("serve", help="build, serve on loopback and rebuild and reload the browser on every change")
-    serve_cmd.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve_cmd.add_argument("--port", type=_port, default=8000, help="port to listen on, 0 for any free one (default: 8000)")
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     serve_cmd.add_argument("--open", action="store_true", help="open the site in the default web browser")
     serve_cmd.add_argument("--no-search", action="store_true", help="skip the Pagefind search index at start")

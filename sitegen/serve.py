@@ -2,15 +2,20 @@
 project, rebuilds after every change and reloads the browser; a failing build shows its problems
 in the browser and the terminal and the server keeps running.
 
-Built on livereload (its reload protocol, its browser script and its injection of that script
-before the first `</head>`), with its weak points wrapped:
+Built on livereload (its reload protocol and websocket handler, its browser script and its
+injection of that script before the first `</head>`), with its weak points wrapped:
 
 - no reload throttle (livereload drops any reload within 3 s of the previous one);
 - a watcher on operating-system events (watch.py) instead of polling every file's mtime;
 - our own HTTP handler: never a file outside the output folder, never a 500 for a strange path,
   the site's `404.html` for missing paths, the error page while the build is broken, and the
   page's Content-Security-Policy extended by the hash of livereload's inline script only;
-- the port is taken before the first build, and a busy port is a one-line error;
+- our own application (`application`): while bound to loopback, every request, websocket
+  included, whose `Host` names another machine is refused with 403 (DNS rebinding); websockets
+  from another origin are refused; a websocket message that is not livereload's JSON is ignored;
+  `/forcereload` reloads the connected pages (livereload's own answers 500);
+- the port is taken before the first build (0: one the system chooses, announced), and a busy
+  port is a one-line error;
 - Ctrl-C and SIGTERM stop the server with exit code 0.
 """
 
@@ -32,13 +37,15 @@ import traceback
 import webbrowser
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
 
-import livereload.server as livereload_server
-from livereload import Server
-from livereload.handlers import LiveReloadHandler
-from tornado import web
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from livereload.server import LiveScriptInjector
+from tornado import httputil, netutil, web
+from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
+from tornado.routing import AnyMatches, Matcher, Rule
 
 from .builder import Builder
 from .config import SETTINGS_FILE, load_settings
@@ -52,6 +59,19 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 WATCHED = ("content", "templates", "static", "seeds", SETTINGS_FILE)
 INDEX = "index.html"
+NOT_FOUND_PAGE = ""  # the key under which every URL answered with the not-found page is recorded
+MAX_MESSAGE = 64 * 1024  # livereload.js sends a few hundred bytes; a longer websocket message closes the connection
+
+# livereload's own snippet (livereload/server.py): loads livereload.js from the page's own host and port.
+LIVE_SCRIPT = (
+    b'<script type="text/javascript">(function(){'
+    b'var s=document.createElement("script");'
+    b"var port=(window.location.port || (window.location.protocol == 'https:' ? 443: 80));"
+    b's.src="//"+window.location.hostname+":"+port'
+    b'+ "/livereload.js?port=" + port;'
+    b"document.head.appendChild(s);"
+    b"})();</script>"
+)
 
 
 def _say(message: str) -> None:
@@ -62,15 +82,22 @@ def _complain(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def is_loopback(host: str) -> bool:
+    """Whether `host` (an address to listen on, or a host name from a request; IPv6 with or
+    without brackets) is this machine only: `localhost` or a loopback address."""
+    name = host.lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name.removeprefix("[").removesuffix("]")).is_loopback
+    except ValueError:
+        return False
+
+
 def host_warning(host: str) -> str | None:
     """A warning when `host` lets other machines reach the server, else None."""
-    if host == "localhost":
+    if is_loopback(host):
         return None
-    try:
-        if ipaddress.ip_address(host).is_loopback:
-            return None
-    except ValueError:
-        pass
     return (
         f"warning: serving on {host}: anyone who can reach this address can read the site, "
         "and the server has no authentication"
@@ -175,12 +202,24 @@ class Preview:
         self.problems: tuple[Problem, ...] = ()
         self.generation = 0  # counts the rebuilds that changed what the browser shows
         self.builds = 0  # builds that succeeded
-        self.served: dict[str, int] = {}  # URL path → generation of the page last served there
+        self.served: dict[str, int] = {}  # output page (or NOT_FOUND_PAGE) → generation when last served
         self._on_disk: tuple[dict[str, bytes], tuple[int, int] | None] | None = None  # last outputs written, and to which folder
 
+    def page_served(self, url_path: str) -> None:
+        """Record that a page was served at `url_path` (percent-decoded) now.
+
+        Recorded under the output it names, so the record holds at most one entry per page the
+        site has had: aliases of a page share its entry, and every URL that names no output shares
+        the one entry NOT_FOUND_PAGE, however many unknown URLs are asked for."""
+        key = page_key(url_path)
+        outputs = self._on_disk[0] if self._on_disk else {}
+        self.served[key if key in outputs else NOT_FOUND_PAGE] = self.generation
+
     def is_stale(self, url_path: str) -> bool:
-        """Whether the page last served at `url_path` predates the latest visible change."""
-        return self.served.get(url_path, self.generation) < self.generation
+        """Whether the page last served at `url_path` (percent-decoded) predates the latest visible change."""
+        key = page_key(url_path)
+        served = self.served[key] if key in self.served else self.served.get(NOT_FOUND_PAGE, self.generation)
+        return served < self.generation
 
     def rebuild(self, changed: Sequence[str] = ()) -> bool:
         """Render the site and rewrite the outputs whose bytes changed. Never raises: problems are
@@ -235,6 +274,15 @@ class Preview:
         if visible:
             self.generation += 1
         return visible
+
+
+def page_key(url_path: str) -> str:
+    """The output path that URL path `url_path` (percent-decoded) names, read from the URL alone:
+    `/topic/`, `topic/index.html` and `/./topic//` are all `topic/index.html`."""
+    parts = [part for part in url_path.split("/") if part not in ("", ".")]
+    if not parts or url_path.endswith("/"):
+        parts.append(INDEX)
+    return "/".join(parts)
 
 
 def _identity(folder: Path) -> tuple[int, int] | None:
@@ -309,7 +357,7 @@ class SiteHandler(web.RequestHandler):
         self.set_header("Content-Type", content_type)
         if content_type.startswith("text/html"):
             body = allow_script(body, self.script)
-            self.preview.served[self.request.path] = self.preview.generation
+            self.preview.page_served(self.path_args[0] if self.path_args else "")  # the URL path, percent-decoded
         if self.request.method == "HEAD":
             self.set_header("Content-Length", str(len(body)))
             self.finish()
@@ -332,35 +380,91 @@ class _ReloadHandler(LiveReloadHandler):
     livereload sends a reload only to the pages connected at that moment; a page that is itself
     reloading (between its old connection closing and its new one opening) would miss the change
     and stay stale. Each page says its URL when it connects; if the site changed since that page
-    was served, it is told to reload at once."""
+    was served, it is told to reload at once.
+
+    Only pages of this server may connect (livereload accepts any origin), and a message that is
+    not livereload.js's JSON object is ignored (livereload's handler raises on it)."""
 
     preview: Preview | None = None
 
+    def check_origin(self, origin: str) -> bool:
+        return urlsplit(origin).netloc.lower() == self.request.host.lower()
+
     def on_message(self, message: str | bytes) -> None:
+        info = _client_message(message)
+        if info is None:
+            return
         super().on_message(message)
-        info = json.loads(message)
-        url = info.get("url") if isinstance(info, dict) and info.get("command") == "info" else None
-        if isinstance(url, str) and self.preview is not None and self.preview.is_stale(urlsplit(url).path or "/"):
+        url = info.get("url") if info["command"] == "info" else None
+        if isinstance(url, str) and self.preview is not None and self.preview.is_stale(unquote(urlsplit(url).path)):
             self.send_message({"command": "reload", "path": "*", "liveCSS": False, "liveImg": False})
 
 
-class _LiveServer(Server):
-    """livereload's server with our handler for the site and our websocket handler."""
+def _client_message(message: str | bytes) -> dict[str, Any] | None:
+    """`message` as livereload.js sends them: a JSON object with a string `command`; else None."""
+    try:
+        info = json.loads(message)
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, nested too deep
+        return None
+    return info if isinstance(info, dict) and isinstance(info.get("command"), str) else None
 
-    def application(self, *args: object, **kwargs: object) -> None:
-        original = livereload_server.LiveReloadHandler
-        livereload_server.LiveReloadHandler = _ReloadHandler  # the class its application() routes /livereload to
-        try:
-            super().application(*args, **kwargs)
-        finally:
-            livereload_server.LiveReloadHandler = original
 
-    def __init__(self, preview: Preview, watcher: FileWatcher) -> None:
-        super().__init__(watcher=watcher)
-        self.preview = preview
+class _ForceReloadHandler(web.RequestHandler):
+    """livereload's `/forcereload[?path=…]`: reload the connected pages (all, or those showing
+    `path`). livereload's own handler calls a class this server never sets up, and answers 500."""
 
-    def get_web_handlers(self, script: bytes) -> list[tuple[str, type[web.RequestHandler], dict[str, object]]]:
-        return [(r"/(.*)", SiteHandler, {"preview": self.preview, "script": script})]
+    def get(self) -> None:
+        _ReloadHandler.reload_waiters(self.get_argument("path", default=None) or "*")
+        self.write("ok")
+
+
+class _LiveScript(LiveScriptInjector):
+    script = LIVE_SCRIPT
+
+
+class _LocalHost(Matcher):
+    """Matches the requests whose `Host` names this machine: `localhost` or a loopback address
+    (`127.0.0.1`, `[::1]`, the address bound), with any port or none. No other name can be
+    trusted to mean this machine: a page whose name an attacker's DNS points at 127.0.0.1 would
+    read the site."""
+
+    def match(self, request: httputil.HTTPServerRequest) -> dict[str, Any] | None:
+        return {} if is_loopback(request.host_name) else None
+
+
+class _ForeignHost(web.RequestHandler):
+    """The answer to a request whose `Host` names another machine, on any path and method."""
+
+    def prepare(self) -> None:
+        self.set_status(403)
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish("403: this server answers only to localhost, 127.0.0.1 and [::1]\n")
+
+
+def application(preview: Preview, host: str, watcher: FileWatcher) -> web.Application:
+    """The server for `preview` when listening on `host`: livereload's websocket (told of changes
+    by `watcher`), script and `/forcereload`, then the site. While `host` is loopback, every route
+    is behind the `Host` check; on another address the server is meant to be reached under any
+    name (see `host_warning`)."""
+    _ReloadHandler.preview = preview
+    _ReloadHandler.watcher = watcher
+    _ReloadHandler.live_css = False
+    routes: list[Any] = [
+        (r"/livereload", _ReloadHandler),
+        (r"/forcereload", _ForceReloadHandler),
+        (r"/livereload.js", LiveReloadJSHandler),
+        (r"/(.*)", SiteHandler, {"preview": preview, "script": LIVE_SCRIPT}),
+    ]
+    if is_loopback(host):
+        routes = [Rule(_LocalHost(), routes), Rule(AnyMatches(), _ForeignHost)]
+    return web.Application(routes, transforms=[_LiveScript], websocket_max_message_size=MAX_MESSAGE)
+
+
+def listen(app: web.Application, host: str, port: int) -> int:
+    """Serve `app` on `host`:`port` (0: a free port the system chooses); returns the port taken."""
+    sockets = netutil.bind_sockets(port, address=host)
+    HTTPServer(app).add_sockets(sockets)
+    return sockets[0].getsockname()[1]
 
 
 def _is_search_index(relative: str) -> bool:
@@ -396,13 +500,11 @@ def serve(root: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_b
     loop = IOLoop.current()
     watcher = FileWatcher()
     preview = Preview(root, out_dir, keep=_is_search_index)
-    server = _LiveServer(preview, watcher)
-    _ReloadHandler.preview = preview
     for name in WATCHED:
         if (root / name).exists():
-            server.watch(str(root / name), preview.rebuild)
+            watcher.watch(str(root / name), preview.rebuild)
     try:
-        server.application(port, host, debug=False, live_css=False)
+        port = listen(application(preview, host, watcher), host, port)
     except (OSError, OverflowError) as exc:
         _complain(_listen_error(host, port, exc))
         return 1
