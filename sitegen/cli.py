@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from .cache import cache_folder
 from .checks import coverage_table
 from .config import load_settings
-from .deploy import DeployError, check_target, publish
+from .deploy import DeployError, check_target, publish, uncommitted_changes
 from .errors import BuildError, display_path
 from .pipeline import build, render_project
 from .search import index_site
@@ -52,9 +53,12 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd.add_argument("--strict", action="store_true", help="exit non-zero on any finding")
     deploy_cmd = commands.add_parser("deploy", help="build with --strict, commit the site to the gh-pages branch and push it")
     deploy_cmd.add_argument("--remote", default="origin", help="git remote to push to (default: origin)")
-    deploy_cmd.add_argument("--branch", default="gh-pages", help="branch that receives the site (default: gh-pages)")
+    deploy_cmd.add_argument("--branch", default="gh-pages", help="branch that receives the site (default: gh-pages); never a checked-out branch")
     deploy_cmd.add_argument("--no-push", action="store_true", help="commit to the branch without pushing")
     deploy_cmd.add_argument("--message", help="commit message (default: names the source commit)")
+    deploy_cmd.add_argument(
+        "--force", action="store_true", help="deploy to a branch whose history sitegen did not write: a commit on top replaces its files (its history stays)"
+    )
     return parser
 
 
@@ -97,14 +101,22 @@ def _build(root: Path, strict: bool, out: Path | None, search: bool = True) -> i
 
 
 def _deploy(root: Path, args: argparse.Namespace) -> int:
-    target = check_target(root, args.branch, None if args.no_push else args.remote)
+    target = check_target(root, args.branch, None if args.no_push else args.remote, force=args.force)
     try:
         _build(root, True, None)
     except BuildError as exc:
         _report(exc.problems)
         print(f"deploy refused: {_count(len(exc.problems), 'problem')}; nothing was published", file=sys.stderr)
         return 1
-    done = publish(load_settings(root).output_path, target, args.message)
+    settings = load_settings(root)
+    uncommitted = uncommitted_changes(root, [settings.output_path, cache_folder(root)])
+    if uncommitted:
+        print(
+            f"warning: the work tree has uncommitted changes ({_count(uncommitted, 'path')}): the site may differ from the last commit, "
+            "and the deploy commit's message says so",
+            file=sys.stderr,
+        )
+    done = publish(settings.output_path, target, args.message, cname=settings.cname, uncommitted=uncommitted)
     where = f"pushed to {done.remote}" if done.remote else "not pushed (--no-push)"
     print(f"deployed {done.files} files to branch {done.branch} as {done.commit[:12]}; {where}")
     return 0

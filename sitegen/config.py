@@ -19,9 +19,11 @@ _DEFAULTS: dict[str, object] = {
     "output_dir": "site",
     "review_interval_months": 12,
     "disclaimer": "",
+    "cname": "",
 }
 _REQUIRED = ("title",)
 _ABSOLUTE_URL = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
+_HOST_NAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -37,6 +39,7 @@ class Settings:
     output_dir: str
     review_interval_months: int
     disclaimer: str  # Markdown
+    cname: str = ""  # the custom domain of a GitHub Pages site ("" when unset), written to CNAME by deploy
 
     @property
     def content_dir(self) -> Path:
@@ -92,7 +95,7 @@ def load_settings(root: Path) -> Settings:
         if not isinstance(data.get(key), str) or not data[key].strip():
             problems.add(path, doc.line(key), f"setting {key!r} is required and must be text")
     values = {**_DEFAULTS, **{k: v for k, v in data.items() if k in allowed}}
-    for key in ("description", "language", "base_url", "output_dir", "disclaimer"):
+    for key in ("description", "language", "base_url", "output_dir", "disclaimer", "cname"):
         if not isinstance(values[key], str):
             problems.add(path, doc.line(key), f"setting {key!r} must be text")
             values[key] = str(_DEFAULTS[key])
@@ -107,6 +110,12 @@ def load_settings(root: Path) -> Settings:
         base_url += "/"
     if not _LANGUAGE.match(str(values["language"])):
         problems.add(path, doc.line("language"), f"language must be a language tag such as 'en' or 'en-GB', not {values['language']!r}")
+    cname = str(values["cname"]).strip()
+    if cname and not _HOST_NAME.fullmatch(cname):
+        problems.add(
+            path, doc.line("cname"),
+            f"cname must be a bare host name such as docs.example.org (lowercase letters, digits, hyphens and dots; no scheme, port or path), not {cname!r}",
+        )
     if not str(values["output_dir"]).strip():
         problems.add(path, doc.line("output_dir"), "output_dir must name a folder")
     elif any(ord(character) < 32 or ord(character) == 127 for character in str(values["output_dir"])):
@@ -126,4 +135,5 @@ def load_settings(root: Path) -> Settings:
         output_dir=str(values["output_dir"]),
         review_interval_months=int(months),
         disclaimer=str(values["disclaimer"]).strip(),
+        cname=cname,
     )
