@@ -79,7 +79,7 @@ def read_input_bytes(path: Path, root: Path) -> bytes:
         handle = _open_link_target(path, root, exc)
     with os.fdopen(handle, "rb") as stream:
         if not _inside(_opened_location(stream.fileno(), path), root):
-            raise BuildError.at(path, 0, input_refusal(path, root) or _OUTSIDE.format(kind="file"))
+            raise _refused(path, root) or BuildError.at(path, 0, _OUTSIDE.format(kind="file"))
         mode = os.fstat(stream.fileno()).st_mode
         if not stat.S_ISREG(mode):
             raise BuildError.at(path, 0, "a folder where a file is expected" if stat.S_ISDIR(mode) else _not_regular(mode))
@@ -91,9 +91,9 @@ def read_input_bytes(path: Path, root: Path) -> bytes:
 
 def _open_link_target(path: Path, root: Path, error: OSError) -> int:
     """`path` could not be opened as it is: a link (opened at its target when that may be read), a socket, or absent."""
-    refusal = input_refusal(path, root)
+    refusal = _refused(path, root)
     if refusal:
-        raise BuildError.at(path, 0, refusal)
+        raise refusal
     try:
         if os.path.islink(path):
             return os.open(os.path.realpath(path), _OPEN_FLAGS)
@@ -110,6 +110,17 @@ def _opened_location(handle: int, path: Path) -> str:
         return os.path.realpath(path)
 
 
+def _refused(path: Path, root: Path) -> BuildError | None:
+    """The problem with reading `path`, if any: at the link that leads out of the project when that
+    is a folder on its way (as listing that folder reports it, so it is said once), else at `path`."""
+    refusal = input_refusal(path, root)
+    if not refusal:
+        return None
+    if not os.path.islink(path) and refusal.startswith(_OUTSIDE.format(kind="folder")):
+        path = next((folder for folder in path.parents if os.path.islink(folder)), path.parent)
+    return BuildError.at(path, 0, refusal)
+
+
 def input_refusal(path: Path, root: Path) -> str:
     """Why input `path` of the project at `root` must not be read ("" when it may be, or does not exist)."""
     real = os.path.realpath(path)
@@ -117,12 +128,10 @@ def input_refusal(path: Path, root: Path) -> str:
     try:
         mode = os.stat(real).st_mode
     except OSError:
-        return "symbolic link to nothing: its target does not exist; remove the link or restore the file" if is_link else ""
+        return "symbolic link to nothing: its target does not exist or is a loop of links; remove the link or restore the file" if is_link else ""
     if not _inside(real, root):
-        if not is_link:  # a folder on its way is the link
-            link = next((folder for folder in path.parents if os.path.islink(folder)), path.parent)
-            return f"in {display_path(link)}, a " + _OUTSIDE.format(kind="folder")
-        return _OUTSIDE.format(kind="folder" if stat.S_ISDIR(mode) else "file")
+        # Not a link itself: a folder on its way is one, to a folder outside the project.
+        return _OUTSIDE.format(kind="folder" if stat.S_ISDIR(mode) or not is_link else "file")
     if stat.S_ISREG(mode):
         return ""
     if stat.S_ISDIR(mode):
@@ -131,7 +140,7 @@ def input_refusal(path: Path, root: Path) -> str:
 
 
 def _inside(real: str, root: Path) -> bool:
-    project = _real_location(str(root))
+    project = _real_location(os.path.abspath(root))
     return real == project or real.startswith(project.rstrip(os.sep) + os.sep)
 
 
