@@ -7,7 +7,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from .errors import BuildError, Problems
+from .files import list_inputs, read_input_bytes
+
 ASSETS_URL = "static/"
+
+
+class MissingAssetError(LookupError):
+    """A template named a static file that is not in `static/`."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+    @property
+    def message(self) -> str:
+        return f"static/{self.name} does not exist: restore it, or name a file that is in static/"
 
 
 @dataclass(frozen=True)
@@ -21,7 +36,7 @@ class Assets:
         try:
             return self.files[name][0]
         except KeyError:
-            raise KeyError(f"static/{name} does not exist") from None
+            raise MissingAssetError(name) from None
 
     def outputs(self) -> dict[str, bytes]:
         return {path: data for path, data in self.files.values()}
@@ -34,11 +49,17 @@ def fingerprinted(name: str, data: bytes) -> str:
 
 
 def load_assets(static_dir: Path) -> Assets:
+    """Every file of `static/` (hidden files left out); a link out of the project or a special file is a problem."""
+    listing = list_inputs(static_dir)
+    problems = Problems()
+    problems.items.extend(listing.problems)
     files: dict[str, tuple[str, bytes]] = {}
-    if static_dir.is_dir():
-        for path in sorted(static_dir.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
-                name = path.relative_to(static_dir).as_posix()
-                data = path.read_bytes()
-                files[name] = (fingerprinted(name, data), data)
+    for name in listing.files:
+        try:
+            data = read_input_bytes(static_dir / name, static_dir.parent)
+        except BuildError as exc:
+            problems.extend(exc)
+            continue
+        files[name] = (fingerprinted(name, data), data)
+    problems.raise_if_any()
     return Assets(files)

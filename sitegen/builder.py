@@ -38,7 +38,7 @@ from .checks import LinkScan, coverage_problems, link_problems, scan_links
 from .citations import CitationKey
 from .config import Settings
 from .errors import BuildError, Problem, Problems, display_path
-from .files import files_under
+from .files import list_inputs, read_input_bytes
 from .hosting import hosting_files
 from .markup import Markup, MarkupResult, convert_pages
 from .pages import Page, parse_page
@@ -152,7 +152,7 @@ class Builder:
             self._theme_key = self._theme_key or "fixed"
             return self._fixed_theme
         settings = site.settings
-        key = _files_digest((settings.templates_dir, settings.static_dir))
+        key = _files_digest((settings.templates_dir, settings.static_dir), settings.root)
         if self._theme is None or key != self._theme_key:
             self._theme = load_theme(settings.templates_dir, settings.static_dir, self._bytecode_cache())
             self._theme_key = key
@@ -246,13 +246,13 @@ class _Run:
                 self.parse_keys[relative] = known[1]
                 self.page_files[(str(path), relative)] = known
                 return page
-        data = path.read_bytes()
+        data = read_input_bytes(path, self.builder.root)
         key = _digest(ENGINE, "page", str(path), relative, data)
         self.parse_keys[relative] = key
         page = self.cache.get("page", key)
         if page is None:
             page = parse_page(path, relative)
-            if path.read_bytes() == data:  # not changed while it was parsed
+            if read_input_bytes(path, self.builder.root) == data:  # not changed while it was parsed
                 self.cache.put("page", key, page)
         # A file changed in the same tick of the file system's clock as its last change keeps its
         # times: its status is trusted only once that tick is well past (as git does for its index).
@@ -261,13 +261,13 @@ class _Run:
         return page
 
     def memo(self, name: str, load: Callable[[], Any], files: tuple[Path, ...]) -> Any:
-        before = _files_digest(files)
+        before = _files_digest(files, self.builder.root)
         key = _digest(ENGINE, name, before)
         self.input_keys[name] = key
         value = self.cache.get(name, key)
         if value is None:
             value = load()
-            if _files_digest(files) == before:
+            if _files_digest(files, self.builder.root) == before:
                 self.cache.put(name, key, value)
         return value
 
@@ -520,17 +520,24 @@ def _digest(*parts: object) -> str:
     return digest.hexdigest()
 
 
-def _files_digest(paths: tuple[Path, ...]) -> str:
-    """The names and bytes of `paths` (files, or every file under a folder); absent ones count too."""
+def _files_digest(paths: tuple[Path, ...], root: Path) -> str:
+    """The names and bytes of `paths` (files, or every file of an input folder) of the project at `root`;
+    absent ones count too, and so do the entries that reading or listing refuses (a link out, a FIFO),
+    so that adding one is never hidden by an earlier result."""
     digest = hashlib.sha256()
     for path in paths:
-        files = [path / name for name in files_under(path)] if path.is_dir() else [path]
+        if path.is_dir():
+            listing = list_inputs(path)
+            files = [path / name for name in listing.files]
+            digest.update(repr(sorted(listing.refused.items())).encode("utf-8", "surrogatepass"))
+        else:
+            files = [path]
         digest.update(f"\0{path}\0{len(files)}".encode())
         for file in files:
             try:
-                data = file.read_bytes()
-            except OSError:
-                data = b"\0absent"
+                data = read_input_bytes(file, root)
+            except BuildError as exc:
+                data = b"\0refused\0" + str(exc).encode("utf-8", "surrogatepass")
             digest.update(f"\0{file}\0{len(data)}\0".encode())
             digest.update(data)
     return digest.hexdigest()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,9 +81,9 @@ def _overwrites_inputs(root: Path, output_dir: str) -> bool:
 def load_settings(root: Path) -> Settings:
     """Read and validate `site.yaml` under `root`."""
     path = root / SETTINGS_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise BuildError.at(path, 0, "settings file missing: create site.yaml with at least a title")
-    doc = parse_yaml(read_text(path), path)
+    doc = parse_yaml(read_text(path, root), path)
     data = doc.data
     if not isinstance(data, dict):
         raise BuildError.at(path, 1, "site.yaml must be a mapping of settings (key: value)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,12 +36,15 @@ class BuildError(Exception):
 
 
 def display_path(path: str | Path) -> str:
-    """A path as shown to users: relative to the working folder when it lies inside it."""
+    """A path as shown to users: relative to the working folder when it lies inside it. A symbolic
+    link is named by its own path, never by its target's."""
     p = Path(path)
-    try:
-        return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return p.as_posix()
+    for where, folder in ((Path(os.path.abspath(p)), Path(os.path.abspath(Path.cwd()))), (p.parent.resolve() / p.name, Path.cwd().resolve())):
+        try:
+            return where.relative_to(folder).as_posix()
+        except ValueError:
+            continue
+    return p.as_posix()
 
 
 class Problems:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildError, Problems
-from .files import list_tree, parse_yaml, read_text
+from .files import list_inputs, parse_yaml, read_text
 
 GLOSSARY_FILE = "glossary.yaml"
 FRONT_MATTER_KEYS = ("title", "description", "order", "slug", "reviewed")
@@ -69,7 +70,9 @@ def read_pages(content_dir: Path, parse: Callable[[Path, str], Page] | None = No
     """
     problems = Problems()
     pages: list[Page] = []
-    files, folders = list_tree(content_dir)
+    listing = list_inputs(content_dir)
+    problems.items.extend(listing.problems)
+    files, folders = listing.files, listing.folders
     for relative in folders:
         if relative.endswith(".md"):
             problems.add(content_dir / relative, 0, "a folder named like a page: rename the folder (pages are .md files)")
@@ -98,8 +101,8 @@ def read_pages(content_dir: Path, parse: Callable[[Path, str], Page] | None = No
 
 
 def parse_page(path: Path, relative: str) -> Page:
-    """One Markdown file with front matter."""
-    text = read_text(path)
+    """One Markdown file with front matter: `path`, which is `relative` in the project's content/."""
+    text = read_text(path, project_of_page(path, relative))
     if not text.strip():
         raise BuildError.at(path, 1, "empty page: start it with front matter (---, title: …, ---)")
     lines = text.split("\n")
@@ -175,6 +178,11 @@ def parse_page(path: Path, relative: str) -> Page:
     )
 
 
+def project_of_page(path: Path, relative: str) -> Path:
+    """The project a page file belongs to: the folder holding its content/ folder."""
+    return path.parents[len(PurePosixPath(relative).parts)]
+
+
 def _page_url(relative: str) -> str:
     parts = PurePosixPath(relative).with_suffix("").parts
     if parts[-1] == "index":
@@ -185,9 +193,9 @@ def _page_url(relative: str) -> str:
 def load_glossary(content_dir: Path) -> tuple[GlossaryTerm, ...]:
     """`content/glossary.yaml`: a list of {term, id, definition, aliases}."""
     path = content_dir / GLOSSARY_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):
         return ()
-    doc = parse_yaml(read_text(path), path)
+    doc = parse_yaml(read_text(path, content_dir.parent), path)
     data = doc.data or []
     if not isinstance(data, list):
         raise BuildError.at(path, 1, "glossary.yaml must be a list of terms (- term: …)")

@@ -21,9 +21,9 @@ from typing import Any
 import jinja2
 
 from . import __version__
-from .assets import Assets, load_assets
+from .assets import Assets, MissingAssetError, load_assets
 from .errors import BuildError, Problems
-from .files import read_text
+from .files import list_inputs, read_text
 from .markup import inline_markdown, plain_text, relative_url
 from .parallel import parallel_map
 from .site import GLOSSARY_URL, HOME_URL, SOURCES_URL, Reference, ResolvedPage, Site, SourcePage, passage_url
@@ -53,7 +53,7 @@ def load_theme(templates_dir: Path, static_dir: Path, bytecode_cache: jinja2.Byt
     """Templates (compiled on first use; `bytecode_cache` keeps compiled code between runs) and static assets."""
     env = jinja2.Environment(
         bytecode_cache=bytecode_cache,
-        loader=jinja2.FileSystemLoader(templates_dir),
+        loader=ProjectLoader(templates_dir),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -68,10 +68,45 @@ def load_theme(templates_dir: Path, static_dir: Path, bytecode_cache: jinja2.Byt
 
 
 def _check_templates_are_text(templates_dir: Path) -> None:
-    """A template that is not UTF-8 text is a `path:line` problem here, not a traceback in Jinja."""
-    for template in sorted(templates_dir.rglob("*.html")):
-        if template.is_file():
-            read_text(template)
+    """A template that is not UTF-8 text, is a link out of the project or is not a regular file is a
+    `path:line` problem here, not a traceback in Jinja."""
+    listing = list_inputs(templates_dir)
+    problems = Problems()
+    problems.items.extend(listing.problems)
+    for name in listing.files:
+        if name.endswith(".html"):
+            try:
+                read_text(templates_dir / name, templates_dir.parent)
+            except BuildError as exc:
+                problems.extend(exc)
+    problems.raise_if_any()
+
+
+class ProjectLoader(jinja2.BaseLoader):
+    """Templates from the project's `templates/`, read as every input is (`files.read_input_bytes`):
+    never through a link out of the project, never from a FIFO or device."""
+
+    def __init__(self, templates_dir: Path) -> None:
+        self.templates_dir = templates_dir
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = self.templates_dir.joinpath(*jinja2.loaders.split_template_path(template))
+        if not os.path.lexists(path):
+            raise jinja2.TemplateNotFound(template)
+        source = read_text(path, self.templates_dir.parent)
+        status = _status(path)
+        return source, str(path), lambda: _status(path) == status
+
+    def list_templates(self) -> list[str]:
+        return list_inputs(self.templates_dir).files
+
+
+def _status(path: Path) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size
 
 
 def build_date() -> dt.date | None:
@@ -148,11 +183,13 @@ def render_page(site: Site, theme: Theme, template: str, url: str, extra: Mappin
     context = page_context(site, theme, url, extra, absolute_root)
     try:
         return theme.env.get_template(template).render(context)
+    except BuildError:
+        raise
+    except MissingAssetError as exc:  # asset('…') naming a file that is not in static/
+        where, line = _template_frame(exc, theme, template)
+        raise BuildError.at(where, line, exc.message) from None
     except jinja2.TemplateSyntaxError as exc:
         raise BuildError.at(_template_path(theme, exc.filename or exc.name or template), exc.lineno, f"template syntax error: {exc.message}") from None
-    except UnicodeDecodeError:  # a template saved in another encoding since the theme was loaded
-        _check_templates_are_text(theme.templates_dir)
-        raise
     except jinja2.TemplateNotFound as exc:
         where, line = _template_frame(exc, theme, template)  # the {% include %} or {% extends %} that names it
         raise BuildError.at(where, line, f"template not found: {exc.name}") from None

@@ -9,23 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BuildError, Problems
-from .files import YamlDocument, parse_yaml, read_text
+from .files import InputListing, YamlDocument, decode_text, list_inputs, parse_yaml, read_input_bytes, read_text
 
 SOURCES_FILE = "sources.yaml"
 REFERENCES_FILE = "references.yaml"
-SEED_ID = re.compile(r"^[A-Za-z0-9]+$")
+SEED_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # a plain URL segment: the seed's page is sources/<id>/
 PASSAGE_ID = re.compile(r"^p([1-9][0-9]*)$")
 _SOURCE_KEYS = {"title", "publisher", "date", "kind", "promotional", "sha256", "url", "blocks", "exclude"}
 _REQUIRED_SOURCE_KEYS = ("title", "publisher", "kind", "sha256")
 _PUBLICATION_KEYS = {"authors", "year", "title", "journal", "volume", "issue", "pages", "doi", "pmid", "url", "note"}
 _REQUIRED_PUBLICATION_KEYS = ("authors", "year", "title")
 _HEADING_MAX_WORDS = 12
+_SEED_ID_RULE = "is not a plain URL segment: use lowercase letters, digits and single hyphens (such as 004 or who-2023)"
 
 
 @dataclass(frozen=True)
@@ -122,21 +124,21 @@ def load_sources(seeds_dir: Path) -> dict[str, Source]:
     """All seeds in `seeds_dir`, validated against `sources.yaml`; every problem reported at once."""
     meta_path = seeds_dir / SOURCES_FILE
     problems = Problems()
-    if not meta_path.is_file():
+    listing = list_inputs(seeds_dir, recursive=False)
+    if "" in listing.refused:  # seeds/ itself
+        raise BuildError(listing.problems)
+    if not os.path.lexists(meta_path):
         raise BuildError.at(meta_path, 0, "seed metadata missing: create seeds/sources.yaml")
-    doc = parse_yaml(read_text(meta_path), meta_path)
+    doc = parse_yaml(read_text(meta_path, seeds_dir.parent), meta_path)
     meta = doc.data if doc.data is not None else {}
     if not isinstance(meta, dict):
         raise BuildError.at(meta_path, 1, "sources.yaml must map each seed id to its metadata")
-    files: dict[str, Path] = {}
-    for path in sorted(seeds_dir.glob("*.txt")):
-        seed_id = path.name.split("_", 1)[0].removesuffix(".txt")
-        if seed_id in files:
-            problems.add(path, 0, f"two seed files share the id {seed_id!r} (also {files[seed_id].name})")
-        files[seed_id] = path
+    files = _seed_files(seeds_dir, listing, problems)
     sources: dict[str, Source] = {}
     for key in meta:
-        if str(key) not in files:
+        if not SEED_ID.match(str(key)):
+            problems.add(meta_path, doc.line(key), f"seed id {key!r} {_SEED_ID_RULE}")
+        elif str(key) not in files:
             hint = " (quote ids such as \"000\": unquoted, YAML reads them as numbers)" if isinstance(key, int) else ""
             problems.add(meta_path, doc.line(key), f"seed {key!r} is listed but seeds/{key}_*.txt does not exist{hint}")
     for seed_id, path in files.items():
@@ -151,6 +153,28 @@ def load_sources(seeds_dir: Path) -> dict[str, Source]:
     return sources
 
 
+def _seed_files(seeds_dir: Path, listing: InputListing, problems: Problems) -> dict[str, Path]:
+    """Each seed file (`<id>_<name>.txt` in `listing` of seeds/) by its id; bad names are problems."""
+    problems.items.extend(listing.problems)
+    files: dict[str, Path] = {}
+    # A refused file is still a seed file: reading it says why again (one line: problems are reported once), never "listed but missing".
+    for name in sorted([*listing.files, *listing.refused]):
+        if not name.endswith(".txt"):
+            continue
+        path = seeds_dir / name
+        seed_id, underscore, _ = name.partition("_")
+        if not underscore:
+            problems.add(path, 0, f"a seed file is named <id>_<name>.txt: rename {name!r} (the id is the part before '_')")
+            continue
+        if not SEED_ID.match(seed_id):
+            problems.add(path, 0, f"seed id {seed_id!r} (the file name before '_') {_SEED_ID_RULE}")
+            continue
+        if seed_id in files:
+            problems.add(path, 0, f"two seed files share the id {seed_id!r} (also {files[seed_id].name})")
+        files[seed_id] = path
+    return files
+
+
 def _load_seed(seed_id: str, path: Path, entry: object, doc: YamlDocument, meta_path: Path) -> Source:
     problems = Problems()
     if not isinstance(entry, dict):
@@ -161,7 +185,7 @@ def _load_seed(seed_id: str, path: Path, entry: object, doc: YamlDocument, meta_
     for key in _REQUIRED_SOURCE_KEYS:
         if not isinstance(entry.get(key), str) or not entry[key].strip():
             problems.add(meta_path, doc.line(seed_id, key), f"seed {seed_id!r}: {key!r} is required text")
-    raw = path.read_bytes()
+    raw = read_input_bytes(path, meta_path.parent.parent)
     digest = hashlib.sha256(raw).hexdigest()
     if isinstance(entry.get("sha256"), str) and entry["sha256"].strip().lower() != digest:
         problems.add(
@@ -169,7 +193,7 @@ def _load_seed(seed_id: str, path: Path, entry: object, doc: YamlDocument, meta_
             f"seed changed: its sha256 is {digest}, sources.yaml records {entry['sha256']}; passage numbers may have "
             "moved, so re-check every citation of this seed, then update the checksum",
         )
-    text = read_text(path)
+    text = decode_text(raw, path)
     blocks = split_blocks(text)
     if not blocks:
         problems.add(path, 0, "seed is empty: a seed needs at least one passage")
@@ -253,9 +277,9 @@ def _passage_map(
 
 def load_publications(path: Path, seed_ids: set[str]) -> dict[str, Publication]:
     """The bibliography (`content/references.yaml`); absent means no outside publications."""
-    if not path.is_file():
+    if not os.path.lexists(path):
         return {}
-    doc = parse_yaml(read_text(path), path)
+    doc = parse_yaml(read_text(path, path.parent.parent), path)
     data = doc.data if doc.data is not None else {}
     if not isinstance(data, dict):
         raise BuildError.at(path, 1, "references.yaml must map each citation key to a publication")

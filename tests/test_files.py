@@ -62,7 +62,7 @@ def read_by_both(text: str, first_line: int = 1) -> tuple[YamlDocument | None, Y
 def front_matters() -> list[tuple[str, str]]:
     found = []
     for page in sorted((ROOT / "content").rglob("*.md")):
-        lines = files.read_text(page).split("\n")
+        lines = files.read_text(page, ROOT).split("\n")
         end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
         found.append((page.name, "\n".join(lines[1:end])))
     return found
@@ -87,7 +87,7 @@ def test_key_lines_of_front_matter_are_offset_by_its_first_line() -> None:
 @needs_libyaml
 @pytest.mark.parametrize("name", ["site.yaml", "content/glossary.yaml", "content/references.yaml", "seeds/sources.yaml"])
 def test_the_projects_yaml_files_read_alike_by_both_parsers(name: str) -> None:
-    text = files.read_text(ROOT / name)
+    text = files.read_text(ROOT / name, ROOT)
     assert files._libyaml_reads_like_pure(text)
     fast, pure = read_by_both(text)
     assert fast is not None

@@ -9,6 +9,7 @@ runs thousands of examples.
 from __future__ import annotations
 
 import hashlib
+import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -112,8 +113,8 @@ class Project:
 
 
 def write_project(root: Path, project: Project) -> None:
-    (root / "templates").symlink_to(ROOT / "templates", target_is_directory=True)
-    (root / "static").symlink_to(ROOT / "static", target_is_directory=True)
+    shutil.copytree(ROOT / "templates", root / "templates")  # copies: a link out of the project is refused
+    shutil.copytree(ROOT / "static", root / "static")
     (root / "site.yaml").write_text(project.settings, encoding="utf-8")
     (root / "seeds").mkdir()
     (root / "seeds" / "001_example.txt").write_bytes(project.seed)
