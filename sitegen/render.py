@@ -22,9 +22,10 @@ import jinja2
 
 from . import __version__
 from .assets import Assets, load_assets
+from .datamarkdown import inline_markdown, plain_text
 from .errors import BuildError, Problems
 from .files import read_text
-from .markup import inline_markdown, plain_text, relative_url
+from .markup import relative_url
 from .parallel import parallel_map
 from .site import GLOSSARY_URL, HOME_URL, SOURCES_URL, Reference, ResolvedPage, Site, SourcePage, passage_url
 

@@ -221,6 +221,8 @@ def resolve_page(
     `citation_problem` for these sources."""
     problems = Problems()
     check_citations(settings, page, sources, publications, problems, result.found, problem_of)
+    for error in result.errors:
+        problems.add(settings.content_dir / page.source, page.body_line + error.line - 1, error.message)
     findings: tuple[Problem, ...] = ()
     if result.link_problems:
         path = display_path(settings.content_dir / page.source)
