@@ -26,7 +26,7 @@ def url_problem(url: str) -> str:
     decoded = html.unescape(url) if "&" in url else url
     invisible = _INVISIBLE.search(decoded)
     if invisible:
-        return f"URL {url!r} holds a space or control character (U+{ord(invisible.group(0)):04X}): encode spaces as %20"
+        return f"URL {url!r} holds a space or an invisible character (U+{ord(invisible.group(0)):04X}) that browsers drop or misread: remove it (a space: %20)"
     scheme = url_scheme(decoded)
     if scheme and scheme not in ALLOWED_SCHEMES:
         return f"URL {url!r} has the scheme {scheme!r}: only http, https, mailto and relative URLs are allowed"
