@@ -280,7 +280,10 @@ class _Href:
 
 
 def _read_href(href: str) -> _Href:
-    parts = urlsplit(href)
+    try:
+        parts = urlsplit(href)
+    except ValueError as exc:  # in raw HTML: http://[::1
+        return _Href(f"malformed URL {href!r}: {exc}")
     if parts.scheme or parts.netloc or href.startswith("//"):
         return _Href("")
     if not href:

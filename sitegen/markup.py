@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import markdown
+from markdown import util
 from markdown.extensions import Extension
 from markdown.extensions.abbr import AbbrExtension
 from markdown.extensions.admonition import AdmonitionExtension
@@ -235,7 +236,10 @@ class _CrossLinks(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         for link in root.iter("a"):
             href = link.get("href", "")
-            parts = urlsplit(href)
+            try:
+                parts = urlsplit(href)
+            except ValueError:  # a malformed URL (http://[::1): the safety check reports it
+                continue
             if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
                 continue
             base = posixpath.dirname(self.state.source)
@@ -279,12 +283,26 @@ class _SafeAttributes(Treeprocessor):
         if value is None:
             return "", 0
         if lowered in URL_ATTRIBUTES:
-            problem = url_problem(value)
-            return (problem, self.state.line_of(value)) if problem else ("", 0)
+            written = self._as_written(value)
+            problem = url_problem(written)
+            # Python-Markdown turned tabs into spaces: any run of white space matches any other.
+            return (problem, self.state.line_matching(r"\s+".join(map(re.escape, written.split())) or "^")) if problem else ("", 0)
         if lowered == "id" and is_reserved_id(value):
             line = self.state.line_matching(rf"#{re.escape(value)}(?![\w:.-])|\bid\s*=\s*[\"']?{re.escape(value)}")
             return f"id {value!r} is one the page template uses (for its main area, reference list or citations): choose another", line
         return "", 0
+
+
+    def _as_written(self, value: str) -> str:
+        """An attribute value with Python-Markdown's placeholders (a stashed character reference, a
+        backslash escape) put back as the author wrote them."""
+        stash = self.md.htmlStash.rawHtmlBlocks
+        value = _STASHED.sub(lambda m: str(stash[int(m.group(1))]) if int(m.group(1)) < len(stash) else m.group(0), value)
+        return _ESCAPED.sub(lambda m: chr(int(m.group(1))), value)
+
+
+_STASHED = re.compile(util.STX + util.HTML_PLACEHOLDER % r"([0-9]+)" + util.ETX)
+_ESCAPED = re.compile(util.STX + r"([0-9]+)" + util.ETX)
 
 
 class _GlossaryTerms(Treeprocessor):

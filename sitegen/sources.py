@@ -27,6 +27,7 @@ _REQUIRED_SOURCE_KEYS = ("title", "publisher", "kind", "sha256")
 _PUBLICATION_KEYS = {"authors", "year", "title", "journal", "volume", "issue", "pages", "doi", "pmid", "url", "note"}
 _REQUIRED_PUBLICATION_KEYS = ("authors", "year", "title")
 _PUBLICATION_TEXTS = ("title", "journal", "volume", "issue", "pages", "doi", "pmid", "note")
+_PUBLICATION_NUMBERS = ("volume", "issue", "pages", "pmid")  # a whole number is their text too
 _HEADING_MAX_WORDS = 12
 
 
@@ -277,7 +278,7 @@ def load_publications(path: Path, seed_ids: set[str]) -> dict[str, Publication]:
         for field_name in entry:
             if field_name not in _PUBLICATION_KEYS:
                 problems.add(path, doc.line(key, field_name), f"publication {key!r}: unknown key {field_name!r}; known: {', '.join(sorted(_PUBLICATION_KEYS))}")
-        missing = [k for k in _REQUIRED_PUBLICATION_KEYS if not entry.get(k)]
+        missing = [k for k in _REQUIRED_PUBLICATION_KEYS if entry.get(k) is None or entry.get(k) in ("", [], {})]
         if missing:
             problems.add(path, line, f"publication {key!r}: missing {', '.join(missing)}")
             continue
@@ -285,7 +286,7 @@ def load_publications(path: Path, seed_ids: set[str]) -> dict[str, Publication]:
         label = f"publication {key!r}:"
         authors = fields.words(entry["authors"], (key, "authors"), f"{label} authors")
         year = fields.whole_number(entry["year"], (key, "year"), f"{label} year", dt.MINYEAR, dt.MAXYEAR)
-        text = {name: fields.text(entry.get(name), (key, name), f"{label} {name}", numbers=True) for name in _PUBLICATION_TEXTS}
+        text = {name: fields.text(entry.get(name), (key, name), f"{label} {name}", numbers=name in _PUBLICATION_NUMBERS) for name in _PUBLICATION_TEXTS}
         url = fields.url(entry.get("url"), (key, "url"), f"{label} url")
         if text["doi"]:
             fields.url(f"https://doi.org/{text['doi']}", (key, "doi"), f"{label} doi")
