@@ -32,17 +32,12 @@ from markdown.treeprocessors import Treeprocessor
 from .citations import BRACKET, CitationKey, CitationSyntaxError, FoundCitation, find_citations, parse_citation
 from .datamarkdown import plain_text, strip_tags
 from .inline import skip_impossible_patterns
-from .pages import GlossaryTerm, Page
+from .pages import GlossaryTerm, Page, is_reserved_id
 from .parallel import parallel_map
 from .urls import url_problem
 
 _PENDING = "sitegen-cite"
 WORD_JOINER = "\u2060"
-# Ids the templates give elements of a content page (see templates/*.html), and the ids of citations
-# and reference-list entries: an author's `{#id}` may not take one, and a heading named like one
-# ("References") gets another.
-RESERVED_IDS = frozenset({"main", "references", "search-input", "search-results", "toc-title", "topics-title", "seed-texts", "publications"})
-RESERVED_ID_PATTERN = re.compile(r"^(?:ref-[0-9]+|cite-[0-9]+-[0-9]+|pub-.*)$")
 # Attributes whose value a browser follows or loads; each is held to the URL rule wherever an
 # attribute list can set it.
 URL_ATTRIBUTES = frozenset({
@@ -72,10 +67,6 @@ class LinkTarget:
     line: int
     target_url: str
     fragment: str
-
-
-def is_reserved_id(value: str) -> bool:
-    return value in RESERVED_IDS or RESERVED_ID_PATTERN.match(value) is not None
 
 
 def heading_slug(value: str, separator: str) -> str:

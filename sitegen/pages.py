@@ -18,7 +18,16 @@ SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 MAX_SLUG = 100  # a slug names a folder of the site: file systems allow 255 bytes, and short addresses read better
 TERM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Files the build writes at the site root: no page may take their name as its first URL segment.
+# Ids the templates give elements of a page (see templates/*.html), and the ids of citations and
+# reference-list entries: no author's `{#id}` or glossary id may take one, and a heading named like
+# one ("References") gets another.
+RESERVED_IDS = frozenset({"main", "references", "search-input", "search-results", "toc-title", "topics-title", "seed-texts", "publications"})
+RESERVED_ID_PATTERN = re.compile(r"^(?:ref-[0-9]+|cite-[0-9]+-[0-9]+|pub-.*)$")
 RESERVED_NAMES = ("404.html", "sitemap.xml", "robots.txt", "_headers", "_redirects", ".nojekyll", ".sitegen-output")
+
+
+def is_reserved_id(value: str) -> bool:
+    return value in RESERVED_IDS or RESERVED_ID_PATTERN.match(value) is not None
 
 
 @dataclass(frozen=True)
@@ -215,6 +224,9 @@ def load_glossary(content_dir: Path) -> tuple[GlossaryTerm, ...]:
         term_id = entry.get("id") or re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
         if not isinstance(term_id, str) or not TERM_ID.match(term_id):
             problems.add(path, doc.line(index, "id"), f"glossary id {term_id!r} must be lowercase letters, digits and hyphens")
+            continue
+        if is_reserved_id(term_id):
+            problems.add(path, doc.line(index, "id"), f"glossary id {term_id!r} is one the page template uses: give the term another id")
             continue
         if term_id in ids:
             problems.add(path, line, f"duplicate glossary id {term_id!r}")

@@ -19,7 +19,7 @@ import yaml
 from test_bad_input import assert_clean_failure, run, snapshot
 from test_security import elements, html_pages
 
-from sitegen.markup import RESERVED_IDS, is_reserved_id
+from sitegen.pages import RESERVED_IDS, is_reserved_id
 from sitegen.urls import url_problem
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -268,6 +268,12 @@ def test_a_heading_named_like_a_template_id_gets_another(project: Path, capsys: 
     run(project, ("build", "--no-search"), capsys)
     ids = [attrs["id"] for tag, attrs in elements((project / "site" / "topic" / "index.html").read_text(encoding="utf-8")).tags if "id" in attrs]
     assert len(ids) == len(set(ids)) and "references-1" in ids and "main-1" in ids
+
+
+@pytest.mark.parametrize("term_id", ["main", "references", "ref-2"])
+def test_a_glossary_id_that_the_templates_use_is_an_error(term_id: str, project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_data(project, data(glossary=[{"term": "Aura", "id": term_id, "definition": "Lights."}]))
+    fails_cleanly(project, capsys, "content/glossary.yaml", line_of(project, "content/glossary.yaml", "id"), f"glossary id {term_id!r}")
 
 
 def test_every_literal_id_in_the_templates_is_reserved() -> None:
