@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 from .errors import Problem, display_path
 from .markup import relative_url
 from .site import ResolvedPage, Site
+from .urls import runs_script, url_scheme
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,13 @@ _ATTRIBUTE = re.compile(r"""\s(id|href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _TAG_WITH_ID_OR_LINK = re.compile(r"<[a-zA-Z](?=[^<>]*?\s(?:id|href|src)\s*=)[^<>]*>")  # the lookahead stays inside the tag
 
 
+# Pages where an event handler or a script URL may be: only these are read attribute by attribute.
+_MAYBE_UNSAFE = re.compile(r"""<[a-zA-Z][^<>]*?\son[a-zA-Z-]*\s*=|script\s*:|&#|&Tab;|&NewLine;|&colon;""", re.IGNORECASE)
+_START_TAG = re.compile(r"<([a-zA-Z][^\s/<>]*)([^<>]*)>")
+_ANY_ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>`]+)))?""")
+_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background"})
+
+
 def _blank_out(hidden: re.Match[str]) -> str:
     """A hidden stretch reduced to its line breaks (a script or style start tag kept)."""
     start_tag = hidden.group(1)
@@ -81,7 +89,9 @@ def _blank_out(hidden: re.Match[str]) -> str:
 
 
 class _LinkCollector:
-    """The ids and links (with their lines) of one HTML file.
+    """The ids and links (with their lines) of one HTML file, and what is wrong in the file itself:
+    an id given twice, an inline event handler or a `javascript:` URL (written as raw HTML by an
+    author; the templates and the Markdown converter make neither).
 
     The site's HTML is generated, so a scan of the start tags that carry an id, href or src
     (comments and script bodies left out) reads it exactly, at a fraction of `html.parser`'s cost.
@@ -90,6 +100,7 @@ class _LinkCollector:
     def __init__(self) -> None:
         self.ids: set[str] = set()
         self.links: list[tuple[int, str]] = []
+        self.notes: list[tuple[int, str, str]] = []  # line, message, what to look for in the page's Markdown
 
     def feed(self, text: str) -> None:
         visible = _HIDDEN.sub(_blank_out, text)
@@ -105,10 +116,31 @@ class _LinkCollector:
                 if "&" in value:
                     value = html.unescape(value)
                 if key == "id":
-                    if value:
+                    if value in self.ids:
+                        self.notes.append((line, f"duplicate id {value!r}: links to #{value} reach only its first use", value))
+                    elif value:
                         self.ids.add(value)
                 else:
                     self.links.append((line, value))
+        if _MAYBE_UNSAFE.search(visible):
+            self._unsafe(visible)
+
+    def _unsafe(self, visible: str) -> None:
+        """Note each inline event handler and each attribute whose URL runs script."""
+        line, position = 1, 0
+        for tag in _START_TAG.finditer(visible):
+            for name, double, single, bare in _ANY_ATTRIBUTE.findall(tag.group(2)):
+                lowered = name.lower()
+                value = double or single or bare
+                if lowered.startswith("on"):
+                    message = f"inline event handler {name}= on <{tag.group(1)}>: the Content-Security-Policy blocks it; use static/ script"
+                elif lowered in _URL_ATTRIBUTES and runs_script(value):
+                    message = f"{url_scheme(value)}: URL in <{tag.group(1)} {name}>: the Content-Security-Policy blocks it; link to a page"
+                else:
+                    continue
+                line += visible.count("\n", position, tag.start())
+                position = tag.start()
+                self.notes.append((line, message, name))
 
 
 @dataclass(frozen=True)
@@ -120,6 +152,7 @@ class LinkScan:
     id_text: str  # "\0" + every id followed by "\0", sorted
     hrefs: str  # every link's value, in order, joined by "\0"
     lines: bytes  # every link's line, an array("I")
+    notes: tuple[tuple[int, str, str], ...] = ()  # duplicate ids, event handlers, script URLs: line, message, what the Markdown holds
 
     @property
     def ids(self) -> list[str]:
@@ -143,6 +176,7 @@ def scan_links(data: bytes) -> LinkScan:
         "\0" + "".join(f"{name}\0" for name in sorted(collector.ids)),
         "\0".join(hrefs),
         array("I", [line for line, _ in collector.links]).tobytes(),
+        tuple(collector.notes),
     )
 
 
@@ -198,7 +232,18 @@ def link_problems(
                 problems.append(Problem(f"{output_prefix}/{path}", line, message))
             elif origin not in reported:
                 problems.append(Problem(*origin, message))
+        for line, message, needle in collector.notes:
+            written = _written_at(pages[path], needle, site.settings.content_dir) if path in pages else None  # type: ignore[union-attr]
+            problems.append(Problem(*written, message) if written else Problem(f"{output_prefix}/{path}", line, message))
     return problems
+
+
+def _written_at(page: ResolvedPage, needle: str, content_dir: Path) -> tuple[str, int] | None:
+    """Where in the page's Markdown an id or attribute name is written (`#needle`, `needle=`), if it is."""
+    found = re.search(rf"#{re.escape(needle)}\b|\b{re.escape(needle)}\s*=", page.page.body, re.IGNORECASE)
+    if found is None:
+        return None
+    return display_path(content_dir / page.page.source), page.page.body_line + page.page.body.count("\n", 0, found.start())
 
 
 def _content_origins(page: ResolvedPage, content_dir: Path) -> dict[str, tuple[str, int]]:
@@ -235,7 +280,10 @@ class _Href:
 
 
 def _read_href(href: str) -> _Href:
-    parts = urlsplit(href)
+    try:
+        parts = urlsplit(href)
+    except ValueError as exc:  # in raw HTML: http://[::1
+        return _Href(f"malformed URL {href!r}: {exc}")
     if parts.scheme or parts.netloc or href.startswith("//"):
         return _Href("")
     if not href:

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BuildError, Problems
+from .fields import Fields, describe
 from .files import parse_yaml, read_text
+from .urls import url_problem
 
 SETTINGS_FILE = "site.yaml"
 INPUT_FOLDERS = ("content", "templates", "static", "seeds")
@@ -92,14 +94,17 @@ def load_settings(root: Path) -> Settings:
     for key in data:
         if key not in allowed:
             problems.add(path, doc.line(key), f"unknown setting {key!r}; known: {', '.join(sorted(allowed))}")
+    fields = Fields(path, doc, problems)
     for key in _REQUIRED:
-        if not isinstance(data.get(key), str) or not data[key].strip():
+        if data.get(key) is None or (isinstance(data[key], str) and not data[key].strip()):
             problems.add(path, doc.line(key), f"setting {key!r} is required and must be text")
     values = {**_DEFAULTS, **{k: v for k, v in data.items() if k in allowed}}
-    for key in ("description", "language", "base_url", "output_dir", "disclaimer", "cname"):
-        if not isinstance(values[key], str):
-            problems.add(path, doc.line(key), f"setting {key!r} must be text")
-            values[key] = str(_DEFAULTS[key])
+    for key in ("title", "description", "language", "base_url", "cname"):
+        values[key] = fields.text(values.get(key), (key,), f"setting {key!r}", default=str(_DEFAULTS.get(key, "")))
+    if not isinstance(values["output_dir"], str):  # its control characters have a message of their own, below
+        problems.add(path, doc.line("output_dir"), f"setting 'output_dir' must be text, not {describe(values['output_dir'])}")
+        values["output_dir"] = str(_DEFAULTS["output_dir"])
+    values["disclaimer"] = fields.markdown(values["disclaimer"], ("disclaimer",), "setting 'disclaimer'")
     months = values["review_interval_months"]
     if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= 120:
         problems.add(path, doc.line("review_interval_months"), "review_interval_months must be a whole number from 1 to 120")
@@ -107,6 +112,8 @@ def load_settings(root: Path) -> Settings:
     base_url = str(values["base_url"]).strip()
     if base_url and not _ABSOLUTE_URL.match(base_url):
         problems.add(path, doc.line("base_url"), f"base_url must be an absolute http(s) URL such as https://example.org/guide/, not {base_url!r}")
+    elif base_url and url_problem(base_url):
+        problems.add(path, doc.line("base_url"), f"base_url: {url_problem(base_url)}")
     if base_url and not base_url.endswith("/"):
         base_url += "/"
     if not _LANGUAGE.match(str(values["language"])):

@@ -7,7 +7,6 @@ relative page URLs, and links the first use of each glossary term to its definit
 
 from __future__ import annotations
 
-import functools
 import posixpath
 import re
 import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
@@ -16,6 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import markdown
+from markdown import util
 from markdown.extensions import Extension
 from markdown.extensions.abbr import AbbrExtension
 from markdown.extensions.admonition import AdmonitionExtension
@@ -25,17 +25,25 @@ from markdown.extensions.fenced_code import FencedCodeExtension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.smarty import SmartyExtension
 from markdown.extensions.tables import TableExtension
-from markdown.extensions.toc import TocExtension
+from markdown.extensions.toc import TocExtension, slugify
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from .citations import BRACKET, CitationKey, CitationSyntaxError, FoundCitation, find_citations, parse_citation
+from .datamarkdown import plain_text, strip_tags
 from .inline import skip_impossible_patterns
-from .pages import GlossaryTerm, Page
+from .pages import GlossaryTerm, Page, is_reserved_id
 from .parallel import parallel_map
+from .urls import url_problem
 
 _PENDING = "sitegen-cite"
 WORD_JOINER = "\u2060"
+# Attributes whose value a browser follows or loads; each is held to the URL rule wherever an
+# attribute list can set it.
+URL_ATTRIBUTES = frozenset({
+    "href", "src", "action", "formaction", "poster", "cite", "data", "background", "srcset", "ping", "longdesc", "manifest",
+    "xlink:href", "codebase", "lowsrc", "dynsrc",
+})
 _NO_TERMS_INSIDE = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "abbr", "dfn", "script", "style"}
 
 
@@ -61,6 +69,12 @@ class LinkTarget:
     fragment: str
 
 
+def heading_slug(value: str, separator: str) -> str:
+    """The id of a heading without one of its own: toc's, moved off an id the templates use."""
+    slug = slugify(value, separator)
+    return f"{slug}{separator}1" if is_reserved_id(slug) else slug
+
+
 @dataclass(frozen=True)
 class LinkProblem:
     line: int
@@ -75,6 +89,7 @@ class MarkupResult:
     terms: tuple[str, ...]  # glossary ids linked on this page
     links: tuple[LinkTarget, ...]
     link_problems: tuple[LinkProblem, ...]
+    errors: tuple[LinkProblem, ...] = ()  # refused URLs, event handlers and ids taken from the templates: the build fails
     found: tuple[FoundCitation, ...] = ()  # every citation bracket Markdown saw (not in code or raw HTML), well-formed or not, with its line
 
 
@@ -89,6 +104,7 @@ class _PageState:
     terms: list[str] = field(default_factory=list)
     links: list[LinkTarget] = field(default_factory=list)
     link_problems: list[LinkProblem] = field(default_factory=list)
+    errors: list[LinkProblem] = field(default_factory=list)
     brackets: set[str] = field(default_factory=set)
     searched: dict[str, int] = field(default_factory=dict)  # where the next search for each link target starts
 
@@ -102,6 +118,15 @@ class _PageState:
             index = self.body.find(needle)
         self.searched[needle] = index + 1
         return self.body.count("\n", 0, index) + 1 if index >= 0 else 1
+
+    def line_matching(self, pattern: str) -> int:
+        """The line of the next match of `pattern` (a regular expression), in reading order; 1 if none."""
+        start = self.searched.get(pattern, 0)
+        match = re.compile(pattern).search(self.body, start) or re.compile(pattern).search(self.body)
+        if match is None:
+            return 1
+        self.searched[pattern] = match.start() + 1
+        return self.body.count("\n", 0, match.start()) + 1
 
 
 class _CitationPattern(InlineProcessor):
@@ -202,7 +227,10 @@ class _CrossLinks(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         for link in root.iter("a"):
             href = link.get("href", "")
-            parts = urlsplit(href)
+            try:
+                parts = urlsplit(href)
+            except ValueError:  # a malformed URL (http://[::1): the safety check reports it
+                continue
             if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
                 continue
             base = posixpath.dirname(self.state.source)
@@ -218,6 +246,54 @@ class _CrossLinks(Treeprocessor):
             else:
                 link.set("href", relative_url(self.state.url, url) + fragment)
             self.state.links.append(LinkTarget(line, url, parts.fragment))
+
+
+class _SafeAttributes(Treeprocessor):
+    """Holds what Markdown and attribute lists put on elements to the site's rules, as errors at their
+    line: link and image URLs (and any URL attribute) to the URL rule, no event handler (`on…`), no id
+    the templates use. Runs after attr_list, before toc gives headings their ids. Raw HTML is not in
+    this tree: authors may write it, and `check --strict` reports its handlers and `javascript:` URLs."""
+
+    def __init__(self, md: markdown.Markdown, state: _PageState) -> None:
+        super().__init__(md)
+        self.state = state
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            for name, value in list(element.attrib.items()):
+                message, line = self._problem(name, value)
+                if message:
+                    self.state.errors.append(LinkProblem(line, message))
+                    del element.attrib[name]
+
+    def _problem(self, name: str, value: str | None) -> tuple[str, int]:
+        lowered = name.lower()
+        if lowered.startswith("on"):
+            line = self.state.line_matching(rf"\{{[^}}\n]*\b{re.escape(name)}\s*=")
+            return f"attribute {name!r} refused: event handlers run script, which the site does not allow in Markdown", line
+        if value is None:
+            return "", 0
+        if lowered in URL_ATTRIBUTES:
+            written = self._as_written(value)
+            problem = url_problem(written)
+            # Python-Markdown turned tabs into spaces: any run of white space matches any other.
+            return (problem, self.state.line_matching(r"\s+".join(map(re.escape, written.split())) or "^")) if problem else ("", 0)
+        if lowered == "id" and is_reserved_id(value):
+            line = self.state.line_matching(rf"#{re.escape(value)}(?![\w:.-])|\bid\s*=\s*[\"']?{re.escape(value)}")
+            return f"id {value!r} is one the page template uses (for its main area, reference list or citations): choose another", line
+        return "", 0
+
+
+    def _as_written(self, value: str) -> str:
+        """An attribute value with Python-Markdown's placeholders (a stashed character reference, a
+        backslash escape) put back as the author wrote them."""
+        stash = self.md.htmlStash.rawHtmlBlocks
+        value = _STASHED.sub(lambda m: str(stash[int(m.group(1))]) if int(m.group(1)) < len(stash) else m.group(0), value)
+        return _ESCAPED.sub(lambda m: chr(int(m.group(1))), value)
+
+
+_STASHED = re.compile(util.STX + util.HTML_PLACEHOLDER % r"([0-9]+)" + util.ETX)
+_ESCAPED = re.compile(util.STX + r"([0-9]+)" + util.ETX)
 
 
 class _GlossaryTerms(Treeprocessor):
@@ -297,6 +373,8 @@ class _SitegenExtension(Extension):
         md.treeprocessors.register(_CitationNumbering(md, self.state), "sitegen-citations", 4)
         md.treeprocessors.register(_CrossLinks(md, self.state, self.urls), "sitegen-links", 14)
         md.treeprocessors.register(_GlossaryTerms(md, self.state, self.terms, self.glossary_url), "sitegen-terms", 13)
+        # After attr_list (8), before toc (5).
+        md.treeprocessors.register(_SafeAttributes(md, self.state), "sitegen-safe-attributes", 7)
 
 
 class Markup:
@@ -307,7 +385,7 @@ class Markup:
         self._state = _PageState()
         self._md = markdown.Markdown(
             extensions=[
-                TocExtension(permalink="#", permalink_title="Link to this section", toc_depth="2-3"),
+                TocExtension(permalink="#", permalink_title="Link to this section", toc_depth="2-3", slugify=heading_slug),
                 TableExtension(),
                 AttrListExtension(),
                 AdmonitionExtension(),
@@ -325,7 +403,7 @@ class Markup:
     def convert(self, body: str, source: str, url: str) -> MarkupResult:
         state = self._state
         state.body, state.source, state.url = body, source, url
-        state.citations, state.terms, state.links, state.link_problems = {}, [], [], []
+        state.citations, state.terms, state.links, state.link_problems, state.errors = {}, [], [], [], []
         state.brackets, state.searched = set(), {}
         self._md.reset()
         html = self._md.convert(body)
@@ -337,6 +415,7 @@ class Markup:
             terms=tuple(state.terms),
             links=tuple(state.links),
             link_problems=tuple(state.link_problems),
+            errors=tuple(state.errors),
             found=tuple(found for found in find_citations(body) if found.text in state.brackets),
         )
 
@@ -355,27 +434,4 @@ def _flatten_toc(tokens: list[dict[str, object]]) -> list[TocEntry]:
 
 
 def _plain(html: str) -> str:
-    import html as html_module
-
-    return html_module.unescape(re.sub(r"<[^>]+>", "", html))
-
-
-# Extensions are passed as objects throughout: named by a string, Python-Markdown first looks for it
-# among the entry points of every installed package, which costs a fifth of the start-up.
-_INLINE = markdown.Markdown(extensions=[SmartyExtension(), AbbrExtension()], output_format="html")
-skip_impossible_patterns(_INLINE)
-
-
-@functools.lru_cache(maxsize=4096)
-def inline_markdown(text: str) -> str:
-    """Short Markdown (a definition, a disclaimer) as HTML, without a wrapping paragraph."""
-    _INLINE.reset()
-    html = _INLINE.convert(text)
-    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-        html = html[3:-4]
-    return html
-
-
-def plain_text(markdown_text: str) -> str:
-    """Markdown as plain text (for title attributes and meta descriptions)."""
-    return _plain(inline_markdown(markdown_text)).strip()
+    return strip_tags(html)

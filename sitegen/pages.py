@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildError, Problems
+from .fields import Fields
 from .files import list_inputs, parse_yaml, read_text
 
 GLOSSARY_FILE = "glossary.yaml"
@@ -18,7 +19,16 @@ SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 MAX_SLUG = 100  # a slug names a folder of the site: file systems allow 255 bytes, and short addresses read better
 TERM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Files the build writes at the site root: no page may take their name as its first URL segment.
+# Ids the templates give elements of a page (see templates/*.html), and the ids of citations and
+# reference-list entries: no author's `{#id}` or glossary id may take one, and a heading named like
+# one ("References") gets another.
+RESERVED_IDS = frozenset({"main", "references", "search-input", "search-results", "toc-title", "topics-title", "seed-texts", "publications"})
+RESERVED_ID_PATTERN = re.compile(r"^(?:ref-[0-9]+|cite-[0-9]+-[0-9]+|pub-.*)$")
 RESERVED_NAMES = ("404.html", "sitemap.xml", "robots.txt", "_headers", "_redirects", ".nojekyll", ".sitegen-output")
+
+
+def is_reserved_id(value: str) -> bool:
+    return value in RESERVED_IDS or RESERVED_ID_PATTERN.match(value) is not None
 
 
 @dataclass(frozen=True)
@@ -34,6 +44,7 @@ class Page:
     body: str
     body_line: int  # the file line on which the body starts
     slug_line: int = 0  # the front matter line of `slug`, 0 when the URL comes from the file name
+    reviewed_line: int = 0  # the front matter line of `reviewed`, 0 when there is none
 
     @property
     def output(self) -> str:
@@ -122,25 +133,24 @@ def parse_page(path: Path, relative: str) -> Page:
     for key in meta:
         if key not in FRONT_MATTER_KEYS:
             problems.add(path, doc.line(key), f"unknown front matter key {key!r}; allowed: {', '.join(FRONT_MATTER_KEYS)}")
+    fields = Fields(path, doc, problems)
     title = meta.get("title")
     if "title" not in meta:
         problems.add(path, 1, "front matter needs a title: add 'title: …'")
     elif not isinstance(title, str) or not title.strip():
         problems.add(path, doc.line("title"), "title must be non-empty text")
+    else:
+        title = fields.text(title, ("title",), "title")
     description = meta.get("description", "")
     if not isinstance(description, str):
         problems.add(path, doc.line("description"), "description must be text (one sentence)")
+    else:
+        description = fields.text(description, ("description",), "description")
     order = meta.get("order")
     if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
         problems.add(path, doc.line("order"), f"order must be a whole number, not {order!r}")
-    reviewed = meta.get("reviewed")
-    if isinstance(reviewed, str):
-        try:
-            reviewed = dt.date.fromisoformat(reviewed)
-        except ValueError:
-            problems.add(path, doc.line("reviewed"), f"reviewed must be a date YYYY-MM-DD, not {reviewed!r}")
-    elif reviewed is not None and not isinstance(reviewed, dt.date):
-        problems.add(path, doc.line("reviewed"), f"reviewed must be a date YYYY-MM-DD, not {reviewed!r}")
+    reviewed_iso = fields.date(meta.get("reviewed"), ("reviewed",), "reviewed")
+    reviewed = dt.date.fromisoformat(reviewed_iso) if reviewed_iso else None
     url = _page_url(relative)
     slug = meta.get("slug")
     slug_taken = False
@@ -175,6 +185,7 @@ def parse_page(path: Path, relative: str) -> Page:
         body="\n".join(lines[end + 1 :]),
         body_line=end + 2,
         slug_line=doc.line("slug") if slug is not None else 0,
+        reviewed_line=doc.line("reviewed") if reviewed is not None else 0,
     )
 
 
@@ -200,6 +211,7 @@ def load_glossary(content_dir: Path) -> tuple[GlossaryTerm, ...]:
     if not isinstance(data, list):
         raise BuildError.at(path, 1, "glossary.yaml must be a list of terms (- term: …)")
     problems = Problems()
+    fields = Fields(path, doc, problems)
     terms: list[GlossaryTerm] = []
     ids: set[str] = set()
     for index, entry in enumerate(data):
@@ -214,17 +226,22 @@ def load_glossary(content_dir: Path) -> tuple[GlossaryTerm, ...]:
         if not isinstance(term, str) or not term.strip() or not isinstance(definition, str) or not definition.strip():
             problems.add(path, line, "glossary entry needs text 'term' and 'definition'")
             continue
+        found = len(problems.items)
+        term = fields.text(term, (index, "term"), "glossary term")
+        definition = fields.markdown(definition, (index, "definition"), "glossary definition")
         term_id = entry.get("id") or re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
-        aliases = entry.get("aliases") or []
         if not isinstance(term_id, str) or not TERM_ID.match(term_id):
-            problems.add(path, line, f"glossary id {term_id!r} must be lowercase letters, digits and hyphens")
+            problems.add(path, doc.line(index, "id"), f"glossary id {term_id!r} must be lowercase letters, digits and hyphens")
+            continue
+        if is_reserved_id(term_id):
+            problems.add(path, doc.line(index, "id"), f"glossary id {term_id!r} is one the page template uses: give the term another id")
             continue
         if term_id in ids:
             problems.add(path, line, f"duplicate glossary id {term_id!r}")
-        if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
-            problems.add(path, line, "aliases must be a list of words")
+        aliases = fields.words(entry.get("aliases") or [], (index, "aliases"), "aliases")
+        if len(problems.items) > found:
             continue
         ids.add(term_id)
-        terms.append(GlossaryTerm(term_id, term.strip(), definition.strip(), tuple(a.strip() for a in aliases)))
+        terms.append(GlossaryTerm(term_id, term, definition, aliases))
     problems.raise_if_any()
     return tuple(sorted(terms, key=lambda t: t.term.lower()))

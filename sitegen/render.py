@@ -12,6 +12,7 @@ import functools
 import html
 import json
 import os
+import re
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,13 +23,16 @@ import jinja2
 
 from . import __version__
 from .assets import Assets, MissingAssetError, load_assets
-from .errors import BuildError, Problems
+from .datamarkdown import inline_markdown, plain_text
+from .errors import BuildError, Problem, Problems
 from .files import list_inputs, read_text
-from .markup import inline_markdown, plain_text, relative_url
+from .markup import relative_url
 from .parallel import parallel_map
 from .site import GLOSSARY_URL, HOME_URL, SOURCES_URL, Reference, ResolvedPage, Site, SourcePage, passage_url
 
 NOT_FOUND = "404.html"
+EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"
+_EPOCH = re.compile(r"^-?[0-9]{1,20}$")
 # One policy for the <meta> tag of every page and for the hosting headers: no inline script, no third party.
 # 'wasm-unsafe-eval' lets the search index (Pagefind, WebAssembly) compile; it allows no eval of JavaScript.
 CONTENT_SECURITY_POLICY = (
@@ -110,11 +114,18 @@ def _status(path: Path) -> tuple[int, int] | None:
 
 
 def build_date() -> dt.date | None:
-    """The date of this build, only when `SOURCE_DATE_EPOCH` pins it (never the clock)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch.isdigit():
+    """The date of this build, only when `SOURCE_DATE_EPOCH` pins it (never the clock); a value
+    that is not a whole number of seconds, or is beyond the calendar, is an error naming the variable."""
+    raw = os.environ.get(EPOCH_VARIABLE, "")
+    epoch = raw.strip()
+    if not epoch:
         return None
-    return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    if not _EPOCH.match(epoch):
+        raise BuildError([Problem(EPOCH_VARIABLE, 0, f"must be a whole number of seconds since 1970-01-01 (as date +%s prints it), not {raw[:40]!r}")])
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    except (ValueError, OverflowError, OSError):
+        raise BuildError([Problem(EPOCH_VARIABLE, 0, f"{epoch} seconds since 1970-01-01 is not a date from the year 1 to 9999")]) from None
 
 
 @dataclass(frozen=True)

@@ -221,6 +221,8 @@ def resolve_page(
     `citation_problem` for these sources."""
     problems = Problems()
     check_citations(settings, page, sources, publications, problems, result.found, problem_of)
+    for error in result.errors:
+        problems.add(settings.content_dir / page.source, page.body_line + error.line - 1, error.message)
     findings: tuple[Problem, ...] = ()
     if result.link_problems:
         path = display_path(settings.content_dir / page.source)
@@ -231,6 +233,12 @@ def resolve_page(
         if not problem_of(key)
     )
     reviewed = page.reviewed
+    next_review = _add_months(reviewed, settings.review_interval_months) if reviewed else None
+    if reviewed and next_review is None:
+        problems.add(
+            settings.content_dir / page.source, page.reviewed_line or 1,
+            f"reviewed {reviewed.isoformat()} plus the review interval of {settings.review_interval_months} months is past 9999-12-31: give the real date",
+        )
     resolved = ResolvedPage(
         page=page,
         html=result.html,
@@ -239,7 +247,7 @@ def resolve_page(
         terms=result.terms,
         links=tuple(LinkTarget(page.body_line + t.line - 1, t.target_url, t.fragment) for t in result.links),
         reviewed=reviewed,
-        next_review=_add_months(reviewed, settings.review_interval_months) if reviewed else None,
+        next_review=next_review,
     )
     return PageResolution(resolved, summary(resolved), _backlinks(resolved), tuple(problems.items), findings)
 
@@ -366,9 +374,12 @@ def _source_pages(sources: Mapping[str, Source], pages: list[PageResolution]) ->
     )
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
+def _add_months(day: dt.date, months: int) -> dt.date | None:
+    """`day` plus `months` (the last day of the month when it has fewer days); None past the calendar's end."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        return None
     for last_day in (day.day, 30, 29, 28):
         try:
             return dt.date(year, month, min(day.day, last_day))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BuildError, Problems
+from .fields import Fields, text_problem
 from .files import InputListing, YamlDocument, decode_text, list_inputs, parse_yaml, read_input_bytes, read_text
 
 SOURCES_FILE = "sources.yaml"
@@ -26,6 +27,8 @@ _SOURCE_KEYS = {"title", "publisher", "date", "kind", "promotional", "sha256", "
 _REQUIRED_SOURCE_KEYS = ("title", "publisher", "kind", "sha256")
 _PUBLICATION_KEYS = {"authors", "year", "title", "journal", "volume", "issue", "pages", "doi", "pmid", "url", "note"}
 _REQUIRED_PUBLICATION_KEYS = ("authors", "year", "title")
+_PUBLICATION_TEXTS = ("title", "journal", "volume", "issue", "pages", "doi", "pmid", "note")
+_PUBLICATION_NUMBERS = ("volume", "issue", "pages", "pmid")  # a whole number is their text too
 _HEADING_MAX_WORDS = 12
 _SEED_ID_RULE = "is not a plain URL segment: use lowercase letters, digits and single hyphens (such as 004 or who-2023)"
 
@@ -199,12 +202,12 @@ def _load_seed(seed_id: str, path: Path, entry: object, doc: YamlDocument, meta_
         problems.add(path, 0, "seed is empty: a seed needs at least one passage")
     overrides = _passage_map(seed_id, "blocks", entry.get("blocks"), len(blocks), doc, meta_path, problems, _block_kind_problem)
     excluded = _passage_map(seed_id, "exclude", entry.get("exclude"), len(blocks), doc, meta_path, problems, _exclusion_problem)
-    date = entry.get("date")
-    if isinstance(date, dt.date):
-        date = date.isoformat()
-    elif date is not None and not (isinstance(date, str) and re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", date)):
-        problems.add(meta_path, doc.line(seed_id, "date"), f"seed {seed_id!r}: date must be YYYY-MM-DD or null")
-        date = None
+    fields = Fields(meta_path, doc, problems)
+    # Required texts that are not text are reported above; these are checked for control characters.
+    texts = {key: fields.text(entry[key], (seed_id, key), f"seed {seed_id!r}: {key!r}") if isinstance(entry.get(key), str) else ""
+             for key in _REQUIRED_SOURCE_KEYS}
+    date = fields.date(entry.get("date"), (seed_id, "date"), f"seed {seed_id!r}: date", partial=True) or None
+    url = fields.url(entry.get("url"), (seed_id, "url"), f"seed {seed_id!r}: url")
     promotional = entry.get("promotional", False)
     if not isinstance(promotional, bool):
         problems.add(meta_path, doc.line(seed_id, "promotional"), f"seed {seed_id!r}: promotional must be true or false")
@@ -220,12 +223,12 @@ def _load_seed(seed_id: str, path: Path, entry: object, doc: YamlDocument, meta_
     return Source(
         id=seed_id,
         file_name=path.name,
-        title=entry["title"].strip(),
-        publisher=entry["publisher"].strip(),
+        title=texts["title"],
+        publisher=texts["publisher"],
         date=date,
-        kind=entry["kind"].strip(),
+        kind=texts["kind"],
         promotional=bool(promotional),
-        url=str(entry.get("url") or ""),
+        url=url,
         sha256=digest,
         passages=tuple(passages),
     )
@@ -249,7 +252,7 @@ def _block_kind_problem(key: object, kind: object) -> str:
 
 def _exclusion_problem(key: object, reason: object) -> str:
     if isinstance(reason, str) and len(reason.split()) >= 3:
-        return ""
+        return text_problem(reason, f"the reason for excluding {key}")
     return f"exclusion of {key} needs a specific reason (a few words on why)"
 
 
@@ -284,6 +287,7 @@ def load_publications(path: Path, seed_ids: set[str]) -> dict[str, Publication]:
     if not isinstance(data, dict):
         raise BuildError.at(path, 1, "references.yaml must map each citation key to a publication")
     problems = Problems()
+    fields = Fields(path, doc, problems)
     publications: dict[str, Publication] = {}
     for key, entry in data.items():
         line = doc.line(key)
@@ -298,35 +302,23 @@ def load_publications(path: Path, seed_ids: set[str]) -> dict[str, Publication]:
         for field_name in entry:
             if field_name not in _PUBLICATION_KEYS:
                 problems.add(path, doc.line(key, field_name), f"publication {key!r}: unknown key {field_name!r}; known: {', '.join(sorted(_PUBLICATION_KEYS))}")
-        missing = [k for k in _REQUIRED_PUBLICATION_KEYS if not entry.get(k)]
+        missing = [k for k in _REQUIRED_PUBLICATION_KEYS if entry.get(k) is None or entry.get(k) in ("", [], {})]
         if missing:
             problems.add(path, line, f"publication {key!r}: missing {', '.join(missing)}")
             continue
-        authors = entry["authors"]
-        if isinstance(authors, str):
-            authors = [authors]
-        if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
-            problems.add(path, doc.line(key, "authors"), f"publication {key!r}: authors must be a list of names")
+        found = len(problems.items)
+        label = f"publication {key!r}:"
+        authors = fields.words(entry["authors"], (key, "authors"), f"{label} authors")
+        year = fields.whole_number(entry["year"], (key, "year"), f"{label} year", dt.MINYEAR, dt.MAXYEAR)
+        text = {name: fields.text(entry.get(name), (key, name), f"{label} {name}", numbers=name in _PUBLICATION_NUMBERS) for name in _PUBLICATION_TEXTS}
+        url = fields.url(entry.get("url"), (key, "url"), f"{label} url")
+        if text["doi"]:
+            fields.url(f"https://doi.org/{text['doi']}", (key, "doi"), f"{label} doi")
+        if len(problems.items) > found or year is None:
             continue
-        if not isinstance(entry["year"], int) or isinstance(entry["year"], bool):
-            problems.add(path, doc.line(key, "year"), f"publication {key!r}: year must be a number")
-            continue
-        if not entry.get("doi") and not entry.get("url"):
+        if not text["doi"] and not url:
             problems.add(path, line, f"publication {key!r}: give a doi or a url so readers can find it")
             continue
-        publications[key] = Publication(
-            key=key,
-            authors=tuple(authors),
-            year=entry["year"],
-            title=str(entry["title"]),
-            journal=str(entry.get("journal") or ""),
-            volume=str(entry.get("volume") or ""),
-            issue=str(entry.get("issue") or ""),
-            pages=str(entry.get("pages") or ""),
-            doi=str(entry.get("doi") or ""),
-            pmid=str(entry.get("pmid") or ""),
-            url=str(entry.get("url") or ""),
-            note=str(entry.get("note") or ""),
-        )
+        publications[key] = Publication(key=key, authors=authors, year=year, url=url, **text)
     problems.raise_if_any()
     return publications

@@ -1,0 +1,53 @@
+"""The one rule for URLs the site links to: http, https, mailto or relative, and nothing a browser
+would read otherwise.
+
+Every URL field of a data file, every link and image of a page's Markdown and of a data file's
+Markdown goes through `url_problem`. A URL is read as a browser would read it: character references
+decoded (`java&#x09;script:`), so that what is checked is what would be followed.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urlsplit
+
+ALLOWED_SCHEMES = ("http", "https", "mailto")
+SCRIPT_SCHEMES = ("javascript", "vbscript")
+# Browsers drop ASCII tabs and line breaks anywhere in a URL and controls and spaces around it, so
+# "java\tscript:" runs as "javascript:"; any of them is refused rather than guessed at.
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def url_problem(url: str) -> str:
+    """Why `url` may not be linked to ("" when it may): a scheme other than http, https or mailto,
+    a control character or space, or a URL that does not parse."""
+    decoded = html.unescape(url) if "&" in url else url
+    invisible = _INVISIBLE.search(decoded)
+    if invisible:
+        return f"URL {url!r} holds a space or an invisible character (U+{ord(invisible.group(0)):04X}) that browsers drop or misread: remove it (a space: %20)"
+    scheme = url_scheme(decoded)
+    if scheme and scheme not in ALLOWED_SCHEMES:
+        return f"URL {url!r} has the scheme {scheme!r}: only http, https, mailto and relative URLs are allowed"
+    try:
+        parts = urlsplit(decoded)
+        parts.port  # noqa: B018 (reading it raises ValueError for a port that is not a number)
+    except ValueError as exc:
+        return f"malformed URL {url!r}: {exc}"
+    if scheme in ("http", "https") and not parts.hostname:
+        return f"URL {url!r} names no host: write {scheme}://host/path"
+    if not scheme and decoded.startswith("//"):
+        return f"URL {url!r} starts with '//' (another host, by whatever scheme the page has): write https://…"
+    return ""
+
+
+def url_scheme(url: str) -> str:
+    """The scheme of `url`, lowercased, as a browser finds it ("" for a relative URL)."""
+    match = _SCHEME.match(_INVISIBLE.sub("", html.unescape(url) if "&" in url else url))
+    return match.group(1).lower() if match else ""
+
+
+def runs_script(url: str) -> bool:
+    """Whether following `url` runs script (`javascript:`, `vbscript:`, however disguised)."""
+    return url_scheme(url) in SCRIPT_SCHEMES
