@@ -46,6 +46,20 @@ def check_output_dir(out_dir: Path, root: Path) -> None:
         )
 
 
+def recover(out_dir: Path, root: Path) -> None:
+    """Before a build renders: put back a site that a killed build left between two renames and
+    remove what killed builds left beside it, or fail at once when another build is writing it.
+    A folder that is not ours is left for the write to refuse."""
+    try:
+        check_output_dir(out_dir, root)
+    except BuildError:
+        return
+    entry = site_entry(out_dir)
+    if entry.parent.is_dir():
+        with writing(entry):
+            pass
+
+
 def _check_paths(outputs: Mapping[str, bytes]) -> None:
     """Every output path stays inside the folder, and none is both a file and a folder."""
     folders = _folders_of(outputs)

@@ -193,7 +193,7 @@ def replace(staging: Path, entry: Path) -> None:
         try:
             exchange(staging, entry)
         except ExchangeUnavailableError:
-            _retire_then_move(staging, entry)
+            _relink(staging, entry)
         else:
             shutil.rmtree(staging, ignore_errors=True)  # the previous site, now under the staging name
 
@@ -243,6 +243,9 @@ def _relink(staging: Path, entry: Path) -> None:
 def _retire_then_move(new: Path, entry: Path) -> None:
     """Two renames: the site to a retired name, `new` to the site's name. Between them the name is
     free and the whole old site is at `.{name}.old-…`, which the next build puts back if killed."""
+    if not os.path.lexists(entry):
+        os.rename(new, entry)
+        return
     retired = _sibling(entry, "old")
     os.rename(entry, retired)
     try:
