@@ -9,6 +9,7 @@ so that a test can kill the build (SIGKILL) exactly before any step.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import subprocess
 import sys
@@ -46,8 +47,14 @@ def refused(first, second):
     raise swap.ExchangeUnavailableError("refused for the test")
 
 
+def no_links(*args, **kwargs):
+    raise PermissionError(1, "Operation not permitted")
+
+
 if os.environ.get("NO_EXCHANGE"):
     swap.exchange = refused
+if os.environ.get("NO_LINKS"):
+    os.symlink = no_links
 os.rename = announced("rename", os.rename)
 os.symlink = announced("symlink", os.symlink)
 shutil.rmtree = announced("rmtree", shutil.rmtree)
@@ -89,11 +96,13 @@ def refused(first: Path, second: Path) -> None:
 class Build:
     """`build.py build` through the driver, stopped before the steps the test chooses."""
 
-    def __init__(self, root: Path, exchange: bool = True) -> None:
+    def __init__(self, root: Path, exchange: bool = True, links: bool = True) -> None:
         (root / "driver.py").write_text(DRIVER, encoding="utf-8")
         env = {**os.environ, "PYTHONPATH": str(ROOT), "SITEGEN_CACHE": "off", "SITEGEN_WORKERS": "1"}
         if not exchange:
             env["NO_EXCHANGE"] = "1"
+        if not links:
+            env["NO_LINKS"] = "1"
         command = [sys.executable, "driver.py", "build", "--no-search"]
         self.process = subprocess.Popen(command, cwd=root, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.steps: list[str] = []
@@ -185,13 +194,14 @@ def test_where_the_exchange_is_refused_a_build_killed_before_any_step_leaves_the
     assert any(kinds(steps)[-3:] == ["rename", "rename", "rmtree"] for steps in killed)  # the link replaced, the old folder not yet removed
 
 
+@pytest.mark.parametrize("links", [True, False], ids=["into-a-link", "no-links"])
 def test_where_the_exchange_is_refused_a_site_folder_caught_between_two_renames_is_put_back_by_the_next_build(
-    project: Path, capsys: pytest.CaptureFixture[str]
+    project: Path, links: bool, capsys: pytest.CaptureFixture[str]
 ) -> None:
     old = build_in_process(project)  # a real folder, made where the exchange works
     say(project, NEW)
-    build = Build(project, exchange=False)
-    assert build.run_until(lambda step: step.startswith("rename .site.link-") and step.endswith(" site"))
+    build = Build(project, exchange=False, links=links)
+    assert build.run_until(lambda step: step.endswith(" site") and any(taken.startswith("rename site .site.old-") for taken in build.steps))
     build.kill()
     assert not (project / "site").exists()
     retired = [name for name in beside(project) if name.startswith(".site.old-")]
@@ -200,6 +210,41 @@ def test_where_the_exchange_is_refused_a_site_folder_caught_between_two_renames_
     assert main(["--project", str(project), "build", "--no-search"]) == 1
     capsys.readouterr()
     assert snapshot(project / "site") == old
+
+
+def test_where_links_cannot_be_made_either_the_site_stays_a_folder_replaced_by_two_renames(project: Path) -> None:
+    build_in_process(project)
+    say(project, NEW)
+    build = Build(project, exchange=False, links=False)
+    code, err = build.finish()
+    assert code == 0, err
+    assert (project / "site").is_dir() and not (project / "site").is_symlink()
+    assert NEW.encode() in (project / "site" / "topic" / "index.html").read_bytes()
+    renames = [step.split()[1:] for step in build.steps if step.startswith("rename ")]
+    assert len(renames) == 2 and renames[0][0] == "site" and renames[0][1].startswith(".site.old-") and renames[1][1] == "site"
+
+
+RAW_CALL = sys.platform.startswith("linux") and os.uname().machine in swap.RENAMEAT2_SYSCALL
+
+
+@pytest.mark.skipif(not RAW_CALL, reason="the raw call is made on Linux on x86-64 and ARM64 only")
+def test_where_the_c_library_has_no_renameat2_the_system_call_exchanges_the_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    class WithoutRenameat2:
+        def __getattr__(self, name: str) -> object:
+            if name == "renameat2":
+                raise AttributeError(name)
+            return getattr(libc, name)
+
+    monkeypatch.setattr(ctypes, "CDLL", lambda *args, **kwargs: WithoutRenameat2())
+    swap._exchange_call.cache_clear()
+    monkeypatch.setattr(swap, "_exchange_call", swap._exchange_call.__wrapped__)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "from-a").touch()
+    (tmp_path / "b").mkdir()
+    swap.exchange(tmp_path / "a", tmp_path / "b")
+    assert (os.listdir(tmp_path / "a"), os.listdir(tmp_path / "b")) == ([], ["from-a"])
 
 
 @pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "link"])
