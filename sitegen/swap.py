@@ -15,7 +15,8 @@ The site's name (`site/`) is a directory entry. A build writes a sibling staging
 One lock per site (a `.{name}.lock` file beside it, taken with `flock`, never waited for) lets a
 single build write at a time; the one that finds it taken fails at once and writes nothing. The
 build holding the lock first removes what killed builds left beside the site. Without `fcntl`
-(Windows) there is no lock: two builds at once are then not told apart.
+(Windows) there is no lock: two builds at once are then not told apart, and one may remove the
+other's staging folder as a leftover.
 """
 
 from __future__ import annotations
