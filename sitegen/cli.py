@@ -16,6 +16,7 @@ from .deploy import DeployError, check_target, publish, uncommitted_changes
 from .errors import BuildError, display_path
 from .pipeline import build, render_project
 from .search import index_site
+from .swap import FolderBusyError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -78,6 +79,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _build(root, getattr(args, "strict", False), getattr(args, "out", None), search=not getattr(args, "no_search", False))
     except DeployError as exc:
         _report(exc.problems)
+        return 1
+    except FolderBusyError as exc:
+        _report(exc.problems)
+        print("build failed: this build wrote nothing", file=sys.stderr)
         return 1
     except BuildError as exc:
         _report(exc.problems)

@@ -10,6 +10,7 @@ from pathlib import Path
 from .errors import BuildError, Problems
 from .fields import Fields, describe
 from .files import parse_yaml, read_text
+from .swap import site_entry
 from .urls import url_problem
 
 SETTINGS_FILE = "site.yaml"
@@ -62,7 +63,8 @@ class Settings:
 
     @property
     def output_path(self) -> Path:
-        return (self.root / self.output_dir).resolve()
+        """The output folder, resolved, or the link that names it where builds swap a link (see `swap`)."""
+        return site_entry(self.root / self.output_dir)
 
     @property
     def base_path(self) -> str:

@@ -1,8 +1,9 @@
 """Write: put a rendered site on disk, atomically, and only where it is safe to.
 
-A full build writes into a fresh sibling folder and swaps it in with renames, so a failing build
-(or one stopped half-way) leaves the previous site exactly as it was. The dev server instead
-updates the folder in place, rewriting only files whose bytes changed.
+A full build writes into a fresh sibling folder and swaps it in in one step (`swap`), so a failing
+build, or one killed at any moment, leaves a whole site in place: the previous one or the new one.
+The dev server instead updates the folder in place, rewriting only files whose bytes changed. Both
+write only while holding the site's lock, so two builds never write the same site at once.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from .errors import BuildError
 from .files import files_under, walk_tree
 from .parallel import worker_count
+from .swap import replace, site_entry, writing
 
 MARKER = ".sitegen-output"
 MIN_FILES_PER_THREAD = 64  # below this, starting a thread costs more than it saves
@@ -42,6 +44,20 @@ def check_output_dir(out_dir: Path, root: Path) -> None:
             f"refusing to replace a non-empty folder that sitegen did not create (no {MARKER} in it): "
             "empty it or choose another output folder",
         )
+
+
+def recover(out_dir: Path, root: Path) -> None:
+    """Before a build renders: put back a site that a killed build left between two renames and
+    remove what killed builds left beside it, or fail at once when another build is writing it.
+    A folder that is not ours is left for the write to refuse."""
+    try:
+        check_output_dir(out_dir, root)
+    except BuildError:
+        return
+    entry = site_entry(out_dir)
+    if entry.parent.is_dir():
+        with writing(entry):
+            pass
 
 
 def _check_paths(outputs: Mapping[str, bytes]) -> None:
@@ -94,28 +110,32 @@ def write_site(
     """
     check_output_dir(out_dir, root)
     _check_paths(outputs)
-    out = out_dir.resolve()
-    if before_swap is None and holds_exactly(out, outputs, likely_changed):
-        return False
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    entry = site_entry(out_dir)
+    with writing(entry):
+        if before_swap is None and holds_exactly(entry.resolve(), outputs, likely_changed):
+            return False
+        _stage_and_swap(outputs, entry, before_swap)
+    return True
+
+
+def _stage_and_swap(outputs: Mapping[str, bytes], entry: Path, before_swap: Callable[[Path], None] | None) -> None:
+    staging = Path(tempfile.mkdtemp(prefix=f".{entry.name}.new-", dir=entry.parent))
     try:
         _write_all(staging, outputs)
         (staging / MARKER).write_bytes(_MARKER_TEXT)
         if before_swap is not None:
             before_swap(staging)
         os.chmod(staging, 0o755)
-        _swap(staging, out)
+        replace(staging, entry)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         written = str(exc.filename or "")
         if written.startswith(str(staging)):  # name the file as it would have been in the site
-            raise OSError(exc.errno, exc.strerror, str(out) + written[len(str(staging)) :]) from None
+            raise OSError(exc.errno, exc.strerror, str(entry) + written[len(str(staging)) :]) from None
         raise
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return True
 
 
 def _write_all(folder: Path, outputs: Mapping[str, bytes]) -> None:
@@ -171,21 +191,6 @@ def _holds(path: Path, data: bytes) -> bool:
         return False
 
 
-def _swap(staging: Path, out: Path) -> None:
-    if not out.exists():
-        staging.rename(out)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    retired.rmdir()
-    out.rename(retired)
-    try:
-        staging.rename(out)
-    except BaseException:
-        retired.rename(out)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
-
-
 def _remove_links_on_the_way(out: Path, target: Path) -> None:
     """A symbolic link inside the output folder is not ours: remove any on the way to `target`,
     so that a write never lands outside the folder."""
@@ -207,7 +212,12 @@ def update_site(
     """
     check_output_dir(out_dir, root)
     _check_paths(outputs)
-    out = out_dir.resolve()
+    entry = site_entry(out_dir)
+    with writing(entry):
+        return _update(outputs, entry.resolve(), keep, prune)
+
+
+def _update(outputs: Mapping[str, bytes], out: Path, keep: Callable[[str], bool], prune: bool) -> list[str]:
     out.mkdir(parents=True, exist_ok=True)
     (out / MARKER).write_bytes(_MARKER_TEXT)
     changed: list[str] = []

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .builder import Builder, BuildResult
+from .config import load_settings
 from .errors import BuildError
-from .output import check_output_dir, write_site
+from .output import check_output_dir, recover, write_site
 from .render import Theme
 
 __all__ = ["BuildResult", "build", "render_project"]
@@ -33,6 +34,7 @@ def build(
     With `strict`, any finding fails the build before anything is written. When the folder
     already holds exactly the outputs (and `before_swap` adds nothing), it is left untouched.
     """
+    _recover(root, out_dir)
     result = render_project(root)
     target = out_dir or result.site.settings.output_path
     check_output_dir(target, root)
@@ -40,3 +42,13 @@ def build(
         raise BuildError(result.findings)
     written = write_site(result.outputs, target, root, before_swap, likely_changed=result.rendered or ())
     return dataclasses.replace(result, written=written)
+
+
+def _recover(root: Path, out_dir: Path | None) -> None:
+    """Tidy the output folder before rendering (see `recover`); settings that do not load are
+    reported by the build itself."""
+    try:
+        target = out_dir or load_settings(root).output_path
+    except BuildError:
+        return
+    recover(target, root)
