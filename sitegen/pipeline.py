@@ -34,9 +34,12 @@ def build(
     With `strict`, any finding fails the build before anything is written. When the folder
     already holds exactly the outputs (and `before_swap` adds nothing), it is left untouched.
     """
+    if out_dir is not None:
+        check_output_dir(out_dir, root)  # before the build reads or writes its cache, which must lie outside it
     result = render_project(root, out_dir=out_dir)
     target = out_dir or result.site.settings.output_path
-    check_output_dir(target, root)
+    if out_dir is None:
+        check_output_dir(target, root)
     if strict and result.findings:
         raise BuildError(result.findings)
     written = write_site(result.outputs, target, root, before_swap, likely_changed=result.rendered or ())
