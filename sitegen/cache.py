@@ -245,8 +245,8 @@ def write_verified(path: Path, label: str, dump: Callable[[Any], object]) -> Non
 
     Raises OSError when it cannot be written, ValueError when it would exceed `MAX_FILE_BYTES`.
     """
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    _make_private_folder(path.parent)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)  # readable by its owner alone
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(bytes(_HEADER.size))
@@ -261,6 +261,16 @@ def write_verified(path: Path, label: str, dump: Callable[[Any], object]) -> Non
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def _make_private_folder(folder: Path) -> None:
+    """Create `folder` and any missing parent, each readable by its owner alone."""
+    missing: list[Path] = []
+    while not folder.is_dir() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for each in reversed(missing):
+        each.mkdir(mode=0o700, exist_ok=True)
 
 
 def _write_text(path: Path, text: str) -> None:

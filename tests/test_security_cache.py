@@ -14,6 +14,7 @@ import os
 import pickle
 import shutil
 import signal
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -221,6 +222,23 @@ def test_a_symlink_in_the_cache_is_removed_and_what_it_points_to_is_left(
     assert build_with_the_cache(project, capsys) == clean_site
     assert not path.is_symlink()
     assert target.read_bytes() == pointed_to
+
+
+def test_cache_files_of_another_user_are_not_used(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    someone_else = os.getuid() + 1
+    monkeypatch.setattr(os, "getuid", lambda: someone_else)
+    builder = Builder(project)
+    result = builder.render()
+    builder.wait()
+    assert result.rendered == {path for path in result.outputs if path.endswith(".html")}
+    assert result.outputs == Builder(project, cache_dir=None).render().outputs
+
+
+def test_the_cache_folder_is_created_readable_by_its_owner_alone(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.rmtree(project / ".cache")
+    build_with_the_cache(project, capsys)
+    assert [stat.S_IMODE(path.stat().st_mode) for path in (project / ".cache", cache_of(project), cache_of(project) / "jinja")] == [0o700] * 3
+    assert {stat.S_IMODE(path.stat().st_mode) for path in cache_of(project).rglob("*.*") if path.is_file()} == {0o600}
 
 
 # ---------------------------------------------------------------------------------------------
