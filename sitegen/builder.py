@@ -14,7 +14,8 @@ Each expensive step is stored under a digest of everything it depends on:
 - the link check of an output: the output, its page, and the ids and paths of the whole site.
 
 The engine's own code and library versions are part of every key, so an entry is never stale;
-`BuildResult.rendered` tells which outputs this call actually re-rendered.
+`BuildResult.rendered` tells which outputs this call actually re-rendered. A value loaded from the
+cache is used only when its file is sound (see `cache`) and it has the type its kind holds (`_SHAPES`).
 """
 
 from __future__ import annotations
