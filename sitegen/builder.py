@@ -14,7 +14,8 @@ Each expensive step is stored under a digest of everything it depends on:
 - the link check of an output: the output, its page, and the ids and paths of the whole site.
 
 The engine's own code and library versions are part of every key, so an entry is never stale;
-`BuildResult.rendered` tells which outputs this call actually re-rendered.
+`BuildResult.rendered` tells which outputs this call actually re-rendered. A value loaded from the
+cache is used only when its file is sound (see `cache`) and it has the type its kind holds (`_SHAPES`).
 """
 
 from __future__ import annotations
@@ -33,15 +34,29 @@ from typing import Any
 
 import jinja2
 
-from .cache import ENGINE, BuildCache, Fingerprint, cache_folder, wait_for_saves
+from .cache import (
+    ENGINE,
+    BuildCache,
+    Fingerprint,
+    Shape,
+    VerifiedBytecodeCache,
+    cache_folder,
+    check_cache_folder,
+    dict_of,
+    discard,
+    instance_of,
+    tuple_of,
+    tuple_with,
+    wait_for_saves,
+)
 from .checks import LinkScan, coverage_problems, link_problems, scan_links
 from .citations import CitationKey
-from .config import Settings
+from .config import Settings, load_settings
 from .errors import BuildError, Problem, Problems, display_path
 from .files import list_inputs, read_input_bytes
 from .hosting import hosting_files
 from .markup import Markup, MarkupResult, convert_pages
-from .pages import Page, parse_page
+from .pages import GlossaryTerm, Page, parse_page
 from .parallel import parallel_map
 from .render import Job, Theme, build_date, load_theme, menu, page_context, render_job, render_site
 from .site import HOME_URL, Backlink, PageResolution, ResolvedPage, Site, SourcePage, load_site, resolve_page
@@ -87,18 +102,44 @@ class _TemplateUse:
     site_attrs: frozenset[str] | None  # `site.<attr>` read; None when `site` is used as a whole
 
 
+@dataclass(frozen=True)
+class _TemplateReads:
+    """What one template file reads, by itself."""
+
+    names: frozenset[str]
+    references: tuple[str | None, ...]  # templates it extends, imports or includes (None: chosen at render time)
+    site_attrs: frozenset[str] | None
+
+
+# The type of every value the builder keeps, by kind: a value loaded from the cache that has another is a miss.
+_SHAPES: dict[str, Shape] = {
+    "page": instance_of(Page),
+    "sources": dict_of(instance_of(str), instance_of(Source)),
+    "publications": dict_of(instance_of(str), instance_of(Publication)),
+    "glossary": tuple_of(instance_of(GlossaryTerm)),
+    "markup": instance_of(MarkupResult),
+    "template": instance_of(_TemplateReads),
+    "menus": dict_of(instance_of(str), instance_of(str)),
+    "output": tuple_with(instance_of(bytes), tuple_of(tuple_with(instance_of(str), instance_of(str)))),  # bytes, pages looked up
+    "scan": instance_of(_Scan),
+    "links": tuple_of(instance_of(Problem)),
+}
+
+
 class Builder:
     """Renders the project at `root` again and again; each call sees the files as they are now.
 
     `cache_dir`: where the persistent cache lives (default `.cache/sitegen/` in the project, or
-    `$SITEGEN_CACHE`; None keeps it in memory only).
+    `$SITEGEN_CACHE`; None keeps it in memory only). `out_dir`: where the site is written, when not
+    in the settings' output folder (the cache may be in neither).
     """
 
-    def __init__(self, root: Path, theme: Theme | None = None, cache_dir: Path | object | None = _DEFAULT) -> None:
+    def __init__(self, root: Path, theme: Theme | None = None, cache_dir: Path | object | None = _DEFAULT, out_dir: Path | None = None) -> None:
         self.root = root
+        self.out_dir = out_dir
         self._fixed_theme = theme
         folder = cache_folder(root) if cache_dir is _DEFAULT else cache_dir
-        self.cache = BuildCache(folder if isinstance(folder, Path) or folder is None else Path(str(folder)))
+        self.cache = BuildCache(folder if isinstance(folder, Path) or folder is None else Path(str(folder)), _SHAPES)
         self._theme: Theme | None = theme
         self._theme_key = ""
         self._uses: dict[str, _TemplateUse] = {}
@@ -119,6 +160,7 @@ class Builder:
             return self._render(persist)
 
     def _render(self, persist: bool) -> BuildResult:
+        self._check_cache_folder()
         self.cache.start()
         self.cache.load_all()
         gc.freeze()  # what was just loaded joins the old objects that collections leave alone
@@ -136,6 +178,17 @@ class Builder:
         if persist:
             self.cache.save_in_background()  # the caller can serve or write the result meanwhile
         return BuildResult(site, outputs, tuple(findings), frozenset(run.rendered))
+
+    def _check_cache_folder(self) -> None:
+        """Before the cache is read: it lies in none of the folders the build reads or writes."""
+        if self.cache.folder is None:
+            return
+        settings = load_settings(self.root)
+        protected = {
+            "content folder": settings.content_dir, "templates folder": settings.templates_dir, "static folder": settings.static_dir,
+            "seeds folder": settings.seeds_dir, "output folder": settings.output_path,
+        }
+        check_cache_folder(self.cache.folder, protected if self.out_dir is None else {**protected, "folder the site is written to": self.out_dir})
 
     def persist(self) -> None:
         """Write the cache of the last build to disk now."""
@@ -160,15 +213,14 @@ class Builder:
         return self._theme
 
     def _bytecode_cache(self) -> jinja2.BytecodeCache | None:
-        """Compiled templates kept in the cache folder (Jinja checks each against its template's source)."""
+        """Compiled templates kept in the cache folder, verified like every cache file (and Jinja checks
+        each against its template's source)."""
         if self.cache.folder is None:
             return None
         folder = self.cache.folder / "jinja"
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            return None
-        return jinja2.FileSystemBytecodeCache(str(folder))
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            discard(folder)  # a file or a link where the folder should be
+        return VerifiedBytecodeCache(folder)
 
     def template_use(self, theme: Theme, name: str) -> _TemplateUse:
         use = self._uses.get(name)
@@ -541,15 +593,6 @@ def _files_digest(paths: tuple[Path, ...], root: Path) -> str:
             digest.update(f"\0{file}\0{len(data)}\0".encode())
             digest.update(data)
     return digest.hexdigest()
-
-
-@dataclass(frozen=True)
-class _TemplateReads:
-    """What one template file reads, by itself."""
-
-    names: frozenset[str]
-    references: tuple[str | None, ...]  # templates it extends, imports or includes (None: chosen at render time)
-    site_attrs: frozenset[str] | None
 
 
 def _template_reads(env: jinja2.Environment, name: str, source: str) -> _TemplateReads:

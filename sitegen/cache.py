@@ -1,4 +1,5 @@
-"""The persistent build cache: content-addressed results of the expensive steps, kept between builds.
+"""The persistent build cache: content-addressed results of the expensive steps, kept between builds,
+and the verified storage every cache file goes through.
 
 Every entry is stored under a key that is a digest of everything its value was computed from
 (input bytes, the data a template can see, the templates, the settings, the engine's own code), so
@@ -6,26 +7,49 @@ an entry can never be stale: a changed input changes the key, and the old entry 
 again. The folder (`.cache/sitegen/` in the project, or `$SITEGEN_CACHE`; `SITEGEN_CACHE=off`
 turns it off) is safe to delete at any time. It holds one pickle file per kind of entry, written
 atomically and only when something changed; entries a build did not use are dropped when it saves,
-so the cache stays the size of one site.
+so the cache stays the size of one site. Jinja's compiled templates live in its `jinja/` folder.
+
+The cache can make a build faster, never different. Each file is a header (format, payload
+length, SHA-256 of the payload and of what it holds: the kind, the engine) and the payload, and is
+read only when it is a regular file owned by the user running the build, no larger than
+`MAX_FILE_BYTES`, exactly as long as its header says and matching its digest; only then is it
+unpickled, and the entries must have the type the engine keeps under that kind. Anything else
+(absent, unreadable, truncated, flipped bytes, a FIFO, a folder, another engine's file, a wrongly
+typed value) is a miss: the file is removed and the kind starts empty.
+
+The digest guards against damage, not against a malicious writer. Unpickling runs code, so a file
+an attacker wrote could run theirs; but whoever can write the user's own cache folder can equally
+write the project's templates or the engine itself. A keyed digest would need a secret kept outside
+the project (a file to read, to lose and to explain) for no gain against that writer; files owned
+by another user are refused instead, and the folder is created private.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
+import hmac
 import os
 import pickle
+import shutil
+import stat
+import struct
 import sys
 import tempfile
 import threading
-from collections.abc import Mapping
+import types
+from collections.abc import Callable, Mapping
 from pathlib import Path, PurePath
 from typing import Any
 
 import jinja2
 import markdown
 import yaml
+
+from .errors import BuildError
 
 CACHE_ENV = "SITEGEN_CACHE"
 DEFAULT_FOLDER = Path(".cache") / "sitegen"
@@ -135,11 +159,194 @@ class Fingerprint:
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-class BuildCache:
-    """Values by (kind, key), loaded from and saved to `folder` (None: in memory only)."""
 
-    def __init__(self, folder: Path | None) -> None:
+# Verified storage: every cache file, pickles and compiled templates alike, is read and written here.
+
+_HEADER = struct.Struct(">16sQ32s")  # format, payload length, SHA-256 of the label and the payload
+_MAGIC = b"sitegen-cache-2\n"
+MAX_FILE_BYTES = 1 << 32  # 4 GiB: a 10,000-page site keeps about 300 MB; anything larger is damage
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _labelled_digest(label: str) -> Any:
+    """A SHA-256 that starts with `label` (what the file holds), so a file moved or copied under another name is a miss."""
+    data = label.encode("utf-8", "surrogatepass")
+    return hashlib.sha256(b"%d:" % len(data) + data)
+
+
+def _owned(status: os.stat_result) -> bool:
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or status.st_uid == getuid()
+
+
+def read_verified(path: Path, label: str) -> bytearray | None:
+    """The payload of the cache file at `path`, written by `write_verified` with the same `label`;
+    None when there is none or it fails any check (then whatever is at `path` is removed)."""
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return None  # absent, or the cache folder itself is not there
+    if not stat.S_ISREG(status.st_mode):
+        discard(path)  # a FIFO, socket or device is never opened: opening one could block
+        return None
+    try:
+        handle = os.open(path, _OPEN_FLAGS)
+    except OSError:
+        discard(path)
+        return None
+    with os.fdopen(handle, "rb", buffering=0) as stream:
+        payload = _verified_payload(stream, label)
+    if payload is None:
+        discard(path)
+    return payload
+
+
+def _verified_payload(stream: Any, label: str) -> bytearray | None:
+    try:
+        status = os.fstat(stream.fileno())  # the file opened, which may not be the one looked at
+        if not stat.S_ISREG(status.st_mode) or not _owned(status) or not _HEADER.size <= status.st_size <= MAX_FILE_BYTES:
+            return None
+        magic, length, expected = _HEADER.unpack(_read_exactly(stream, _HEADER.size))
+        if magic != _MAGIC or _HEADER.size + length != status.st_size:
+            return None
+        payload = _read_exactly(stream, length)
+    except (OSError, MemoryError):
+        return None
+    digest = _labelled_digest(label)
+    digest.update(payload)
+    return payload if hmac.compare_digest(digest.digest(), expected) else None
+
+
+def _read_exactly(stream: Any, size: int) -> bytearray:
+    data = bytearray(size)
+    view, done = memoryview(data), 0
+    while done < size:
+        count = stream.readinto(view[done:])
+        if not count:
+            raise OSError("cache file ends early")
+        done += count
+    return data
+
+
+class _DigestingWriter:
+    """A binary stream that also feeds what is written to a digest."""
+
+    def __init__(self, stream: Any, digest: Any) -> None:
+        self.stream, self.digest, self.length = stream, digest, 0
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        self.length += len(data)
+        return self.stream.write(data)
+
+
+def write_verified(path: Path, label: str, dump: Callable[[Any], object]) -> None:
+    """Atomically replace `path` by a cache file holding what `dump` writes to the stream it is given.
+
+    Raises OSError when it cannot be written, ValueError when it would exceed `MAX_FILE_BYTES`.
+    """
+    _make_private_folder(path.parent)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)  # readable by its owner alone
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(bytes(_HEADER.size))
+            writer = _DigestingWriter(stream, _labelled_digest(label))
+            dump(writer)
+            if _HEADER.size + writer.length > MAX_FILE_BYTES:
+                raise ValueError(f"cache file larger than {MAX_FILE_BYTES} bytes")
+            stream.seek(0)
+            stream.write(_HEADER.pack(_MAGIC, writer.length, writer.digest.digest()))
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _make_private_folder(folder: Path) -> None:
+    """Create `folder` and any missing parent, each readable by its owner alone."""
+    missing: list[Path] = []
+    while not folder.is_dir() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for each in reversed(missing):
+        each.mkdir(mode=0o700, exist_ok=True)
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Atomically write a small text file (never through a symbolic link left in its place)."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def discard(path: Path) -> None:
+    """Remove a damaged cache entry, whatever it is (a symbolic link itself, never what it points to)."""
+    with contextlib.suppress(OSError):
+        if stat.S_ISDIR(os.lstat(path).st_mode):
+            shutil.rmtree(path)
+        else:
+            os.unlink(path)
+
+
+def _unpickle(payload: bytearray) -> Any:
+    """The value of a verified payload, or None when it cannot be loaded."""
+    try:
+        return pickle.loads(payload)
+    except Exception:  # a verified payload fails only if this engine wrote what it cannot read back: a miss all the same
+        return None
+
+
+# What each kind may hold: a check of a value's type, made on every value loaded.
+
+Shape = Callable[[Any], bool]
+
+
+def instance_of(*kinds: type) -> Shape:
+    return lambda value: isinstance(value, kinds)
+
+
+def tuple_of(item: Shape) -> Shape:
+    """A tuple of any length whose every item has the shape `item`."""
+    return lambda value: type(value) is tuple and all(item(each) for each in value)
+
+
+def tuple_with(*items: Shape) -> Shape:
+    """A tuple of exactly these items."""
+    return lambda value: type(value) is tuple and len(value) == len(items) and all(check(each) for check, each in zip(items, value, strict=True))
+
+
+def dict_of(key: Shape, item: Shape) -> Shape:
+    return lambda value: type(value) is dict and all(key(k) and item(v) for k, v in value.items())
+
+
+def check_cache_folder(folder: Path, protected: Mapping[str, Path]) -> None:
+    """Refuse a cache folder inside or around one of the `protected` folders (by what they are): the
+    cache must never be read as an input, nor written into the site."""
+    cache = folder.resolve()
+    for name, path in protected.items():
+        place = path.resolve()
+        if cache == place or place in cache.parents or cache in place.parents:
+            raise BuildError.at(
+                folder, 0, f"the build cache ({CACHE_ENV}) must not be in the {name} nor contain it: set {CACHE_ENV} to a folder of its own, or to off",
+            )
+
+
+class BuildCache:
+    """Values by (kind, key), loaded from and saved to `folder` (None: in memory only).
+
+    `shapes` names every kind, with the check each of its values must pass when loaded.
+    """
+
+    def __init__(self, folder: Path | None, shapes: Mapping[str, Shape]) -> None:
         self.folder = folder
+        self.shapes = shapes
         self._entries: dict[str, dict[str, Any]] = {}
         self._used: dict[str, set[str]] = {}
         self._dirty: set[str] = set()
@@ -152,27 +359,24 @@ class BuildCache:
         return entries
 
     def _load(self, kind: str) -> dict[str, Any]:
+        shape = self.shapes[kind]
         if self.folder is None:
             return {}
         wait_for_saves(self.folder)
-        try:
-            with open(self.folder / f"{kind}.pickle", "rb") as stream:
-                engine, entries = pickle.load(stream)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError, IndexError):
-            return {}  # absent, unreadable or from another version: start empty
-        return entries if engine == ENGINE and isinstance(entries, dict) else {}
+        path = self.folder / f"{kind}.pickle"
+        payload = read_verified(path, label_of(kind))
+        if payload is None:
+            return {}
+        entries = _unpickle(payload)
+        if type(entries) is dict and all(type(key) is str and shape(value) for key, value in entries.items()):
+            return entries
+        discard(path)
+        return {}
 
     def load_all(self) -> None:
         """Read every kind kept in the folder now, rather than on first use."""
-        if self.folder is None:
-            return
-        try:
-            names = sorted(path.name for path in self.folder.iterdir())
-        except OSError:
-            return
-        for name in names:
-            if name.endswith(".pickle") and not name.startswith("."):
-                self._kind(name[: -len(".pickle")])
+        for kind in self.shapes:
+            self._kind(kind)
 
     def get(self, kind: str, key: str) -> Any | None:
         entries = self._kind(kind)
@@ -220,14 +424,49 @@ class BuildCache:
 
     def _write(self, kind: str, entries: dict[str, Any]) -> None:
         assert self.folder is not None
+        path = self.folder / f"{kind}.pickle"
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            ignore = self.folder / ".gitignore"
-            if not ignore.exists():  # like .pytest_cache: git never sees the cache, with or without a .gitignore of the project
-                ignore.write_text("# Written by sitegen: a build cache, safe to delete.\n*\n", encoding="utf-8")
-            handle, temporary = tempfile.mkstemp(prefix=f".{kind}-", dir=self.folder)
-            with os.fdopen(handle, "wb") as stream:
-                pickle.dump((ENGINE, entries), stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.folder / f"{kind}.pickle")
-        except OSError:
-            pass  # a cache that cannot be written only makes the next build slower
+            write_verified(path, label_of(kind), functools.partial(pickle.dump, entries, protocol=pickle.HIGHEST_PROTOCOL))
+        except (OSError, ValueError):
+            discard(path)  # a cache that cannot be written only makes the next build slower
+            return
+        ignore = self.folder / ".gitignore"
+        if not os.path.lexists(ignore):  # like .pytest_cache: git never sees the cache, with or without a .gitignore of the project
+            with contextlib.suppress(OSError):
+                _write_text(ignore, "# Written by sitegen: a build cache, safe to delete.\n*\n")
+
+
+def label_of(kind: str) -> str:
+    """What a file of `kind` is written under: a file of another kind, or of another engine, is a miss."""
+    return f"{ENGINE}\0{kind}"
+
+
+class VerifiedBytecodeCache(jinja2.BytecodeCache):
+    """Jinja's compiled templates, one verified file per template in `folder`: a damaged one is compiled again."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _path(self, bucket: jinja2.bccache.Bucket) -> Path:
+        return self.folder / f"{bucket.key}.cache"
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        path = self._path(bucket)
+        payload = read_verified(path, label_of(f"jinja\0{bucket.key}"))
+        if payload is None:
+            return
+        try:
+            bucket.bytecode_from_string(bytes(payload))
+        except Exception:  # as in `_unpickle`
+            bucket.reset()
+        if bucket.code is not None and not isinstance(bucket.code, types.CodeType):
+            bucket.reset()
+            discard(path)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            write_verified(self._path(bucket), label_of(f"jinja\0{bucket.key}"), bucket.write_bytecode)
+
+    def clear(self) -> None:
+        for path in self.folder.glob("*.cache"):
+            discard(path)

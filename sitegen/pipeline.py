@@ -15,12 +15,13 @@ from .render import Theme
 __all__ = ["BuildResult", "build", "render_project"]
 
 
-def render_project(root: Path, theme: Theme | None = None) -> BuildResult:
+def render_project(root: Path, theme: Theme | None = None, out_dir: Path | None = None) -> BuildResult:
     """Load, resolve, render and check the project at `root`, without writing anything.
 
-    Work whose inputs did not change since the last build is taken from the build cache.
+    Work whose inputs did not change since the last build is taken from the build cache (which may
+    lie neither in the project's input folders nor in the output folder, or `out_dir` when given).
     """
-    return Builder(root, theme).render()
+    return Builder(root, theme, out_dir=out_dir).render()
 
 
 def build(
@@ -34,10 +35,13 @@ def build(
     With `strict`, any finding fails the build before anything is written. When the folder
     already holds exactly the outputs (and `before_swap` adds nothing), it is left untouched.
     """
+    if out_dir is not None:
+        check_output_dir(out_dir, root)  # before the build reads or writes its cache, which must lie outside it
     _recover(root, out_dir)
-    result = render_project(root)
+    result = render_project(root, out_dir=out_dir)
     target = out_dir or result.site.settings.output_path
-    check_output_dir(target, root)
+    if out_dir is None:
+        check_output_dir(target, root)
     if strict and result.findings:
         raise BuildError(result.findings)
     written = write_site(result.outputs, target, root, before_swap, likely_changed=result.rendered or ())

@@ -15,7 +15,7 @@ from projects import SEED_TEXT, write
 
 from sitegen import builder as builder_module
 from sitegen.builder import Builder, BuildResult
-from sitegen.cache import BuildCache, Fingerprint
+from sitegen.cache import BuildCache, Fingerprint, instance_of, write_verified
 from sitegen.pages import GlossaryTerm
 
 PAGES = {
@@ -27,6 +27,7 @@ PAGES = {
     "other.md": "---\ntitle: Other topic\norder: 2\ndescription: The other one.\n---\n## More {#more}\n\nStudies [@smith2020] agree [@001:p2].\n",
     "third.md": "---\ntitle: Third topic\norder: 3\n---\n## Third {#third}\n\nNothing cited here.\n",
 }
+TEXT_VALUES = {"markup": instance_of(str), "output": instance_of(tuple)}
 GLOSSARY = """
 - term: aura
   id: aura
@@ -251,20 +252,19 @@ def test_a_corrupt_cache_file_is_ignored(project: Path, tmp_path: Path) -> None:
 
 def test_a_cache_written_by_other_engine_code_is_not_used(tmp_path: Path) -> None:
     folder = tmp_path / "cache"
-    folder.mkdir()
-    (folder / "output.pickle").write_bytes(pickle.dumps(("another engine", {"key": (b"stale", ())})))
-    assert BuildCache(folder).get("output", "key") is None
+    write_verified(folder / "output.pickle", "another engine\0output", lambda stream: pickle.dump({"key": (b"stale", ())}, stream))
+    assert BuildCache(folder, TEXT_VALUES).get("output", "key") is None
 
 
 def test_entries_not_used_by_a_build_are_dropped_when_it_saves(tmp_path: Path) -> None:
-    cache = BuildCache(tmp_path / "cache")
+    cache = BuildCache(tmp_path / "cache", TEXT_VALUES)
     cache.put("markup", "old", "value")
     cache.save()
-    later = BuildCache(tmp_path / "cache")
+    later = BuildCache(tmp_path / "cache", TEXT_VALUES)
     later.start()
     later.put("markup", "new", "value")
     later.save()
-    assert BuildCache(tmp_path / "cache").get("markup", "old") is None
+    assert BuildCache(tmp_path / "cache", TEXT_VALUES).get("markup", "old") is None
 
 
 def test_the_cache_folder_is_hidden_from_git(project: Path) -> None:
