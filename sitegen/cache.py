@@ -43,13 +43,15 @@ import threading
 import types
 from collections.abc import Callable, Mapping
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, BinaryIO, TypeVar
 
 import jinja2
 import markdown
 import yaml
 
 from .errors import BuildError
+
+T = TypeVar("T")
 
 CACHE_ENV = "SITEGEN_CACHE"
 DEFAULT_FOLDER = Path(".cache") / "sitegen"
@@ -164,6 +166,7 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 
 _HEADER = struct.Struct(">16sQ32s")  # format, payload length, SHA-256 of the label and the payload
 _MAGIC = b"sitegen-cache-2\n"
+_CHUNK = 1 << 20
 MAX_FILE_BYTES = 1 << 32  # 4 GiB: a 10,000-page site keeps about 300 MB; anything larger is damage
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
@@ -179,9 +182,11 @@ def _owned(status: os.stat_result) -> bool:
     return getuid is None or status.st_uid == getuid()
 
 
-def read_verified(path: Path, label: str) -> bytearray | None:
-    """The payload of the cache file at `path`, written by `write_verified` with the same `label`;
-    None when there is none or it fails any check (then whatever is at `path` is removed)."""
+def read_verified(path: Path, label: str, read: Callable[[BinaryIO], T] = lambda stream: stream.read()) -> T | None:
+    """What `read` makes of the payload (default: its bytes) of the cache file at `path`, written by `write_verified`
+    with the same `label`; None when there is none, it fails any check or `read` fails on it (then
+    whatever is at `path` is removed). The digest is checked in chunks before `read` sees a byte,
+    so a large file is never held in memory twice."""
     try:
         status = os.lstat(path)
     except OSError:
@@ -194,38 +199,40 @@ def read_verified(path: Path, label: str) -> bytearray | None:
     except OSError:
         discard(path)
         return None
-    with os.fdopen(handle, "rb", buffering=0) as stream:
-        payload = _verified_payload(stream, label)
-    if payload is None:
+    with os.fdopen(handle, "rb") as stream:
+        value = _read_if_verified(stream, label, read)
+    if value is None:
         discard(path)
-    return payload
+    return value
 
 
-def _verified_payload(stream: Any, label: str) -> bytearray | None:
+def _read_if_verified(stream: BinaryIO, label: str, read: Callable[[BinaryIO], T]) -> T | None:
     try:
         status = os.fstat(stream.fileno())  # the file opened, which may not be the one looked at
         if not stat.S_ISREG(status.st_mode) or not _owned(status) or not _HEADER.size <= status.st_size <= MAX_FILE_BYTES:
             return None
-        magic, length, expected = _HEADER.unpack(_read_exactly(stream, _HEADER.size))
-        if magic != _MAGIC or _HEADER.size + length != status.st_size:
+        header = stream.read(_HEADER.size)
+        if len(header) != _HEADER.size:
             return None
-        payload = _read_exactly(stream, length)
-    except (OSError, MemoryError):
+        magic, length, expected = _HEADER.unpack(header)
+        if magic != _MAGIC or _HEADER.size + length != status.st_size or not _digest_matches(stream, label, length, expected):
+            return None
+        stream.seek(_HEADER.size)
+        return read(stream)
+    except Exception:  # unreadable, or a verified payload that this engine cannot read back: a miss all the same
         return None
+
+
+def _digest_matches(stream: BinaryIO, label: str, length: int, expected: bytes) -> bool:
     digest = _labelled_digest(label)
-    digest.update(payload)
-    return payload if hmac.compare_digest(digest.digest(), expected) else None
-
-
-def _read_exactly(stream: Any, size: int) -> bytearray:
-    data = bytearray(size)
-    view, done = memoryview(data), 0
-    while done < size:
-        count = stream.readinto(view[done:])
-        if not count:
-            raise OSError("cache file ends early")
-        done += count
-    return data
+    remaining = length
+    while remaining:
+        chunk = stream.read(min(remaining, _CHUNK))
+        if not chunk:
+            return False  # the file ends early
+        digest.update(chunk)
+        remaining -= len(chunk)
+    return hmac.compare_digest(digest.digest(), expected)
 
 
 class _DigestingWriter:
@@ -295,14 +302,6 @@ def discard(path: Path) -> None:
             os.unlink(path)
 
 
-def _unpickle(payload: bytearray) -> Any:
-    """The value of a verified payload, or None when it cannot be loaded."""
-    try:
-        return pickle.loads(payload)
-    except Exception:  # a verified payload fails only if this engine wrote what it cannot read back: a miss all the same
-        return None
-
-
 # What each kind may hold: a check of a value's type, made on every value loaded.
 
 Shape = Callable[[Any], bool]
@@ -364,10 +363,9 @@ class BuildCache:
             return {}
         wait_for_saves(self.folder)
         path = self.folder / f"{kind}.pickle"
-        payload = read_verified(path, label_of(kind))
-        if payload is None:
+        entries = read_verified(path, label_of(kind), pickle.load)
+        if entries is None:
             return {}
-        entries = _unpickle(payload)
         if type(entries) is dict and all(type(key) is str and shape(value) for key, value in entries.items()):
             return entries
         discard(path)
@@ -441,6 +439,12 @@ def label_of(kind: str) -> str:
     return f"{ENGINE}\0{kind}"
 
 
+def _load_bucket(bucket: jinja2.bccache.Bucket, stream: BinaryIO) -> bool:
+    """Load compiled code into `bucket` from `stream`; True once done (Jinja's own load returns nothing)."""
+    bucket.load_bytecode(stream)
+    return True
+
+
 class VerifiedBytecodeCache(jinja2.BytecodeCache):
     """Jinja's compiled templates, one verified file per template in `folder`: a damaged one is compiled again."""
 
@@ -452,13 +456,9 @@ class VerifiedBytecodeCache(jinja2.BytecodeCache):
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         path = self._path(bucket)
-        payload = read_verified(path, label_of(f"jinja\0{bucket.key}"))
-        if payload is None:
-            return
-        try:
-            bucket.bytecode_from_string(bytes(payload))
-        except Exception:  # as in `_unpickle`
+        if read_verified(path, label_of(f"jinja\0{bucket.key}"), functools.partial(_load_bucket, bucket)) is None:
             bucket.reset()
+            return
         if bucket.code is not None and not isinstance(bucket.code, types.CodeType):
             bucket.reset()
             discard(path)
