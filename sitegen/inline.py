@@ -181,7 +181,7 @@ class SkippingInlineProcessor(InlineProcessor):
             pattern, triggers = plan[index]
             if triggers is not None:
                 for trigger in triggers:
-                    if trigger in data:
+                    if data.find(trigger, start) >= 0:  # a match lies at or after `start`, and holds its trigger
                         break
                 else:
                     index, start = index + 1, 0  # what a failed search returns
