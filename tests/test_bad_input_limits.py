@@ -165,3 +165,24 @@ def test_a_long_text_of_links_and_unclosed_brackets_gives_python_markdowns_own_h
     text = "".join(f"[a{i}](u{i}) [b{i} (c{i} [d{i}](e{i} 'f') " for i in range(300))
     stock, linear = _both(text)
     assert linear == stock
+
+
+def test_the_anchors_of_a_page_of_many_are_found_as_in_a_page_of_few() -> None:
+    from sitegen.checks import scan_links
+
+    many = scan_links("".join(f'<a id="cite-1-{i}" href="#ref-1">1</a>' for i in range(5000)).encode())
+    few = scan_links(b'<a id="cite-1-7" href="#ref-1">1</a>')
+    for value in ("cite-1-7", "cite-1-", "cite-1-70000", "", "cite-1-7\0cite-1-8"):
+        assert many.has_id(value) == (value in many.ids)
+        assert few.has_id(value) == (value in few.ids)
+
+
+def test_the_set_of_a_pages_anchors_is_not_kept_in_the_cache() -> None:
+    import pickle
+
+    from sitegen.checks import scan_links
+
+    scan = scan_links("".join(f'<a id="a{i}">x</a>' for i in range(5000)).encode())
+    assert scan.has_id("a42")
+    assert pickle.loads(pickle.dumps(scan)) == scan
+    assert "_id_set" not in pickle.loads(pickle.dumps(scan)).__dict__
