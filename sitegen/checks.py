@@ -4,6 +4,7 @@ accounted for (cited by a page or excluded with a reason).
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -143,6 +144,9 @@ class _LinkCollector:
                 self.notes.append((line, message, name))
 
 
+_SEARCHED_IDS = 4096  # up to this length, the ids of a page are searched as one text; beyond, looked up in a set
+
+
 @dataclass(frozen=True)
 class LinkScan:
     """The ids and links (with their lines) of one HTML file, kept compact: three flat values
@@ -164,7 +168,16 @@ class LinkScan:
         return list(zip(lines, self.hrefs.split("\0"), strict=True)) if lines else []
 
     def has_id(self, value: str) -> bool:
-        return "\0" not in value and f"\0{value}\0" in self.id_text
+        if len(self.id_text) < _SEARCHED_IDS:
+            return "\0" not in value and f"\0{value}\0" in self.id_text
+        return value in self._id_set  # a search of a long text per link costs the square of a page of many anchors
+
+    @functools.cached_property
+    def _id_set(self) -> frozenset[str]:
+        return frozenset(self.ids)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {name: value for name, value in self.__dict__.items() if name != "_id_set"}  # the set is not kept in the cache
 
 
 def scan_links(data: bytes) -> LinkScan:

@@ -95,8 +95,10 @@ def find_citations(text: str) -> tuple[FoundCitation, ...]:
     """Every citation bracket in Markdown text, outside code, with its line."""
     visible = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
     found: list[FoundCitation] = []
+    line, counted = 1, 0  # lines counted on from the last bracket, not from the start each time
     for match in BRACKET.finditer(visible):
-        line = visible.count("\n", 0, match.start()) + 1
+        line += visible.count("\n", counted, match.start())
+        counted = match.start()
         try:
             found.append(FoundCitation(line, parse_citation(match.group(1)), "", match.group(1)))
         except CitationSyntaxError as exc:

@@ -7,14 +7,30 @@ without a `[`. `SkippingInlineProcessor` keeps Python-Markdown's own loop and on
 when a character sequence every match of it contains is absent from the text, so the HTML is the
 same, byte for byte, and a pattern this module does not know is always tried.
 
-The loop lives in a private method of `markdown.treeprocessors.InlineProcessor`; when a version of
-Python-Markdown no longer has it, `skip_impossible_patterns` leaves the converter as it is.
+The same pass also runs in time linear in a text's length where Python-Markdown's takes the square
+of it, with the same HTML: its walk over the tree takes the next element from the front of a list
+(`pop(0)`) and finds each child's position by searching its parent (`list(parent).index(child)`),
+and its link patterns scan from every `[` (and every `](`) to the end of the text for the bracket
+that closes it, so a long paragraph of unclosed brackets cost seconds per kilobyte. Here the walk
+uses a queue and counts positions, and the brackets of a text are paired once, in one scan
+(`BracketPairs`), for all the link patterns to look up.
+
+The loop lives in private methods of `markdown.treeprocessors.InlineProcessor`; when a version of
+Python-Markdown no longer has them, or its walk or its link scans are not the code this module was
+written against (compared by a digest of their source), `skip_impossible_patterns` leaves that part
+as it is.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
+import hashlib
+import inspect
 import re
+import types
+import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
+from collections import deque
 from collections.abc import Mapping
 
 import markdown
@@ -71,6 +87,24 @@ _APPLY = "_InlineProcessor__applyPattern"
 SUPPORTED = hasattr(InlineProcessor, _LOOP) and hasattr(InlineProcessor, _APPLY)
 
 
+def _source_digest(function: object) -> str:
+    try:
+        return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:16]  # type: ignore[arg-type]
+    except (OSError, TypeError):
+        return ""
+
+
+# The Python-Markdown code the linear versions below reproduce (3.11).
+_KNOWN_RUN = {"f6c93631f2871499"}
+_KNOWN_GET_TEXT = {"7d0978a16aae3e5b"}
+_KNOWN_GET_LINK = {"fa42883beb8834a6"}
+LINEAR_WALK = _source_digest(InlineProcessor.run) in _KNOWN_RUN
+LINEAR_LINKS = (
+    _source_digest(inlinepatterns.LinkInlineProcessor.getText) in _KNOWN_GET_TEXT
+    and _source_digest(inlinepatterns.LinkInlineProcessor.getLink) in _KNOWN_GET_LINK
+)
+
+
 class SkippingInlineProcessor(InlineProcessor):
     """Python-Markdown's inline pass, skipping a pattern while none of its triggers is in the text."""
 
@@ -85,7 +119,57 @@ class SkippingInlineProcessor(InlineProcessor):
         self.plan = tuple((pattern, self.triggers.get(pattern.compiled_re.pattern)) for pattern in self.inlinePatterns)
         unknown = any(triggers is None for _, triggers in self.plan)  # such a pattern is tried on every text
         self.any_trigger = None if unknown else _any_of(frozenset(t for _, triggers in self.plan for t in triggers or ()))
-        return super().run(tree, ancestors)
+        if not LINEAR_WALK:
+            return super().run(tree, ancestors)
+        return self._linear_run(tree, ancestors)
+
+    def _linear_run(self, tree: etree.Element, ancestors: list[str] | None) -> etree.Element:
+        """`InlineProcessor.run` of Python-Markdown 3.11, line for line, but for three things: the
+        queue of elements is a deque, a child's position is counted instead of searched for, and
+        new children go in with one slice assignment each instead of one insertion each."""
+        handle = getattr(self, _LOOP)
+        placeholders = self._InlineProcessor__processPlaceholders  # type: ignore[attr-defined]
+        self.stashed_nodes: dict[str, etree.Element | str] = {}
+        tree_parents = [] if ancestors is None else ancestors[:]
+        self.parent_map = {c: p for p in tree.iter() for c in p}
+        stack = deque([(tree, tree_parents)])
+        self._InlineProcessor__build_ancestors(tree, tree_parents)  # type: ignore[attr-defined]
+        while stack:
+            current, parents = stack.popleft()
+            self.ancestors = parents
+            if current is not tree:
+                self.ancestors.append(current.tag.lower())
+            queued = []
+            index = 0
+            while index < len(current):  # as `for child in current` does: by position, seeing children inserted after it
+                child = current[index]
+                if child.text and not isinstance(child.text, util.AtomicString):
+                    self.ancestors.append(child.tag.lower())
+                    text = child.text
+                    child.text = None
+                    found = placeholders(handle(text), child)
+                    for item in found:
+                        self.parent_map[item[0]] = child
+                    stack.extend(found)
+                    queued.append((child, found))
+                    self.ancestors.pop()
+                if child.tail:
+                    tail = handle(child.tail)
+                    dummy = etree.Element("d")
+                    child.tail = None
+                    after = placeholders(tail, dummy, False)
+                    if dummy.tail:
+                        child.tail = dummy.tail
+                    for item in after:
+                        self.parent_map[item[0]] = current
+                    current[index + 1 : index + 1] = [item[0] for item in after]
+                if len(child):
+                    self.parent_map[child] = current
+                    stack.append((child, self.ancestors[:]))
+                index += 1
+            for element, found in queued:
+                element[0:0] = [item[0] for item in found]
+        return tree
 
     def _InlineProcessor__handleInline(self, data: str, index: int = 0) -> str:  # noqa: N802 (the name it overrides)
         if isinstance(data, util.AtomicString) or (self.any_trigger is not None and self.any_trigger.search(data) is None):
@@ -97,7 +181,7 @@ class SkippingInlineProcessor(InlineProcessor):
             pattern, triggers = plan[index]
             if triggers is not None:
                 for trigger in triggers:
-                    if trigger in data:
+                    if data.find(trigger, start) >= 0:  # a match lies at or after `start`, and holds its trigger
                         break
                 else:
                     index, start = index + 1, 0  # what a failed search returns
@@ -114,13 +198,115 @@ def _any_of(triggers: frozenset[str]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(trigger) for trigger in sorted(triggers, key=lambda t: (-len(t), t))))
 
 
+class BracketPairs:
+    """The brackets of a text a link pattern looks at, paired in one scan: `[`…`]` and `(`…`)`.
+
+    Python-Markdown's link patterns look for the bracket that closes the one they start at by
+    counting brackets up to the end of the text; pairing them all at once with a stack gives the
+    same bracket for each (the first one at which the count falls to zero) in linear time.
+
+    Which bracket closes one depends only on the text after it, and each match the inline pass
+    makes replaces text before the place it looks at next. So positions are kept as distances
+    from the end of the text, and the pairs of an earlier version of the text still answer for a
+    later one as far back as the two versions end alike (checked, in C, on every new version).
+    """
+
+    def __init__(self) -> None:
+        self.text = ""  # the text the pairs were made from
+        self.close: dict[int, int] = {}  # distance from the end of an opening bracket → of the one that closes it
+        self.quotes: list[int] = []  # distances from the end of the quote characters, ascending
+        self.current = ""  # the latest text checked against `text`, and how far back from its end they agree
+        self.agreed = 0
+
+    def of(self, text: str, position: int) -> BracketPairs:
+        """The pairs, valid for `text` from `position` on."""
+        distance = len(text) - position
+        if text is self.text or (text is self.current and distance <= self.agreed):
+            return self
+        if distance <= len(self.text) and text.endswith(self.text[len(self.text) - distance :]):
+            self.current, self.agreed = text, distance
+            return self
+        self._pair(text)
+        return self
+
+    def _pair(self, text: str) -> None:
+        self.text, self.current, self.agreed, self.close, self.quotes = text, text, len(text), {}, []
+        opened: dict[str, list[int]] = {"[": [], "(": []}
+        size = len(text)
+        for match in re.finditer(r"[\[\]()'\"]", text):
+            character, position = match.group(), match.start()
+            if character in "[(":
+                opened[character].append(size - position)
+            elif character in "'\"":
+                self.quotes.append(size - position)
+            else:
+                stack = opened["[" if character == "]" else "("]
+                if stack:
+                    self.close[stack.pop()] = size - position
+        self.quotes.reverse()
+
+    def closing(self, text: str, position: int) -> int | None:
+        """Where the bracket at `position` of `text` is closed (None: nowhere)."""
+        distance = self.of(text, position).close.get(len(text) - position)
+        return None if distance is None else len(text) - distance
+
+    def quote_between(self, text: str, start: int, end: int) -> bool:
+        """Whether a quote character lies in `text[start:end]` (valid where `of(text, start)` is)."""
+        size = len(text)
+        index = bisect.bisect_right(self.quotes, size - end)  # the first quote at or after `end`, counting from the end
+        return index < len(self.quotes) and self.quotes[index] <= size - start
+
+
+def _get_text(pairs: BracketPairs, pattern: inlinepatterns.LinkInlineProcessor, data: str, index: int) -> tuple[str, int, bool]:
+    """`LinkInlineProcessor.getText`: the text up to the `]` closing the `[` before `index`."""
+    if index < 1 or data[index - 1] != "[":
+        return inlinepatterns.LinkInlineProcessor.getText(pattern, data, index)
+    close = pairs.closing(data, index - 1)
+    if close is None:
+        return "", len(data), False  # not closed: the callers drop the text
+    return data[index:close], close + 1, True
+
+
+def _get_link(pairs: BracketPairs, pattern: inlinepatterns.LinkInlineProcessor, data: str, index: int) -> tuple[str, str | None, int, bool]:
+    """`LinkInlineProcessor.getLink`, taking the `)` closing the `(` at `index` from `pairs` when no
+    quote (which may start a title) lies before it; anything else goes to Python-Markdown's own scan."""
+    match = pattern.RE_LINK.match(data, pos=index)
+    if match is None or match.group(1) or data[index : index + 1] != "(":
+        return inlinepatterns.LinkInlineProcessor.getLink(pattern, data, index)
+    close = pairs.closing(data, index)
+    if pairs.quote_between(data, match.end(), len(data) if close is None else close):
+        return inlinepatterns.LinkInlineProcessor.getLink(pattern, data, index)
+    if close is None:
+        return "", None, len(data), False
+    return pattern.unescape(data[match.end() : close]).strip(), None, close + 1, True
+
+
+def _pair_brackets_once(md: markdown.Markdown) -> None:
+    """Give the link patterns of `md` the linear bracket scans (the same results, see `BracketPairs`)."""
+    if not LINEAR_LINKS:
+        return
+    pairs = BracketPairs()
+    for pattern in md.inlinePatterns:
+        if not isinstance(pattern, inlinepatterns.LinkInlineProcessor):
+            continue
+        kind = type(pattern)
+        if kind.getText is inlinepatterns.LinkInlineProcessor.getText:
+            pattern.getText = types.MethodType(functools.partial(_get_text, pairs), pattern)  # type: ignore[method-assign]
+        if kind.getLink is inlinepatterns.LinkInlineProcessor.getLink and kind.handleMatch in (
+            inlinepatterns.LinkInlineProcessor.handleMatch, inlinepatterns.ImageInlineProcessor.handleMatch
+        ):
+            pattern.getLink = types.MethodType(functools.partial(_get_link, pairs), pattern)  # type: ignore[method-assign]
+
+
 def skip_impossible_patterns(md: markdown.Markdown, more_triggers: Mapping[str, tuple[str, ...]] | None = None) -> None:
-    """Make the inline passes of `md` (Python-Markdown's own, smarty's) skip patterns that cannot match.
+    """Make the inline passes of `md` (Python-Markdown's own, smarty's) skip patterns that cannot match,
+    walk the tree in linear time and pair brackets once per text.
 
     `more_triggers` adds the triggers of an extension's own patterns, by regular expression.
     """
     if not SUPPORTED:
         return
+    _pair_brackets_once(md)
     triggers = {**TRIGGERS, **(more_triggers or {})}
     for name, priority in _PASSES:
         if name not in md.treeprocessors or type(md.treeprocessors[name]) is not InlineProcessor:

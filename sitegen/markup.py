@@ -32,6 +32,7 @@ from markdown.treeprocessors import Treeprocessor
 from .citations import BRACKET, CitationKey, CitationSyntaxError, FoundCitation, find_citations, parse_citation
 from .datamarkdown import plain_text, strip_tags
 from .inline import skip_impossible_patterns
+from .limits import MAX_NESTING
 from .pages import GlossaryTerm, Page, is_reserved_id
 from .parallel import parallel_map
 from .urls import url_problem
@@ -91,6 +92,7 @@ class MarkupResult:
     link_problems: tuple[LinkProblem, ...]
     errors: tuple[LinkProblem, ...] = ()  # refused URLs, event handlers and ids taken from the templates: the build fails
     found: tuple[FoundCitation, ...] = ()  # every citation bracket Markdown saw (not in code or raw HTML), well-formed or not, with its line
+    failure: str = ""  # why the page could not be converted ("" when it was)
 
 
 @dataclass
@@ -107,6 +109,7 @@ class _PageState:
     errors: list[LinkProblem] = field(default_factory=list)
     brackets: set[str] = field(default_factory=set)
     searched: dict[str, int] = field(default_factory=dict)  # where the next search for each link target starts
+    counted: tuple[int, int] = (0, 1)  # a position in `body` and its line, where the last count of lines ended
 
     def line_of(self, needle: str) -> int:
         """The line of the next use of link target `needle` (links are visited in reading order)."""
@@ -117,7 +120,13 @@ class _PageState:
         if index < 0:
             index = self.body.find(needle)
         self.searched[needle] = index + 1
-        return self.body.count("\n", 0, index) + 1 if index >= 0 else 1
+        if index < 0:
+            return 1
+        # Count on from the last line found: links come in reading order, so the whole page is counted about once.
+        position, line = self.counted if index >= self.counted[0] else (0, 1)
+        line += self.body.count("\n", position, index)
+        self.counted = (index, line)
+        return line
 
     def line_matching(self, pattern: str) -> int:
         """The line of the next match of `pattern` (a regular expression), in reading order; 1 if none."""
@@ -154,21 +163,8 @@ class _CitationNumbering(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         for parent in list(root.iter()):
-            for index, child in reversed(list(enumerate(parent))):
-                if child.tag != _PENDING:
-                    continue
-                sups = [self._sup(key) for key in self._keys(child.get("keys", ""))]
-                parent.remove(child)
-                if sups:
-                    # Superscripts sit right after the statement and stay on one line with it and each other.
-                    _strip_trailing_space(parent, index)
-                    for sup in sups[:-1]:
-                        sup.tail = WORD_JOINER
-                    sups[-1].tail = child.tail
-                else:
-                    _append_text(parent, index, child.tail)
-                for offset, sup in enumerate(sups):
-                    parent.insert(index + offset, sup)
+            if any(child.tag == _PENDING for child in parent):
+                parent[:] = self._replace_pending(parent)
         # Numbers must follow reading order: assign them in a second, ordered pass.
         numbers: dict[CitationKey, int] = {}
         for sup in root.iter("sup"):
@@ -187,6 +183,26 @@ class _CitationNumbering(Treeprocessor):
             link.text = f"[{number}]"
             del sup.attrib["data-key"]
 
+    def _replace_pending(self, parent: etree.Element) -> list[etree.Element]:
+        """The children of `parent` with each citation placeholder replaced by its superscripts (one
+        pass over the children: removing and inserting one at a time costs the square of their number)."""
+        children: list[etree.Element] = []
+        for child in parent:
+            if child.tag != _PENDING:
+                children.append(child)
+                continue
+            sups = [self._sup(key) for key in self._keys(child.get("keys", ""))]
+            if sups:
+                # Superscripts sit right after the statement and stay on one line with it and each other.
+                _strip_trailing_space(parent, children)
+                for sup in sups[:-1]:
+                    sup.tail = WORD_JOINER
+                sups[-1].tail = child.tail
+                children.extend(sups)
+            else:
+                _append_text(parent, children, child.tail)
+        return children
+
     @staticmethod
     def _keys(raw: str) -> list[str]:
         return [part for part in raw.split("|") if part]
@@ -199,22 +215,23 @@ class _CitationNumbering(Treeprocessor):
         return sup
 
 
-def _strip_trailing_space(parent: etree.Element, index: int) -> None:
-    """Remove the space before position `index` of `parent` ("fact [@001:p2]" reads "fact[1]")."""
-    if index == 0:
+def _strip_trailing_space(parent: etree.Element, before: list[etree.Element]) -> None:
+    """Remove the space at the end of the text so far ("fact [@001:p2]" reads "fact[1]"): the tail of the
+    last of `before`, the children of `parent` placed so far, or the text of `parent` when there is none."""
+    if not before:
         parent.text = parent.text.rstrip(" \t\n") if parent.text else parent.text
     else:
-        previous = parent[index - 1]
+        previous = before[-1]
         previous.tail = previous.tail.rstrip(" \t\n") if previous.tail else previous.tail
 
 
-def _append_text(parent: etree.Element, index: int, text: str | None) -> None:
+def _append_text(parent: etree.Element, before: list[etree.Element], text: str | None) -> None:
     if not text:
         return
-    if index == 0:
+    if not before:
         parent.text = (parent.text or "") + text
     else:
-        previous = parent[index - 1]
+        previous = before[-1]
         previous.tail = (previous.tail or "") + text
 
 
@@ -404,9 +421,13 @@ class Markup:
         state = self._state
         state.body, state.source, state.url = body, source, url
         state.citations, state.terms, state.links, state.link_problems, state.errors = {}, [], [], [], []
-        state.brackets, state.searched = set(), {}
+        state.brackets, state.searched, state.counted = set(), {}, (0, 1)
         self._md.reset()
-        html = self._md.convert(body)
+        try:
+            html = self._md.convert(body)
+        except RecursionError:  # nesting the depth check of `limits` did not foresee: an error of the page, not a crash
+            failure = f"nested too deeply for the Markdown converter: keep quotes, lists and emphasis within {MAX_NESTING} levels"
+            return MarkupResult("", (), (), (), (), (), failure=failure)
         toc = tuple(_flatten_toc(getattr(self._md, "toc_tokens", [])))
         return MarkupResult(
             html=html,

@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from .errors import BuildError, Problems
 from .fields import Fields
 from .files import list_inputs, parse_yaml, read_text
+from .limits import nesting_problem, page_size_problem
 
 GLOSSARY_FILE = "glossary.yaml"
 FRONT_MATTER_KEYS = ("title", "description", "order", "slug", "reviewed")
@@ -90,6 +91,7 @@ def read_pages(content_dir: Path, parse: Callable[[Path, str], Page] | None = No
     for relative in files:
         if relative.endswith(".md"):
             try:
+                _check_size(content_dir / relative)
                 pages.append((parse or parse_page)(content_dir / relative, relative))
             except BuildError as exc:
                 problems.extend(exc)
@@ -109,6 +111,17 @@ def read_pages(content_dir: Path, parse: Callable[[Path, str], Page] | None = No
         if not relative.endswith((".md", ".yaml", ".yml")):
             problems.add(content_dir / relative, 0, "unexpected file in content/: pages are .md files (images and other files belong in static/)")
     return pages, problems
+
+
+def _check_size(path: Path) -> None:
+    """Refuse a page file too large to convert, before anything reads it."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return  # reading it reports why
+    problem = page_size_problem(size)
+    if problem:
+        raise BuildError.at(path, 0, problem)
 
 
 def parse_page(path: Path, relative: str) -> Page:
@@ -174,6 +187,10 @@ def parse_page(path: Path, relative: str) -> Page:
                 f"the URL /{url} has parts that are not plain URL segments ({', '.join(map(repr, bad))}): rename the file "
                 "or folder with lowercase letters, digits and hyphens, or give the page a slug",
             )
+    body = "\n".join(lines[end + 1 :])
+    too_deep = nesting_problem(body)
+    if too_deep is not None:
+        problems.add(path, end + 1 + too_deep[0], too_deep[1])
     problems.raise_if_any()
     return Page(
         source=relative,
@@ -182,7 +199,7 @@ def parse_page(path: Path, relative: str) -> Page:
         description=description.strip(),
         order=order,
         reviewed=reviewed,
-        body="\n".join(lines[end + 1 :]),
+        body=body,
         body_line=end + 2,
         slug_line=doc.line("slug") if slug is not None else 0,
         reviewed_line=doc.line("reviewed") if reviewed is not None else 0,

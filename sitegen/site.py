@@ -220,6 +220,8 @@ def resolve_page(
     """Pure: one page and its converted Markdown become a `ResolvedPage`; `problem_of` is
     `citation_problem` for these sources."""
     problems = Problems()
+    if result.failure:
+        problems.add(settings.content_dir / page.source, page.body_line, result.failure)
     check_citations(settings, page, sources, publications, problems, result.found, problem_of)
     for error in result.errors:
         problems.add(settings.content_dir / page.source, page.body_line + error.line - 1, error.message)

@@ -1,0 +1,129 @@
+"""How large and how deeply nested a page may be: checked before its Markdown is converted.
+
+Python-Markdown parses nested blocks (quotes, lists, indented list content, admonitions) and nested
+emphasis by recursion, so a page nested thousands of levels deep would end in a RecursionError
+(or, for indented lists, in time that grows with the square of the depth). `nesting_problem`
+measures both kinds of depth on the text, line by line, and names the first line that goes past
+`MAX_NESTING`; a page file larger than `MAX_PAGE_BYTES` is refused before it is read. Both limits
+lie far beyond any real page and well inside what the converter handles.
+
+The measures are deliberately generous upper bounds of the depth Python-Markdown will build:
+block depth counts every quote marker, list marker and four columns of indentation at the start
+of a line (outside fenced code); inline depth counts, within one paragraph, the emphasis
+delimiters (`*`, `_`) that are open around a point and are closed later.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+
+MAX_PAGE_BYTES = 5_000_000
+MAX_NESTING = 32
+
+_MARKER = re.compile(r"(?:>|[-*+](?=[ \t]|$)|[0-9]{1,9}[.)](?=[ \t]|$))[ \t]?")
+_SPACES = re.compile(" *")
+_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")  # a horizontal rule: - - - - …
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+_DELIMITER_RUN = re.compile(r"\*+|_+")
+_PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def page_size_problem(size: int) -> str:
+    """Why a page file of `size` bytes is refused, or ""."""
+    if size <= MAX_PAGE_BYTES:
+        return ""
+    return f"page is {size:,} bytes: split it into pages of at most {MAX_PAGE_BYTES:,} bytes"
+
+
+def nesting_problem(body: str) -> tuple[int, str] | None:
+    """The first line of `body` (1-based) nested deeper than `MAX_NESTING`, with the message."""
+    for number, depth, kind in _depths(body):
+        if depth > MAX_NESTING:
+            return number, f"{kind} nested {depth} levels deep: at most {MAX_NESTING} levels are allowed"
+    return None
+
+
+def _depths(body: str) -> Iterator[tuple[int, int, str]]:
+    """(line number, depth, kind) for every line whose depth may exceed the limit."""
+    paragraph: list[tuple[int, str]] = []
+    fence = ""
+    for number, line in enumerate(body.split("\n"), start=1):
+        opening = _FENCE.match(line)
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = ""
+            continue
+        if opening:
+            fence = opening.group(1)
+            continue
+        depth = 0 if _RULE.match(line) else block_depth(line)
+        if depth > MAX_NESTING:
+            yield number, depth, "block (quote, list or indented content)"
+        if line.strip():
+            paragraph.append((number, line))
+        else:
+            yield from _inline_depths(paragraph)
+            paragraph = []
+    yield from _inline_depths(paragraph)
+
+
+def block_depth(line: str) -> int:
+    """Quote and list markers and steps of four columns of indentation at the start of `line`."""
+    depth = position = 0
+    text = line.expandtabs(4) if "\t" in line else line
+    while True:
+        indent = _SPACES.match(text, position).end()  # type: ignore[union-attr]  # matches everywhere
+        if indent == len(text):
+            return depth  # nothing but spaces after the markers
+        depth += (indent - position) // 4
+        marker = _MARKER.match(text, indent)
+        if marker is None:
+            return depth
+        depth += 1
+        position = marker.end()
+
+
+def _inline_depths(paragraph: list[tuple[int, str]]) -> Iterator[tuple[int, int, str]]:
+    """Emphasis depth in one paragraph: the delimiters open around a point that a later run closes."""
+    if not paragraph:
+        return
+    text = "\n".join(line for _, line in paragraph)
+    if "*" not in text and "_" not in text:
+        return
+    starts = [0]
+    for _, line in paragraph:
+        starts.append(starts[-1] + len(line) + 1)
+    stacks: dict[str, list[list[int]]] = {"*": [], "_": []}  # per character: [event, characters left]
+    opened: list[tuple[int, int]] = []  # (offset in text, event) of each opener
+    change: list[int] = []  # per event: how the depth changes there
+    for run in _DELIMITER_RUN.finditer(text):
+        before = text[run.start() - 1] if run.start() else " "
+        after = text[run.end()] if run.end() < len(text) else " "
+        opens = not after.isspace() and (after not in _PUNCTUATION or before.isspace() or before in _PUNCTUATION)
+        closes = not before.isspace() and (before not in _PUNCTUATION or after.isspace() or after in _PUNCTUATION)
+        stack = stacks[run.group()[0]]
+        event = len(change)
+        change.append(0)
+        if closes and stack:
+            left = len(run.group())
+            while stack and left:
+                entry = stack[-1]
+                taken = min(entry[1], left)
+                entry[1] -= taken
+                left -= taken
+                change[entry[0]] += taken
+                change[event] -= taken
+                if not entry[1]:
+                    stack.pop()
+        elif opens:
+            stack.append([event, len(run.group())])
+            opened.append((run.start(), event))
+    depth = 0
+    offsets = {event: offset for offset, event in opened}
+    for event, step in enumerate(change):
+        depth += step
+        if depth > MAX_NESTING and event in offsets:
+            yield paragraph[bisect.bisect_right(starts, offsets[event]) - 1][0], depth, "emphasis"
+            return
