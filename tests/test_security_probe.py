@@ -113,3 +113,17 @@ def test_a_glossary_definition_nested_thousands_deep_is_an_error_at_its_line(tex
 def test_a_disclaimer_nested_thousands_deep_is_an_error_at_its_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_data(project, data(settings={"disclaimer": DEEP_MARKDOWN["list"]}))
     fails_cleanly(project, capsys, "site.yaml", line_of(project, "site.yaml", "disclaimer"), "nested")
+
+
+# ---------------------------------------------------------------------------------------------
+# A folder where a file is expected
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("relative", ["site.yaml", "seeds/sources.yaml", "content/glossary.yaml", "content/references.yaml", "templates/page.html"])
+def test_a_folder_where_a_data_file_or_template_is_expected_is_one_error_at_its_path(
+    relative: str, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / relative).unlink()
+    (project / relative).mkdir()
+    fails_cleanly(project, capsys, relative, None, "a folder where a file is expected")
