@@ -67,16 +67,22 @@ def coverage_table(site: Site) -> str:
     return "\n".join(lines)
 
 
-# A comment, or the body of a script or style element (group 1: its start tag, without the "<").
+# A comment, or the body of a script or style element (group 1: its start tag, without the "<"), as
+# browsers end them: a comment at "-->", "--!>", or at once for "<!-->" and "<!--->"; a script or
+# style body at "</script" or "</style" followed by a space, "/" or ">".
 # Starting with the literal "<" lets the regular expression engine skip to each "<" directly.
-_HIDDEN = re.compile(r"<(?:!--.*?-->|((script|style)\b[^>]*>).*?(?=</\2>))", re.DOTALL | re.IGNORECASE)
+_HIDDEN = re.compile(r"<(?:!--(?:-?>|.*?--!?>)|((script|style)\b[^>]*>).*?(?=</\2[\s/>]))", re.DOTALL | re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""\s(id|href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _TAG_WITH_ID_OR_LINK = re.compile(r"<[a-zA-Z](?=[^<>]*?\s(?:id|href|src)\s*=)[^<>]*>")  # the lookahead stays inside the tag
 
 
 # Pages where an event handler or a script URL may be: only these are read attribute by attribute.
-_MAYBE_UNSAFE = re.compile(r"""<[a-zA-Z][^<>]*?\son[a-zA-Z-]*\s*=|script\s*:|&#|&Tab;|&NewLine;|&colon;""", re.IGNORECASE)
-_START_TAG = re.compile(r"<([a-zA-Z][^\s/<>]*)([^<>]*)>")
+# Browsers end an attribute name at a space, "/" or after a quoted value, so "<p/onclick=…>" and
+# '<p title="x"onclick=…>' carry a handler too.
+_MAYBE_UNSAFE = re.compile(r"""[\s/"']on[a-zA-Z-]*\s*=|script\s*:|&#|&Tab;|&NewLine;|&colon;""", re.IGNORECASE)
+# A start tag as browsers read it: a quoted value may hold "<" and ">" (possessive, so a tag left
+# open costs one pass, not a search of every way to split it).
+_START_TAG = re.compile(r"""<([a-zA-Z][^\s/>]*)((?:[^>"'=]|=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+)|["'])*+)>""")
 _ANY_ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>`]+)))?""")
 _URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background"})
 

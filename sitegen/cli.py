@@ -4,6 +4,7 @@ prints problems as `path:line: message` and exits 1 on any."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -89,7 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"build failed: {_count(len(exc.problems), 'problem')}; the previous site was left as it was", file=sys.stderr)
         return 1
     except OSError as exc:  # a folder that cannot be written, a full disk: the machine's problem, not a bug
-        print(f"{display_path(exc.filename or root)}: {exc.strerror or exc}", file=sys.stderr)
+        named = exc.filename if isinstance(exc.filename, (str, os.PathLike)) else None  # a file descriptor names no path
+        print(f"{display_path(named or root)}: {exc.strerror or exc}", file=sys.stderr)
         print("build failed: the previous site was left as it was", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

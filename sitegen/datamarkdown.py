@@ -6,7 +6,8 @@ Python-Markdown has no safe mode since 3.0; its documented way is to remove what
 through: the `html_block` preprocessor and the `html` inline pattern. Without them, `<` and `&` in
 the text reach the serializer as text and are escaped like any other. Loaders call
 `markdown_problems` to report a refused URL at its file and line; the renderer drops the link of
-any URL that still reaches it.
+any URL that still reaches it. Text nested deeper than `limits.MAX_NESTING` is refused the same way,
+before conversion, so a definition cannot end the build in a RecursionError.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown us
 from dataclasses import dataclass
 
 import markdown
+from markdown import util
 from markdown.extensions import Extension
 from markdown.extensions.abbr import AbbrExtension
 from markdown.extensions.smarty import SmartyExtension
 from markdown.treeprocessors import Treeprocessor
 
 from .inline import skip_impossible_patterns
+from .limits import nesting_problem
 from .urls import url_problem
 
 URL_ATTRIBUTES = ("href", "src")
@@ -43,7 +46,7 @@ class _Refused(Treeprocessor):
                 value = element.get(name)
                 if value is None:
                     continue
-                problem = url_problem(value)
+                problem = url_problem(as_written(self.md, value))
                 if problem:
                     self.problems.append(problem)
                     del element.attrib[name]
@@ -62,6 +65,18 @@ class _NoRawHtml(Extension):
         md.treeprocessors.register(_Refused(md, self.problems), "sitegen-refused-urls", 1)
 
 
+def as_written(md: markdown.Markdown, value: str) -> str:
+    """An attribute value with Python-Markdown's placeholders (a stashed character reference, a
+    backslash escape) put back as the author wrote them, so that a URL is checked as written."""
+    stash = md.htmlStash.rawHtmlBlocks
+    value = _STASHED.sub(lambda m: str(stash[int(m.group(1))]) if int(m.group(1)) < len(stash) else m.group(0), value)
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1))), value)
+
+
+_STASHED = re.compile(util.STX + util.HTML_PLACEHOLDER % r"([0-9]+)" + util.ETX)
+_ESCAPED = re.compile(util.STX + r"([0-9]+)" + util.ETX)
+
+
 @dataclass(frozen=True)
 class Rendered:
     html: str
@@ -78,7 +93,11 @@ _LOCK = threading.Lock()  # one converter, one list of problems: one text at a t
 
 @functools.lru_cache(maxsize=4096)
 def render_markdown(text: str) -> Rendered:
-    """Short Markdown as HTML without a wrapping paragraph, and the URLs it refused."""
+    """Short Markdown as HTML without a wrapping paragraph, and the URLs it refused (or, for text
+    nested deeper than the converter can follow, the text escaped and why)."""
+    too_deep = nesting_problem(text)
+    if too_deep:
+        return Rendered(html_module.escape(text), (too_deep[1],))
     with _LOCK:
         _PROBLEMS.clear()
         _INLINE.reset()

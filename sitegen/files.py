@@ -77,12 +77,15 @@ def read_input_bytes(path: Path, root: Path) -> bytes:
         handle = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
         handle = _open_link_target(path, root, exc)
+    mode = os.fstat(handle).st_mode
+    if stat.S_ISDIR(mode):  # checked before fdopen, which refuses a folder with an error that names no path
+        os.close(handle)
+        raise _refused(path, root) or BuildError.at(path, 0, "a folder where a file is expected")
     with os.fdopen(handle, "rb") as stream:
         if not _inside(_opened_location(stream.fileno(), path), root):
             raise _refused(path, root) or BuildError.at(path, 0, _OUTSIDE.format(kind="file"))
-        mode = os.fstat(stream.fileno()).st_mode
         if not stat.S_ISREG(mode):
-            raise BuildError.at(path, 0, "a folder where a file is expected" if stat.S_ISDIR(mode) else _not_regular(mode))
+            raise BuildError.at(path, 0, _not_regular(mode))
         try:
             return stream.read()
         except OSError as exc:

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import markdown
-from markdown import util
 from markdown.extensions import Extension
 from markdown.extensions.abbr import AbbrExtension
 from markdown.extensions.admonition import AdmonitionExtension
@@ -30,7 +29,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from .citations import BRACKET, CitationKey, CitationSyntaxError, FoundCitation, find_citations, parse_citation
-from .datamarkdown import plain_text, strip_tags
+from .datamarkdown import as_written, plain_text, strip_tags
 from .inline import skip_impossible_patterns
 from .limits import MAX_NESTING
 from .pages import GlossaryTerm, Page, is_reserved_id
@@ -291,7 +290,7 @@ class _SafeAttributes(Treeprocessor):
         if value is None:
             return "", 0
         if lowered in URL_ATTRIBUTES:
-            written = self._as_written(value)
+            written = as_written(self.md, value)
             problem = url_problem(written)
             # Python-Markdown turned tabs into spaces: any run of white space matches any other.
             return (problem, self.state.line_matching(r"\s+".join(map(re.escape, written.split())) or "^")) if problem else ("", 0)
@@ -301,16 +300,6 @@ class _SafeAttributes(Treeprocessor):
         return "", 0
 
 
-    def _as_written(self, value: str) -> str:
-        """An attribute value with Python-Markdown's placeholders (a stashed character reference, a
-        backslash escape) put back as the author wrote them."""
-        stash = self.md.htmlStash.rawHtmlBlocks
-        value = _STASHED.sub(lambda m: str(stash[int(m.group(1))]) if int(m.group(1)) < len(stash) else m.group(0), value)
-        return _ESCAPED.sub(lambda m: chr(int(m.group(1))), value)
-
-
-_STASHED = re.compile(util.STX + util.HTML_PLACEHOLDER % r"([0-9]+)" + util.ETX)
-_ESCAPED = re.compile(util.STX + r"([0-9]+)" + util.ETX)
 
 
 class _GlossaryTerms(Treeprocessor):

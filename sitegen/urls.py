@@ -3,7 +3,9 @@ would read otherwise.
 
 Every URL field of a data file, every link and image of a page's Markdown and of a data file's
 Markdown goes through `url_problem`. A URL is read as a browser would read it: character references
-decoded (`java&#x09;script:`), so that what is checked is what would be followed.
+decoded (`java&#x09;script:`), and a backslash at the start of a relative URL taken for the slash
+browsers make of it (`/\\evil.example` goes to another host), so that what is checked is what would
+be followed.
 """
 
 from __future__ import annotations
@@ -37,8 +39,8 @@ def url_problem(url: str) -> str:
         return f"malformed URL {url!r}: {exc}"
     if scheme in ("http", "https") and not parts.hostname:
         return f"URL {url!r} names no host: write {scheme}://host/path"
-    if not scheme and decoded.startswith("//"):
-        return f"URL {url!r} starts with '//' (another host, by whatever scheme the page has): write https://…"
+    if not scheme and decoded[:2].replace("\\", "/") == "//":
+        return f"URL {url!r} starts with two slashes (a backslash counts as one): it names another host, by whatever scheme the page has: write https://…"
     return ""
 
 
