@@ -205,7 +205,7 @@ def _parse_with_libyaml(loader_class: type[yaml.CSafeLoader], text: str, path: P
     except Exception:  # whatever went wrong, the pure parser says it exactly as it always has
         return None
     lines: dict[tuple[Any, ...], int] = {}
-    _collect_key_lines(node, (), lines, first_line)
+    _collect_key_lines(node, (), lines, first_line, path)
     return YamlDocument(data, lines, first_line)
 
 
@@ -237,7 +237,7 @@ def _parse_with_pure_python(text: str, path: Path, first_line: int) -> YamlDocum
         loader.dispose()
     lines: dict[tuple[Any, ...], int] = {}
     if node is not None:
-        _collect_key_lines(node, (), lines, first_line)
+        _collect_key_lines(node, (), lines, first_line, path)
     return YamlDocument(data, lines, first_line)
 
 
@@ -284,19 +284,27 @@ def _refuse_bombs(root: yaml.Node, path: Path, first_line: int) -> None:
 
 
 def _collect_key_lines(
-    node: yaml.Node, prefix: tuple[Any, ...], out: dict[tuple[Any, ...], int], first_line: int
+    node: yaml.Node, prefix: tuple[Any, ...], out: dict[tuple[Any, ...], int], first_line: int, file: Path
 ) -> None:
+    """The line of every key and list item below `node`, by key path; a key given twice in one
+    mapping is an error (YAML keeps the last silently, so the first would be lost unseen)."""
     if isinstance(node, yaml.MappingNode):
+        seen: dict[tuple[str, str], int] = {}
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
+                line = first_line + key.start_mark.line
+                if key.tag != "tag:yaml.org,2002:merge" and (key.tag, key.value) in seen:
+                    earlier = seen[(key.tag, key.value)]
+                    raise BuildError.at(file, line, f"key {key.value!r} is given twice in one mapping (first at line {earlier}): keep one")
+                seen[(key.tag, key.value)] = line
                 path = (*prefix, key.value)
-                out.setdefault(path, first_line + key.start_mark.line)
-                _collect_key_lines(value, path, out, first_line)
+                out.setdefault(path, line)
+                _collect_key_lines(value, path, out, first_line, file)
     elif isinstance(node, yaml.SequenceNode):
         for index, child in enumerate(node.value):
             path = (*prefix, index)
             out.setdefault(path, first_line + child.start_mark.line)
-            _collect_key_lines(child, path, out, first_line)
+            _collect_key_lines(child, path, out, first_line, file)
 
 
 def walk_tree(folder: Path, recursive: bool = True) -> tuple[list[str], list[str], list[str]]:
