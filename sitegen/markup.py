@@ -22,7 +22,6 @@ from markdown.extensions.admonition import AdmonitionExtension
 from markdown.extensions.attr_list import AttrListExtension
 from markdown.extensions.def_list import DefListExtension
 from markdown.extensions.fenced_code import FencedCodeExtension
-from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.smarty import SmartyExtension
 from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, slugify
@@ -31,6 +30,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from .citations import BRACKET, CitationKey, CitationSyntaxError, FoundCitation, find_citations, parse_citation
 from .datamarkdown import plain_text, strip_tags
+from .footnotes import LinearFootnoteExtension
 from .inline import skip_impossible_patterns
 from .limits import MAX_NESTING
 from .pages import GlossaryTerm, Page, is_reserved_id
@@ -409,7 +409,7 @@ class Markup:
                 AbbrExtension(),
                 SmartyExtension(smart_angled_quotes=False),
                 DefListExtension(),
-                FootnoteExtension(BACKLINK_TITLE="Back to the text"),
+                LinearFootnoteExtension(BACKLINK_TITLE="Back to the text"),
                 FencedCodeExtension(),
                 _SitegenExtension(self._state, urls, terms, glossary_url),
             ],
