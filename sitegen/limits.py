@@ -7,6 +7,12 @@ measures both kinds of depth on the text, line by line, and names the first line
 `MAX_NESTING`; a page file larger than `MAX_PAGE_BYTES` is refused before it is read. Both limits
 lie far beyond any real page and well inside what the converter handles.
 
+Python-Markdown's inline pass rebuilds the whole text of a paragraph at every link, emphasis,
+citation or footnote it finds there, so one paragraph costs the square of its length. A text the
+inline pass would take in one piece (a paragraph, list item, table cell, heading) longer than
+`MAX_TEXT_CHARACTERS` is refused (`text_length_problem`, checked by the converter once blocks are
+parsed): that bounds the cost of each paragraph, so a page's cost grows linearly with its size.
+
 The measures are deliberately generous upper bounds of the depth Python-Markdown will build:
 block depth counts every quote marker, list marker and four columns of indentation at the start
 of a line (outside fenced code); inline depth counts, within one paragraph, the emphasis
@@ -21,6 +27,7 @@ from collections.abc import Iterator
 
 MAX_PAGE_BYTES = 5_000_000
 MAX_NESTING = 32
+MAX_TEXT_CHARACTERS = 20_000
 
 _MARKER = re.compile(r"(?:>|[-*+](?=[ \t]|$)|[0-9]{1,9}[.)](?=[ \t]|$))[ \t]?")
 _SPACES = re.compile(" *")
@@ -35,6 +42,13 @@ def page_size_problem(size: int) -> str:
     if size <= MAX_PAGE_BYTES:
         return ""
     return f"page is {size:,} bytes: split it into pages of at most {MAX_PAGE_BYTES:,} bytes"
+
+
+def text_length_problem(length: int) -> str:
+    """Why a paragraph (or other text the inline pass takes in one piece) of `length` characters is refused, or ""."""
+    if length <= MAX_TEXT_CHARACTERS:
+        return ""
+    return f"paragraph of {length:,} characters: split it into paragraphs of at most {MAX_TEXT_CHARACTERS:,} characters"
 
 
 def nesting_problem(body: str) -> tuple[int, str] | None:
