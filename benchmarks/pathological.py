@@ -97,6 +97,19 @@ def _abbreviations(size: int) -> str:
     return definitions + "\n" + "\n\n".join(uses[k : k + 400] for k in range(0, len(uses), 400))
 
 
+def _crowded_blocks(unit: Callable[[int], str], size: int, per_block: int) -> str:
+    """Blocks of `per_block` units with no blank line between them (a block parser splits each at every unit)."""
+    return _repeat(lambda i: "".join(unit(i * per_block + k) for k in range(per_block)) + "\n", size)
+
+
+def _heading_and_text(i: int) -> str:
+    return f"## Heading {i}\n" + f"{WORDS} {i}\n" * 6
+
+
+def _note_and_lazy_text(i: int) -> str:
+    return f"[^n{i}]: Note {i}.\n" + f"{WORDS} {i}\n" * 6
+
+
 def _table(size: int) -> str:
     return "| a | b | c |\n| --- | --- | --- |\n" + _repeat(lambda i: f"| cell {i} | *x* {i} | `y` |", size, "\n")
 
@@ -116,6 +129,9 @@ CONSTRUCTS: dict[str, Callable[[int], str]] = {
     "footnotes `[^n]`": _footnotes,
     "footnote-repeats `[^1]`": lambda size: _lines("A claim[^1] ", size) + "\n\n[^1]: The one note.\n",
     "abbreviations `*[X]:`": _abbreviations,
+    "headings in one block (refused)": lambda size: _repeat(lambda i: f"## Heading {i}\n", size),
+    "headings, 40 to a block": lambda size: _crowded_blocks(_heading_and_text, size, 40),
+    "notes and lazy lines, 40 to a block": lambda size: "Claims[^n0][^n1].\n\n" + _crowded_blocks(_note_and_lazy_text, size, 40),
     "table": _table,
     "nested lists (depth 8)": lambda size: _repeat(_nested_list(8), size),
     "nested quotes (depth 8)": lambda size: _repeat(_nested_quote(8), size),
