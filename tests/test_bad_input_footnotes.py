@@ -2,8 +2,9 @@
 
 `sitegen.footnotes.LinearFootnoteExtension` answers a reference's number, the order of references
 and the next free back-link id from maps instead of list searches; these tests compare its HTML
-with the stock extension's on fixed pages and on generated ones. How long many footnotes take is
-measured by `benchmarks/pathological.py`, not here.
+with the stock extension's on fixed pages and on generated ones. Footnotes nothing refers to give
+back-links to nowhere, as many as there are footnotes: the link check still reports each one.
+How long many footnotes take is measured by `benchmarks/pathological.py`, not here.
 """
 
 from __future__ import annotations
