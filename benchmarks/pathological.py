@@ -29,9 +29,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from sitegen.limits import MAX_TEXT_CHARACTERS  # noqa: E402 (after the path that finds it)
+
 MB = 1_000_000
 SEED = "Example Article\n\nA first paragraph about the topic. It has two sentences.\n\nSection Two\n\nThe second paragraph, with a fact.\n"
 WORDS = "the patient reported a short attack of pain in the evening and slept"
+LONG_LINE_UNITS = (MAX_TEXT_CHARACTERS - 200) // (len(WORDS) + 8)  # units of "{WORDS} {i} " in a line as long as a paragraph may be
 
 
 def _repeat(unit: Callable[[int], str], size: int, joiner: str = "") -> str:
@@ -46,9 +50,28 @@ def _repeat(unit: Callable[[int], str], size: int, joiner: str = "") -> str:
     return "".join(parts)
 
 
+def _paragraphs(unit: Callable[[int], str], size: int, per_line: int = 8) -> str:
+    """Units `unit(0)`, `unit(1)`, … `per_line` to a line, in paragraphs as long as the limit allows
+    (`MAX_TEXT_CHARACTERS`, less a line), until the text has `size` characters."""
+    paragraphs: list[str] = []
+    lines: list[str] = []
+    length = paragraph = index = 0
+    while length < size:
+        line = "".join(unit(index + k) for k in range(per_line))
+        index += per_line
+        if paragraph + len(line) + 1 > MAX_TEXT_CHARACTERS - 100 and lines:
+            paragraphs.append("\n".join(lines))
+            lines, paragraph = [], 0
+        lines.append(line)
+        paragraph += len(line) + 1
+        length += len(line) + 1
+    paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
 def _lines(unit: str, size: int, per_line: int = 8) -> str:
-    """One paragraph: `unit` repeated, `per_line` to a line, no blank line anywhere."""
-    return _repeat(lambda i: unit * per_line, size, "\n")
+    """`unit` repeated, `per_line` to a line, in paragraphs as long as the limit allows."""
+    return _paragraphs(lambda i: unit, size, per_line)
 
 
 def _nested_list(depth: int) -> Callable[[int], str]:
@@ -61,7 +84,7 @@ def _nested_quote(depth: int) -> Callable[[int], str]:
 
 def _footnotes(size: int) -> str:
     count = size // 60
-    refs = _repeat(lambda i: f"A claim[^n{i}] ", size // 2)
+    refs = _paragraphs(lambda i: f"A claim[^n{i}] ", size // 2)
     used = refs.count("[^")
     notes = "".join(f"[^n{i}]: The note number {i}.\n" for i in range(max(used, count // 2)))
     return refs + "\n\n" + notes
@@ -72,6 +95,19 @@ def _abbreviations(size: int) -> str:
     definitions = "".join(f"*[AB{i}]: Abbreviation number {i}\n" for i in range(defined))
     uses = _repeat(lambda i: f"We saw AB{i % defined} again. ", size - len(definitions), "")
     return definitions + "\n" + "\n\n".join(uses[k : k + 400] for k in range(0, len(uses), 400))
+
+
+def _crowded_blocks(unit: Callable[[int], str], size: int, per_block: int) -> str:
+    """Blocks of `per_block` units with no blank line between them (a block parser splits each at every unit)."""
+    return _repeat(lambda i: "".join(unit(i * per_block + k) for k in range(per_block)) + "\n", size)
+
+
+def _heading_and_text(i: int) -> str:
+    return f"## Heading {i}\n" + f"{WORDS} {i}\n" * 6
+
+
+def _note_and_lazy_text(i: int) -> str:
+    return f"[^n{i}]: Note {i}.\n" + f"{WORDS} {i}\n" * 6
 
 
 def _table(size: int) -> str:
@@ -86,15 +122,20 @@ CONSTRUCTS: dict[str, Callable[[int], str]] = {
     "brackets `[`": lambda size: _lines("[a ", size, 20),
     "parens `(`": lambda size: _lines("(a ", size, 20),
     "link-open `[a](b `": lambda size: _lines("[a](b ", size),
+    "link-title `[a](b \"`": lambda size: _lines('[a](b "', size),
     "emphasis `**` `_`": lambda size: _lines("**a _b ", size),
     "emphasis-closed `*a*`": lambda size: _lines("*a* **b** ", size),
     "cross-links `.md`": lambda size: _lines("see [home](index.md) ", size, 4),
     "footnotes `[^n]`": _footnotes,
+    "footnote-repeats `[^1]`": lambda size: _lines("A claim[^1] ", size) + "\n\n[^1]: The one note.\n",
     "abbreviations `*[X]:`": _abbreviations,
+    "headings in one block (refused)": lambda size: _repeat(lambda i: f"## Heading {i}\n", size),
+    "headings, 40 to a block": lambda size: _crowded_blocks(_heading_and_text, size, 40),
+    "notes and lazy lines, 40 to a block": lambda size: "Claims[^n0][^n1].\n\n" + _crowded_blocks(_note_and_lazy_text, size, 40),
     "table": _table,
     "nested lists (depth 8)": lambda size: _repeat(_nested_list(8), size),
     "nested quotes (depth 8)": lambda size: _repeat(_nested_quote(8), size),
-    "one long line": lambda size: _repeat(lambda i: f"{WORDS} {i}", size, " "),
+    "long lines (one a paragraph)": lambda size: _paragraphs(lambda i: f"{WORDS} {i} ", size, per_line=LONG_LINE_UNITS),
 }
 
 

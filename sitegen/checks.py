@@ -231,7 +231,7 @@ def link_problems(
     problems: list[Problem] = []
     pages = {page.page.output: page for page in site.pages} if site is not None else {}
     reported = {(p.path, p.line) for p in site.findings} if site is not None else set()
-    origins: dict[str, dict[str, tuple[str, int]]] = {}
+    origins: dict[str, _ContentOrigins] = {}
     hrefs: dict[str, _Href] = {}
     verdicts: dict[tuple[str, str], str] = {}  # (folder the href climbs to, href) → problem ("" for none)
     for path, collector in sorted(parsed.items()):
@@ -257,14 +257,17 @@ def link_problems(
                 continue
             page = pages.get(path)
             if page is not None and path not in origins:
-                origins[path] = _content_origins(page, site.settings.content_dir)  # type: ignore[union-attr]
-            origin = origins.get(path, {}).get(href)
+                origins[path] = _ContentOrigins(page, site.settings.content_dir)  # type: ignore[union-attr]
+            origin = origins[path].of(href) if path in origins else None
             if origin is None:
                 problems.append(Problem(f"{output_prefix}/{path}", line, message))
             elif origin not in reported:
                 problems.append(Problem(*origin, message))
+        written_at: dict[str, tuple[str, int] | None] = {}  # searched once each, the first `MAX_SEARCHES` of them
         for line, message, needle in collector.notes:
-            written = _written_at(pages[path], needle, site.settings.content_dir) if path in pages else None  # type: ignore[union-attr]
+            if path in pages and needle not in written_at and len(written_at) < _ContentOrigins.MAX_SEARCHES:
+                written_at[needle] = _written_at(pages[path], needle, site.settings.content_dir)  # type: ignore[union-attr]
+            written = written_at.get(needle)
             problems.append(Problem(*written, message) if written else Problem(f"{output_prefix}/{path}", line, message))
     return problems
 
@@ -277,25 +280,42 @@ def _written_at(page: ResolvedPage, needle: str, content_dir: Path) -> tuple[str
     return display_path(content_dir / page.page.source), page.page.body_line + page.page.body.count("\n", 0, found.start())
 
 
-def _content_origins(page: ResolvedPage, content_dir: Path) -> dict[str, tuple[str, int]]:
-    """Where in the Markdown file each link of the page's body was written: href → (path, line)."""
-    collector = _LinkCollector()
-    collector.feed(page.html)
-    path = display_path(content_dir / page.page.source)
-    rewritten = {}
-    for link in page.links:
-        fragment = f"#{link.fragment}" if link.fragment else ""
-        same_page = link.target_url == page.url and fragment
-        rewritten.setdefault(fragment if same_page else relative_url(page.url, link.target_url) + fragment, link.line)
-    origins: dict[str, tuple[str, int]] = {}
-    for _, href in collector.links:
-        if href in rewritten:
-            origins.setdefault(href, (path, rewritten[href]))
-            continue
-        index = page.page.body.find(href)
-        if href and index >= 0:
-            origins.setdefault(href, (path, page.page.body_line + page.page.body.count("\n", 0, index)))
-    return origins
+class _ContentOrigins:
+    """Where in the Markdown file a link of the page's body was written: a rewritten cross-link at
+    the line it was found on, any other at the first place its text appears in the Markdown.
+
+    Only the links that have a problem are looked up, and only the first `MAX_SEARCHES` of them
+    by searching the Markdown: a page with thousands of broken links of its own (footnotes nothing
+    refers to, whose back-links point nowhere) would cost a search of the whole page for each.
+    The others are reported at their line of the HTML.
+    """
+
+    MAX_SEARCHES = 100
+
+    def __init__(self, page: ResolvedPage, content_dir: Path) -> None:
+        collector = _LinkCollector()
+        collector.feed(page.html)
+        self.page = page
+        self.path = display_path(content_dir / page.page.source)
+        self.in_body = {href for _, href in collector.links}
+        self.rewritten: dict[str, int] = {}
+        for link in page.links:
+            fragment = f"#{link.fragment}" if link.fragment else ""
+            same_page = link.target_url == page.url and fragment
+            self.rewritten.setdefault(fragment if same_page else relative_url(page.url, link.target_url) + fragment, link.line)
+        self.found: dict[str, tuple[str, int] | None] = {}
+
+    def of(self, href: str) -> tuple[str, int] | None:
+        """(path, line) of `href` in the Markdown; None when it is not the page body's, or not found."""
+        if href not in self.in_body:
+            return None
+        if href in self.rewritten:
+            return self.path, self.rewritten[href]
+        if href not in self.found and len(self.found) < self.MAX_SEARCHES:
+            body = self.page.page.body
+            index = body.find(href)
+            self.found[href] = (self.path, self.page.page.body_line + body.count("\n", 0, index)) if href and index >= 0 else None
+        return self.found.get(href)
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,7 @@ _APPLY = "_InlineProcessor__applyPattern"
 SUPPORTED = hasattr(InlineProcessor, _LOOP) and hasattr(InlineProcessor, _APPLY)
 
 
-def _source_digest(function: object) -> str:
+def source_digest(function: object) -> str:
     try:
         return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:16]  # type: ignore[arg-type]
     except (OSError, TypeError):
@@ -98,10 +98,10 @@ def _source_digest(function: object) -> str:
 _KNOWN_RUN = {"f6c93631f2871499"}
 _KNOWN_GET_TEXT = {"7d0978a16aae3e5b"}
 _KNOWN_GET_LINK = {"fa42883beb8834a6"}
-LINEAR_WALK = _source_digest(InlineProcessor.run) in _KNOWN_RUN
+LINEAR_WALK = source_digest(InlineProcessor.run) in _KNOWN_RUN
 LINEAR_LINKS = (
-    _source_digest(inlinepatterns.LinkInlineProcessor.getText) in _KNOWN_GET_TEXT
-    and _source_digest(inlinepatterns.LinkInlineProcessor.getLink) in _KNOWN_GET_LINK
+    source_digest(inlinepatterns.LinkInlineProcessor.getText) in _KNOWN_GET_TEXT
+    and source_digest(inlinepatterns.LinkInlineProcessor.getLink) in _KNOWN_GET_LINK
 )
 
 

@@ -7,6 +7,21 @@ measures both kinds of depth on the text, line by line, and names the first line
 `MAX_NESTING`; a page file larger than `MAX_PAGE_BYTES` is refused before it is read. Both limits
 lie far beyond any real page and well inside what the converter handles.
 
+Python-Markdown's inline pass rebuilds the whole text of a paragraph at every link, emphasis,
+citation or footnote it finds there, so one paragraph costs the square of its length. A text the
+inline pass would take in one piece (a paragraph, list item, table cell, heading) longer than
+`MAX_TEXT_CHARACTERS` is refused (`text_length_problem`, checked by the converter once blocks are
+parsed): that bounds the cost of each paragraph, so a page's cost grows linearly with its size.
+
+Python-Markdown's block parser has the same kind of cost between blocks: where a heading, a rule
+or a definition (`[x]: url`, `[^x]: note`, `*[X]: expansion`, `: definition`, `!!! note`) sits
+inside a block of lines with no blank line between them, it parses that line and puts the rest of
+the block back, to be scanned whole again by every block processor. `block_breaks_problem` bounds
+that work on the text before conversion, generously (every such line counts the whole block it is
+in): at most `MAX_BREAK_WORK` characters scanned per character of the page, beyond a first
+`FREE_BREAK_WORK`. The page past it is refused at the block where the budget is spent, with the
+remedy: blank lines between those lines, which make each one a block of its own.
+
 The measures are deliberately generous upper bounds of the depth Python-Markdown will build:
 block depth counts every quote marker, list marker and four columns of indentation at the start
 of a line (outside fenced code); inline depth counts, within one paragraph, the emphasis
@@ -21,12 +36,19 @@ from collections.abc import Iterator
 
 MAX_PAGE_BYTES = 5_000_000
 MAX_NESTING = 32
+MAX_TEXT_CHARACTERS = 20_000
+MAX_BREAK_WORK = 40
+FREE_BREAK_WORK = 20_000_000
 
 _MARKER = re.compile(r"(?:>|[-*+](?=[ \t]|$)|[0-9]{1,9}[.)](?=[ \t]|$))[ \t]?")
 _SPACES = re.compile(" *")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")  # a horizontal rule: - - - - …
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _DELIMITER_RUN = re.compile(r"\*+|_+")
+_QUOTE_MARKERS = re.compile(r"[ \t]*(?:>[ \t]*)*")
+# After quote markers and indentation: what makes Python-Markdown split a block at that line.
+_BREAK = re.compile(r"#|[-=_*][-=_* \t]*$|\*\[[^\]]*\][ ]?:|\[\^?[^\]]*\]:|:[ ]{1,3}|!!!")
+_RUN_DEFINITION = re.compile(r"\[\^?[^\]]*\]:")  # runs of these, one to a line, are taken in one pass
 _PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
@@ -35,6 +57,59 @@ def page_size_problem(size: int) -> str:
     if size <= MAX_PAGE_BYTES:
         return ""
     return f"page is {size:,} bytes: split it into pages of at most {MAX_PAGE_BYTES:,} bytes"
+
+
+def text_length_problem(length: int) -> str:
+    """Why a paragraph (or other text the inline pass takes in one piece) of `length` characters is refused, or ""."""
+    if length <= MAX_TEXT_CHARACTERS:
+        return ""
+    return f"paragraph of {length:,} characters: split it into paragraphs of at most {MAX_TEXT_CHARACTERS:,} characters"
+
+
+def block_breaks_problem(body: str) -> tuple[int, str] | None:
+    """The first line (1-based) of the block of `body` at which the block parser's work of splitting
+    blocks passes the budget (see the module's docstring), with the message; None within it."""
+    budget = MAX_BREAK_WORK * len(body) + FREE_BREAK_WORK
+    work = 0
+    for first, characters, breaks in _blocks_and_breaks(body):
+        work += breaks * characters
+        if work > budget:
+            message = (
+                f"{breaks:,} headings, rules or definitions in one block of {characters:,} characters, with no blank "
+                "line between them: put a blank line before each"
+            )
+            return first, message
+    return None
+
+
+def _blocks_and_breaks(body: str) -> Iterator[tuple[int, int, int]]:
+    """(first line, characters, lines that split it) of each block of lines (outside fenced code)."""
+    first = characters = breaks = 0
+    previous_defines = False
+    fence = ""
+    for number, line in enumerate(body.split("\n"), start=1):
+        opening = _FENCE.match(line)
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = ""
+            continue
+        if opening:
+            fence = opening.group(1)
+        content = line[_QUOTE_MARKERS.match(line).end() :]  # type: ignore[union-attr]  # matches everywhere
+        if opening or not content.strip():
+            if breaks:
+                yield first, characters, breaks
+            first = characters = breaks = 0
+            previous_defines = False
+            continue
+        if not first:
+            first = number
+        elif _BREAK.match(content) and not (previous_defines and _RUN_DEFINITION.match(content)):
+            breaks += 1
+        previous_defines = bool(_RUN_DEFINITION.match(content))
+        characters += len(line) + 1
+    if breaks:
+        yield first, characters, breaks
 
 
 def nesting_problem(body: str) -> tuple[int, str] | None:

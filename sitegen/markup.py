@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import markdown
+from markdown import util
 from markdown.extensions import Extension
 from markdown.extensions.abbr import AbbrExtension
 from markdown.extensions.admonition import AdmonitionExtension
 from markdown.extensions.attr_list import AttrListExtension
 from markdown.extensions.def_list import DefListExtension
 from markdown.extensions.fenced_code import FencedCodeExtension
-from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.smarty import SmartyExtension
 from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, slugify
@@ -30,8 +30,9 @@ from markdown.treeprocessors import Treeprocessor
 
 from .citations import BRACKET, CitationKey, CitationSyntaxError, FoundCitation, find_citations, parse_citation
 from .datamarkdown import as_written, plain_text, strip_tags
+from .footnotes import LinearFootnoteExtension
 from .inline import skip_impossible_patterns
-from .limits import MAX_NESTING
+from .limits import MAX_NESTING, text_length_problem
 from .pages import GlossaryTerm, Page, is_reserved_id
 from .parallel import parallel_map
 from .urls import url_problem
@@ -153,6 +154,34 @@ class _CitationPattern(InlineProcessor):
         element = etree.Element(_PENDING)
         element.set("keys", "|".join(f"{k.target},{k.first},{k.last}" for k in keys))
         return element, m.start(0), m.end(0)
+
+
+class _TextTooLongError(Exception):
+    def __init__(self, problem: LinkProblem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+class _TextLengths(Treeprocessor):
+    """Refuses, before the inline pass, a text it would take in one piece that is longer than the
+    limit of `limits.text_length_problem` (code is left out: the inline pass does not look into it)."""
+
+    def __init__(self, md: markdown.Markdown, state: _PageState) -> None:
+        super().__init__(md)
+        self.state = state
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            for text in (element.text, element.tail):
+                if text and not isinstance(text, util.AtomicString) and (message := text_length_problem(len(text))):
+                    raise _TextTooLongError(LinkProblem(self._line(text), message))
+
+    def _line(self, text: str) -> int:
+        """The line of the page where `text` starts, found by its first words (up to a placeholder of
+        Python-Markdown's; any run of white space may stand for another), or 1 if not found."""
+        first = text.lstrip().split("\n", 1)[0].split(util.STX, 1)[0][:200]
+        words = [re.escape(word) for word in first.split()]
+        return self.state.line_matching(r"\s+".join(words)) if words else 1
 
 
 class _CitationNumbering(Treeprocessor):
@@ -377,6 +406,8 @@ class _SitegenExtension(Extension):
         md.inlinePatterns.register(_CitationPattern(BRACKET.pattern, md, self.state), "sitegen-citation", 175)
         # After toc (5): heading ids and toc titles are made while a citation is still an empty placeholder.
         md.treeprocessors.register(_CitationNumbering(md, self.state), "sitegen-citations", 4)
+        # After the footnotes' (50), which adds their texts to the tree, before the inline pass (20).
+        md.treeprocessors.register(_TextLengths(md, self.state), "sitegen-text-lengths", 21)
         md.treeprocessors.register(_CrossLinks(md, self.state, self.urls), "sitegen-links", 14)
         md.treeprocessors.register(_GlossaryTerms(md, self.state, self.terms, self.glossary_url), "sitegen-terms", 13)
         # After attr_list (8), before toc (5).
@@ -398,7 +429,7 @@ class Markup:
                 AbbrExtension(),
                 SmartyExtension(smart_angled_quotes=False),
                 DefListExtension(),
-                FootnoteExtension(BACKLINK_TITLE="Back to the text"),
+                LinearFootnoteExtension(BACKLINK_TITLE="Back to the text"),
                 FencedCodeExtension(),
                 _SitegenExtension(self._state, urls, terms, glossary_url),
             ],
@@ -417,6 +448,8 @@ class Markup:
         except RecursionError:  # nesting the depth check of `limits` did not foresee: an error of the page, not a crash
             failure = f"nested too deeply for the Markdown converter: keep quotes, lists and emphasis within {MAX_NESTING} levels"
             return MarkupResult("", (), (), (), (), (), failure=failure)
+        except _TextTooLongError as too_long:
+            return MarkupResult("", (), (), (), (), (), errors=(too_long.problem,))
         toc = tuple(_flatten_toc(getattr(self._md, "toc_tokens", [])))
         return MarkupResult(
             html=html,

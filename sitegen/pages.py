@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 from .errors import BuildError, Problems
 from .fields import Fields
 from .files import list_inputs, parse_yaml, read_text
-from .limits import nesting_problem, page_size_problem
+from .limits import block_breaks_problem, nesting_problem, page_size_problem
 
 GLOSSARY_FILE = "glossary.yaml"
 FRONT_MATTER_KEYS = ("title", "description", "order", "slug", "reviewed")
@@ -191,6 +191,9 @@ def parse_page(path: Path, relative: str) -> Page:
     too_deep = nesting_problem(body)
     if too_deep is not None:
         problems.add(path, end + 1 + too_deep[0], too_deep[1])
+    crowded = block_breaks_problem(body) if too_deep is None else None
+    if crowded is not None:
+        problems.add(path, end + 1 + crowded[0], crowded[1])
     problems.raise_if_any()
     return Page(
         source=relative,
