@@ -6,8 +6,9 @@ Python-Markdown has no safe mode since 3.0; its documented way is to remove what
 through: the `html_block` preprocessor and the `html` inline pattern. Without them, `<` and `&` in
 the text reach the serializer as text and are escaped like any other. Loaders call
 `markdown_problems` to report a refused URL at its file and line; the renderer drops the link of
-any URL that still reaches it. Text nested deeper than `limits.MAX_NESTING` is refused the same way,
-before conversion, so a definition cannot end the build in a RecursionError.
+any URL that still reaches it. Text nested deeper than `limits.MAX_NESTING`, or longer than
+`limits.MAX_TEXT_CHARACTERS`, is refused the same way, before conversion, so a definition can end
+the build neither in a RecursionError nor in the inline pass's quadratic rebuilds.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from markdown.extensions.smarty import SmartyExtension
 from markdown.treeprocessors import Treeprocessor
 
 from .inline import skip_impossible_patterns
-from .limits import nesting_problem
+from .limits import nesting_problem, text_length_problem
 from .urls import url_problem
 
 URL_ATTRIBUTES = ("href", "src")
@@ -94,10 +95,11 @@ _LOCK = threading.Lock()  # one converter, one list of problems: one text at a t
 @functools.lru_cache(maxsize=4096)
 def render_markdown(text: str) -> Rendered:
     """Short Markdown as HTML without a wrapping paragraph, and the URLs it refused (or, for text
-    nested deeper than the converter can follow, the text escaped and why)."""
+    nested deeper than the converter can follow or too long for its inline pass, the text escaped and why)."""
     too_deep = nesting_problem(text)
-    if too_deep:
-        return Rendered(html_module.escape(text), (too_deep[1],))
+    refused = too_deep[1] if too_deep else text_length_problem(len(text))
+    if refused:
+        return Rendered(html_module.escape(text), (refused,))
     with _LOCK:
         _PROBLEMS.clear()
         _INLINE.reset()

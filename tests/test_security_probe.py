@@ -115,6 +115,11 @@ def test_a_disclaimer_nested_thousands_deep_is_an_error_at_its_line(project: Pat
     fails_cleanly(project, capsys, "site.yaml", line_of(project, "site.yaml", "disclaimer"), "nested")
 
 
+def test_a_glossary_definition_longer_than_a_paragraph_may_be_is_an_error_at_its_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_data(project, data(glossary=[{"term": "Aura", "definition": "*a* " * 6000}]))
+    fails_cleanly(project, capsys, "content/glossary.yaml", line_of(project, "content/glossary.yaml", "definition"), "paragraph of 23,999 characters")
+
+
 # ---------------------------------------------------------------------------------------------
 # A folder where a file is expected
 # ---------------------------------------------------------------------------------------------
