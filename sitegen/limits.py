@@ -86,17 +86,9 @@ def _blocks_and_breaks(body: str) -> Iterator[tuple[int, int, int]]:
     """(first line, characters, lines that split it) of each block of lines (outside fenced code)."""
     first = characters = breaks = 0
     previous_defines = False
-    fence = ""
-    for number, line in enumerate(body.split("\n"), start=1):
-        opening = _FENCE.match(line)
-        if fence:
-            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
-                fence = ""
-            continue
-        if opening:
-            fence = opening.group(1)
-        content = line[_QUOTE_MARKERS.match(line).end() :]  # type: ignore[union-attr]  # matches everywhere
-        if opening or not content.strip():
+    for number, line in _lines_outside_fences(body):
+        content = line[_QUOTE_MARKERS.match(line).end() :] if line is not None else ""  # type: ignore[union-attr]  # matches everywhere
+        if not content.strip():
             if breaks:
                 yield first, characters, breaks
             first = characters = breaks = 0
@@ -112,6 +104,23 @@ def _blocks_and_breaks(body: str) -> Iterator[tuple[int, int, int]]:
         yield first, characters, breaks
 
 
+def _lines_outside_fences(body: str) -> Iterator[tuple[int, str | None]]:
+    """(line number, line) of each line of `body` outside fenced code; the line opening a fence
+    comes as None (it ends a block), the fenced lines and the closing fence not at all."""
+    fence = ""
+    for number, line in enumerate(body.split("\n"), start=1):
+        opening = _FENCE.match(line)
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = ""
+            continue
+        if opening:
+            fence = opening.group(1)
+            yield number, None
+            continue
+        yield number, line
+
+
 def nesting_problem(body: str) -> tuple[int, str] | None:
     """The first line of `body` (1-based) nested deeper than `MAX_NESTING`, with the message."""
     for number, depth, kind in _depths(body):
@@ -123,20 +132,11 @@ def nesting_problem(body: str) -> tuple[int, str] | None:
 def _depths(body: str) -> Iterator[tuple[int, int, str]]:
     """(line number, depth, kind) for every line whose depth may exceed the limit."""
     paragraph: list[tuple[int, str]] = []
-    fence = ""
-    for number, line in enumerate(body.split("\n"), start=1):
-        opening = _FENCE.match(line)
-        if fence:
-            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
-                fence = ""
-            continue
-        if opening:
-            fence = opening.group(1)
-            continue
-        depth = 0 if _RULE.match(line) else block_depth(line)
+    for number, line in _lines_outside_fences(body):
+        depth = 0 if line is None or _RULE.match(line) else block_depth(line)
         if depth > MAX_NESTING:
             yield number, depth, "block (quote, list or indented content)"
-        if line.strip():
+        if line is not None and line.strip():
             paragraph.append((number, line))
         else:
             yield from _inline_depths(paragraph)
