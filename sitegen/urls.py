@@ -28,20 +28,26 @@ def url_problem(url: str) -> str:
     decoded = html.unescape(url) if "&" in url else url
     invisible = _INVISIBLE.search(decoded)
     if invisible:
-        return f"URL {url!r} holds a space or an invisible character (U+{ord(invisible.group(0)):04X}) that browsers drop or misread: remove it (a space: %20)"
+        character = f"U+{ord(invisible.group(0)):04X}"
+        return f"URL {_shown(url)} holds a space or an invisible character ({character}) that browsers drop or misread: remove it (a space: %20)"
     scheme = url_scheme(decoded)
     if scheme and scheme not in ALLOWED_SCHEMES:
-        return f"URL {url!r} has the scheme {scheme!r}: only http, https, mailto and relative URLs are allowed"
+        return f"URL {_shown(url)} has the scheme {_shown(scheme, 20)}: only http, https, mailto and relative URLs are allowed"
     try:
         parts = urlsplit(decoded)
         parts.port  # noqa: B018 (reading it raises ValueError for a port that is not a number)
     except ValueError as exc:
-        return f"malformed URL {url!r}: {exc}"
+        return f"malformed URL {_shown(url)}: {exc}"
     if scheme in ("http", "https") and not parts.hostname:
-        return f"URL {url!r} names no host: write {scheme}://host/path"
+        return f"URL {_shown(url)} names no host: write {scheme}://host/path"
     if not scheme and decoded[:2].replace("\\", "/") == "//":
-        return f"URL {url!r} starts with two slashes (a backslash counts as one): it names another host, by whatever scheme the page has: write https://…"
+        return f"URL {_shown(url)} starts with two slashes (a backslash counts as one): it names another host, by whatever scheme the page has: write https://…"
     return ""
+
+
+def _shown(url: str, limit: int = 80) -> str:
+    """`url` quoted for a message, cut to its first `limit` characters when longer."""
+    return repr(url) if len(url) <= limit else repr(url[:limit]) + f" (… {len(url):,} characters)"
 
 
 def url_scheme(url: str) -> str:

@@ -132,3 +132,9 @@ def test_a_folder_where_a_data_file_or_template_is_expected_is_one_error_at_its_
     (project / relative).unlink()
     (project / relative).mkdir()
     fails_cleanly(project, capsys, relative, None, "a folder where a file is expected")
+
+
+def test_a_refused_url_is_shown_cut_short_in_its_message() -> None:
+    message = url_problem("javascript:" + "x" * 10_000)
+    assert len(message) < 300
+    assert "10,011 characters" in message
