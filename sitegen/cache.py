@@ -41,7 +41,7 @@ import sys
 import tempfile
 import threading
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path, PurePath
 from typing import Any, BinaryIO, TypeVar
 
@@ -253,21 +253,14 @@ def write_verified(path: Path, label: str, dump: Callable[[Any], object]) -> Non
     Raises OSError when it cannot be written, ValueError when it would exceed `MAX_FILE_BYTES`.
     """
     _make_private_folder(path.parent)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)  # readable by its owner alone
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(bytes(_HEADER.size))
-            writer = _DigestingWriter(stream, _labelled_digest(label))
-            dump(writer)
-            if _HEADER.size + writer.length > MAX_FILE_BYTES:
-                raise ValueError(f"cache file larger than {MAX_FILE_BYTES} bytes")
-            stream.seek(0)
-            stream.write(_HEADER.pack(_MAGIC, writer.length, writer.digest.digest()))
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    with _replaced_atomically(path, "wb") as stream:  # readable by its owner alone
+        stream.write(bytes(_HEADER.size))
+        writer = _DigestingWriter(stream, _labelled_digest(label))
+        dump(writer)
+        if _HEADER.size + writer.length > MAX_FILE_BYTES:
+            raise ValueError(f"cache file larger than {MAX_FILE_BYTES} bytes")
+        stream.seek(0)
+        stream.write(_HEADER.pack(_MAGIC, writer.length, writer.digest.digest()))
 
 
 def _make_private_folder(folder: Path) -> None:
@@ -282,10 +275,18 @@ def _make_private_folder(folder: Path) -> None:
 
 def _write_text(path: Path, text: str) -> None:
     """Atomically write a small text file (never through a symbolic link left in its place)."""
+    with _replaced_atomically(path, "w") as stream:
+        stream.write(text)
+
+
+@contextlib.contextmanager
+def _replaced_atomically(path: Path, mode: str) -> Iterator[Any]:
+    """A stream to a new file (readable by its owner alone) that replaces `path` once the block
+    ends without an error; on any error the new file is removed and `path` left as it was."""
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        with os.fdopen(handle, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as stream:
+            yield stream
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
