@@ -163,10 +163,9 @@ def _refuse_foreign(root: Path, commit: str, where: str) -> None:
         raise _fail(root, f"{where} holds commits that sitegen did not publish ({last}), so deploy refuses to replace them; {_FORCE_DOES}")
 
 
-def _remote_tip(root: Path, remote: str, branch: str) -> str:
-    """The commit of `branch` on `remote` ("" when it has no such branch), fetched into its remote-tracking ref.
+def _remote_tip(root: Path, remote: str, url: str, branch: str) -> str:
+    """The commit of `branch` on `remote` (at `url`; "" when it has no such branch), fetched into its remote-tracking ref.
     Only that ref is written: no tags, no FETCH_HEAD, no pruning."""
-    url = _git(root, "remote", "get-url", remote).stdout.strip()
     listed = _git(root, "ls-remote", "--heads", remote, f"refs/heads/{branch}")
     if listed.returncode != 0:
         reason = _first_line(listed.stderr)
@@ -196,9 +195,10 @@ def check_target(root: Path, branch: str = "gh-pages", remote: str | None = "ori
         _refuse_foreign(root, local, f"branch {branch!r}")
     tip = ""
     if remote is not None:
-        if _git(root, "remote", "get-url", remote).returncode != 0:
+        url = _git(root, "remote", "get-url", remote)
+        if url.returncode != 0:
             raise _fail(root, f"no git remote {remote!r}: add it with `git remote add {remote} URL`, name another with --remote, or commit only with --no-push")
-        tip = _remote_tip(root, remote, branch)
+        tip = _remote_tip(root, remote, url.stdout.strip(), branch)
         if tip and not force:
             _refuse_foreign(root, tip, f"branch {branch!r} of remote {remote!r}")
     return Target(root, branch, remote, tip, force)
