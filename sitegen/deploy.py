@@ -210,11 +210,9 @@ def check_target(root: Path, branch: str = "gh-pages", remote: str | None = "ori
 def uncommitted_changes(root: Path, generated: Sequence[Path | None] = ()) -> int:
     """How many paths of the work tree differ from HEAD (untracked ones included), leaving out the `generated`
     folders (the output folder, the cache) that lie inside it."""
-    top = Path(_git(root, "rev-parse", "--show-toplevel").stdout.strip())
-    excluded = []
-    for folder in generated:
-        if folder is not None and folder.resolve().is_relative_to(top.resolve()) and folder.resolve() != top.resolve():
-            excluded.append(f":(top,exclude,literal){folder.resolve().relative_to(top.resolve()).as_posix()}")
+    top = Path(_git(root, "rev-parse", "--show-toplevel").stdout.strip()).resolve()
+    inside = [folder.resolve() for folder in generated if folder is not None]
+    excluded = [f":(top,exclude,literal){folder.relative_to(top).as_posix()}" for folder in inside if folder.is_relative_to(top) and folder != top]
     status = _git(root, "status", "--porcelain", "--untracked-files=normal", "--", ":/", *excluded)
     return len([line for line in status.stdout.splitlines() if line.strip()]) if status.returncode == 0 else 0
 
