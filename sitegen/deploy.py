@@ -163,10 +163,9 @@ def _refuse_foreign(root: Path, commit: str, where: str) -> None:
         raise _fail(root, f"{where} holds commits that sitegen did not publish ({last}), so deploy refuses to replace them; {_FORCE_DOES}")
 
 
-def _remote_tip(root: Path, remote: str, branch: str) -> str:
-    """The commit of `branch` on `remote` ("" when it has no such branch), fetched into its remote-tracking ref.
+def _remote_tip(root: Path, remote: str, url: str, branch: str) -> str:
+    """The commit of `branch` on `remote` (at `url`; "" when it has no such branch), fetched into its remote-tracking ref.
     Only that ref is written: no tags, no FETCH_HEAD, no pruning."""
-    url = _git(root, "remote", "get-url", remote).stdout.strip()
     listed = _git(root, "ls-remote", "--heads", remote, f"refs/heads/{branch}")
     if listed.returncode != 0:
         reason = _first_line(listed.stderr)
@@ -196,9 +195,10 @@ def check_target(root: Path, branch: str = "gh-pages", remote: str | None = "ori
         _refuse_foreign(root, local, f"branch {branch!r}")
     tip = ""
     if remote is not None:
-        if _git(root, "remote", "get-url", remote).returncode != 0:
+        url = _git(root, "remote", "get-url", remote)
+        if url.returncode != 0:
             raise _fail(root, f"no git remote {remote!r}: add it with `git remote add {remote} URL`, name another with --remote, or commit only with --no-push")
-        tip = _remote_tip(root, remote, branch)
+        tip = _remote_tip(root, remote, url.stdout.strip(), branch)
         if tip and not force:
             _refuse_foreign(root, tip, f"branch {branch!r} of remote {remote!r}")
     return Target(root, branch, remote, tip, force)
@@ -210,11 +210,9 @@ def check_target(root: Path, branch: str = "gh-pages", remote: str | None = "ori
 def uncommitted_changes(root: Path, generated: Sequence[Path | None] = ()) -> int:
     """How many paths of the work tree differ from HEAD (untracked ones included), leaving out the `generated`
     folders (the output folder, the cache) that lie inside it."""
-    top = Path(_git(root, "rev-parse", "--show-toplevel").stdout.strip())
-    excluded = []
-    for folder in generated:
-        if folder is not None and folder.resolve().is_relative_to(top.resolve()) and folder.resolve() != top.resolve():
-            excluded.append(f":(top,exclude,literal){folder.resolve().relative_to(top.resolve()).as_posix()}")
+    top = Path(_git(root, "rev-parse", "--show-toplevel").stdout.strip()).resolve()
+    inside = [folder.resolve() for folder in generated if folder is not None]
+    excluded = [f":(top,exclude,literal){folder.relative_to(top).as_posix()}" for folder in inside if folder.is_relative_to(top) and folder != top]
     status = _git(root, "status", "--porcelain", "--untracked-files=normal", "--", ":/", *excluded)
     return len([line for line in status.stdout.splitlines() if line.strip()]) if status.returncode == 0 else 0
 

@@ -116,20 +116,19 @@ def test_a_branch_in_the_middle_of_a_rebase_is_refused(repo: Repo, capsys: pytes
     assert refs(root) == before
 
 
-def test_force_does_not_allow_the_checked_out_branch(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    root, _ = repo
-    before = refs(root)
-    assert deploy(root, "--branch", "main", "--force", "--no-push") == 1
-    assert "not even with --force" in one_error_line(capsys)
-    assert refs(root) == before
-
-
-def test_a_symbolic_ref_to_the_checked_out_branch_is_refused(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("branch", "refusal"),
+    [("main", "not even with --force"), ("alias", "is a symbolic ref to another branch")],
+    ids=["the checked-out branch", "a symbolic ref to it"],
+)
+def test_force_does_not_allow_the_checked_out_branch_nor_a_symbolic_ref_to_it(
+    repo: Repo, capsys: pytest.CaptureFixture[str], branch: str, refusal: str
+) -> None:
     root, _ = repo
     git(root, "symbolic-ref", "refs/heads/alias", "refs/heads/main")
     before = refs(root)
-    assert deploy(root, "--branch", "alias", "--force", "--no-push") == 1
-    one_error_line(capsys)
+    assert deploy(root, "--branch", branch, "--force", "--no-push") == 1
+    assert refusal in one_error_line(capsys)
     assert refs(root) == before
 
 

@@ -82,7 +82,7 @@ def websocket_status(server: ServeProcess, headers: dict[str, str]) -> int:
 def test_forcereload_answers_without_a_server_error(server: ServeProcess, path: str) -> None:
     start = len(server.lines)
     status, _ = request(server.port, path)
-    assert status in (200, 404)
+    assert status == 200
     assert no_traceback(server, start), server.lines[start:]
 
 
