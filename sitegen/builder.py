@@ -160,12 +160,13 @@ class Builder:
             return self._render(persist)
 
     def _render(self, persist: bool) -> BuildResult:
-        self._check_cache_folder()
+        settings = load_settings(self.root)  # once per build: the cache folder's check and the site share them
+        self._check_cache_folder(settings)
         self.cache.start()
         self.cache.load_all()
         gc.freeze()  # what was just loaded joins the old objects that collections leave alone
         run = _Run(self)
-        site = load_site(self.root, parse=run.parse, memo=run.memo, convert=run.convert, resolve_one=run.resolve_page)
+        site = load_site(self.root, parse=run.parse, memo=run.memo, convert=run.convert, resolve_one=run.resolve_page, settings=settings)
         self.resolved, self.page_files = run.resolved, run.page_files
         gc.freeze()  # the resolved site lives until the build ends
         theme = self._load_theme(site)
@@ -179,11 +180,10 @@ class Builder:
             self.cache.save_in_background()  # the caller can serve or write the result meanwhile
         return BuildResult(site, outputs, tuple(findings), frozenset(run.rendered))
 
-    def _check_cache_folder(self) -> None:
+    def _check_cache_folder(self, settings: Settings) -> None:
         """Before the cache is read: it lies in none of the folders the build reads or writes."""
         if self.cache.folder is None:
             return
-        settings = load_settings(self.root)
         protected = {
             "content folder": settings.content_dir, "templates folder": settings.templates_dir, "static folder": settings.static_dir,
             "seeds folder": settings.seeds_dir, "output folder": settings.output_path,

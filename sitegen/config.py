@@ -114,8 +114,8 @@ def load_settings(root: Path) -> Settings:
     base_url = str(values["base_url"]).strip()
     if base_url and not _ABSOLUTE_URL.match(base_url):
         problems.add(path, doc.line("base_url"), f"base_url must be an absolute http(s) URL such as https://example.org/guide/, not {base_url!r}")
-    elif base_url and url_problem(base_url):
-        problems.add(path, doc.line("base_url"), f"base_url: {url_problem(base_url)}")
+    elif base_url and (refused := url_problem(base_url)):
+        problems.add(path, doc.line("base_url"), f"base_url: {refused}")
     if base_url and not base_url.endswith("/"):
         base_url += "/"
     if not _LANGUAGE.match(str(values["language"])):

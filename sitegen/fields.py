@@ -23,7 +23,6 @@ from .urls import url_problem
 # UTF-8 page can hold) and the two non-characters U+FFFE and U+FFFF.
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _PARTIAL_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
-_FULL_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def describe(value: object) -> str:
@@ -65,8 +64,8 @@ def date_problem(value: object, label: str, partial: bool = False) -> tuple[str,
     if not isinstance(value, str):
         return "", f"{label} must be a date {form}, not {describe(value)}"
     text = value.strip()
-    match = _PARTIAL_DATE.match(text) if (_PARTIAL_DATE if partial else _FULL_DATE).match(text) else None
-    if match is None:
+    match = _PARTIAL_DATE.match(text)
+    if match is None or (not partial and match.group(3) is None):
         return "", f"{label} must be a date {form}, not {value!r}"
     year, month, day = int(match.group(1)), int(match.group(2) or 1), int(match.group(3) or 1)
     try:

@@ -159,17 +159,19 @@ def load_site(
     memo: Callable[[str, Callable[[], Any], tuple[Path, ...]], Any] | None = None,
     convert: Callable[[Markup, Sequence[Page]], list[MarkupResult]] | None = None,
     resolve_one: Callable[..., PageResolution] | None = None,
+    settings: Settings | None = None,
 ) -> Site:
     """Load and resolve the project at `root`: every input problem is reported in one BuildError.
 
     A build cache passes `parse` (one page file), `memo(name, load, files)` (a load that depends only
-    on the bytes of `files`), `convert` and `resolve_one` (see `resolve`) to reuse earlier work.
+    on the bytes of `files`), `convert` and `resolve_one` (see `resolve`) to reuse earlier work, and
+    `settings` when it has already loaded them for this build.
     """
     if memo is None:
         def memo(name: str, load: Callable[[], Any], files: tuple[Path, ...]) -> Any:
             return load()
     problems = Problems()
-    settings = load_settings(root)
+    settings = settings or load_settings(root)
     sources: dict[str, Source] = {}
     publications: dict[str, Publication] = {}
     pages: list[Page] = []
