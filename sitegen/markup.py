@@ -332,8 +332,6 @@ class _SafeAttributes(Treeprocessor):
         return "", 0
 
 
-
-
 class _GlossaryTerms(Treeprocessor):
     """Links the first use of each glossary term on a page to its entry."""
 
