@@ -120,22 +120,25 @@ class _PageState:
         if index < 0:
             index = self.body.find(needle)
         self.searched[needle] = index + 1
-        if index < 0:
-            return 1
-        # Count on from the last line found: links come in reading order, so the whole page is counted about once.
-        position, line = self.counted if index >= self.counted[0] else (0, 1)
-        line += self.body.count("\n", position, index)
-        self.counted = (index, line)
-        return line
+        return self._line_at(index) if index >= 0 else 1
 
     def line_matching(self, pattern: str) -> int:
         """The line of the next match of `pattern` (a regular expression), in reading order; 1 if none."""
         start = self.searched.get(pattern, 0)
-        match = re.compile(pattern).search(self.body, start) or re.compile(pattern).search(self.body)
+        compiled = re.compile(pattern)
+        match = compiled.search(self.body, start) or compiled.search(self.body)
         if match is None:
             return 1
         self.searched[pattern] = match.start() + 1
-        return self.body.count("\n", 0, match.start()) + 1
+        return self._line_at(match.start())
+
+    def _line_at(self, index: int) -> int:
+        """The line of `body` that position `index` is on."""
+        # Count on from the last line found: lines are asked for in reading order, so the whole page is counted about once.
+        position, line = self.counted if index >= self.counted[0] else (0, 1)
+        line += self.body.count("\n", position, index)
+        self.counted = (index, line)
+        return line
 
 
 class _CitationPattern(InlineProcessor):
@@ -327,8 +330,6 @@ class _SafeAttributes(Treeprocessor):
             line = self.state.line_matching(rf"#{re.escape(value)}(?![\w:.-])|\bid\s*=\s*[\"']?{re.escape(value)}")
             return f"id {value!r} is one the page template uses (for its main area, reference list or citations): choose another", line
         return "", 0
-
-
 
 
 class _GlossaryTerms(Treeprocessor):

@@ -19,12 +19,12 @@ FRONT_MATTER_KEYS = ("title", "description", "order", "slug", "reviewed")
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 MAX_SLUG = 100  # a slug names a folder of the site: file systems allow 255 bytes, and short addresses read better
 TERM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# Files the build writes at the site root: no page may take their name as its first URL segment.
 # Ids the templates give elements of a page (see templates/*.html), and the ids of citations and
 # reference-list entries: no author's `{#id}` or glossary id may take one, and a heading named like
 # one ("References") gets another.
 RESERVED_IDS = frozenset({"main", "references", "search-input", "search-results", "toc-title", "topics-title", "seed-texts", "publications"})
 RESERVED_ID_PATTERN = re.compile(r"^(?:ref-[0-9]+|cite-[0-9]+-[0-9]+|pub-.*)$")
+# Files the build writes at the site root: no page may take their name as its first URL segment.
 RESERVED_NAMES = ("404.html", "sitemap.xml", "robots.txt", "_headers", "_redirects", ".nojekyll", ".sitegen-output")
 
 

@@ -11,17 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import markdown
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from markdown.extensions.abbr import AbbrExtension
-from markdown.extensions.footnotes import FootnoteExtension
-from markdown.extensions.smarty import SmartyExtension
 from test_bad_input import assert_clean_failure, built_once, built_project, put, run, snapshot, topic_line  # noqa: F401 (fixtures)
+from test_inline import stock_and_skipping
 
 from sitegen import inline, limits
-from sitegen.inline import skip_impossible_patterns
 from sitegen.limits import MAX_NESTING, MAX_PAGE_BYTES, block_depth, nesting_problem
 
 TOPIC_LINE = 8  # the line `topic_line` writes on
@@ -120,17 +116,6 @@ def test_a_page_at_the_size_limit_is_accepted() -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _converter(linear: bool) -> markdown.Markdown:
-    md = markdown.Markdown(extensions=[SmartyExtension(), FootnoteExtension(), AbbrExtension()], output_format="html")
-    if linear:
-        skip_impossible_patterns(md)
-    return md
-
-
-def _both(text: str) -> tuple[str, str]:
-    return _converter(False).convert(text), _converter(True).convert(text)
-
-
 def test_the_linear_walk_and_bracket_pairing_are_in_use_with_this_python_markdown() -> None:
     assert inline.LINEAR_WALK and inline.LINEAR_LINKS
 
@@ -146,7 +131,7 @@ BRACKETS = """\
 
 
 def test_brackets_and_links_of_every_shape_give_python_markdowns_own_html() -> None:
-    stock, linear = _both(BRACKETS)
+    stock, linear = stock_and_skipping(BRACKETS)
     assert stock.count("<a ") >= 8
     assert linear == stock
 
@@ -157,13 +142,13 @@ _PIECES = st.sampled_from([*"ab *_[]()!'\"<>\n", "](", "[a](b)", "[x]", "[^1]", 
 @settings(max_examples=max(300, settings.default.max_examples))
 @given(st.lists(_PIECES, max_size=80).map("".join))
 def test_any_text_of_brackets_and_quotes_gives_python_markdowns_own_html(text: str) -> None:
-    stock, linear = _both(text)
+    stock, linear = stock_and_skipping(text)
     assert linear == stock
 
 
 def test_a_long_text_of_links_and_unclosed_brackets_gives_python_markdowns_own_html() -> None:
     text = "".join(f"[a{i}](u{i}) [b{i} (c{i} [d{i}](e{i} 'f') " for i in range(300))
-    stock, linear = _both(text)
+    stock, linear = stock_and_skipping(text)
     assert linear == stock
 
 
