@@ -109,6 +109,7 @@ class _PageState:
     errors: list[LinkProblem] = field(default_factory=list)
     brackets: set[str] = field(default_factory=set)
     searched: dict[str, int] = field(default_factory=dict)  # where the next search for each link target starts
+    matched: dict[str, int] = field(default_factory=dict)  # where the next search for each pattern of `line_matching` starts
     counted: tuple[int, int] = (0, 1)  # a position in `body` and its line, where the last count of lines ended
 
     def line_of(self, needle: str) -> int:
@@ -124,12 +125,12 @@ class _PageState:
 
     def line_matching(self, pattern: str) -> int:
         """The line of the next match of `pattern` (a regular expression), in reading order; 1 if none."""
-        start = self.searched.get(pattern, 0)
+        start = self.matched.get(pattern, 0)
         compiled = re.compile(pattern)
         match = compiled.search(self.body, start) or compiled.search(self.body)
         if match is None:
             return 1
-        self.searched[pattern] = match.start() + 1
+        self.matched[pattern] = match.start() + 1
         return self._line_at(match.start())
 
     def _line_at(self, index: int) -> int:
@@ -442,7 +443,7 @@ class Markup:
         state = self._state
         state.body, state.source, state.url = body, source, url
         state.citations, state.terms, state.links, state.link_problems, state.errors = {}, [], [], [], []
-        state.brackets, state.searched, state.counted = set(), {}, (0, 1)
+        state.brackets, state.searched, state.matched, state.counted = set(), {}, {}, (0, 1)
         self._md.reset()
         try:
             html = self._md.convert(body)
