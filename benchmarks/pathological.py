@@ -30,7 +30,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from sitegen.limits import MAX_TEXT_CHARACTERS  # noqa: E402 (after the path that finds it)
+from sitegen.dialect.limits import MAX_TEXT_CHARACTERS  # noqa: E402 (after the path that finds it)
 
 MB = 1_000_000
 SEED = "Example Article\n\nA first paragraph about the topic. It has two sentences.\n\nSection Two\n\nThe second paragraph, with a fact.\n"

@@ -131,7 +131,7 @@ def probe(project: Path, runs: int) -> None:
     """In-process: engine time of `Builder.render()` after one page edit, as `serve` runs it: the
     cache is written after the first build only, and the project's files were not all written in
     the last seconds (the scenarios before this one rewrote them, so the probe lets them settle)."""
-    from sitegen.builder import Builder
+    from sitegen.incremental.builder import Builder
 
     builder = Builder(project)
     builder.render()

@@ -6,11 +6,11 @@ import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
-from .builder import Builder, BuildResult
-from .config import load_settings
-from .errors import BuildError
-from .output import check_output_dir, recover, write_site
-from .render import Theme
+from .core.errors import BuildError
+from .incremental.builder import Builder, BuildResult
+from .load.settings import load_settings
+from .render.pages import Theme
+from .write.output import check_output_dir, recover, write_site
 
 __all__ = ["BuildResult", "build", "render_project"]
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.cli import main
-from sitegen.output import update_site
+from sitegen.commands.cli import main
+from sitegen.write.output import update_site
 
 ROOT = Path(__file__).resolve().parent.parent
 TOPIC = "---\ntitle: A topic\norder: 1\n---\n\nA fact [@001:p4].\n\n{}\n"  # line 8 holds the inserted text

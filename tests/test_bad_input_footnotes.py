@@ -1,6 +1,6 @@
 """Footnotes with linear bookkeeping give Python-Markdown's own HTML, byte for byte.
 
-`sitegen.footnotes.LinearFootnoteExtension` answers a reference's number, the order of references
+`sitegen.dialect.footnotes.LinearFootnoteExtension` answers a reference's number, the order of references
 and the next free back-link id from maps instead of list searches; these tests compare its HTML
 with the stock extension's on fixed pages and on generated ones. Footnotes nothing refers to give
 back-links to nowhere, as many as there are footnotes: the link check still reports each one.
@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from markdown.extensions.footnotes import FootnoteExtension
 from test_bad_input import PAGES, run
 
-from sitegen import footnotes
-from sitegen.checks import _ContentOrigins
-from sitegen.footnotes import LinearFootnoteExtension, LinearFootnoteInlineProcessor
+from sitegen.check.checks import _ContentOrigins
+from sitegen.dialect import footnotes
+from sitegen.dialect.footnotes import LinearFootnoteExtension, LinearFootnoteInlineProcessor
 
 OPTIONS = [{}, {"USE_DEFINITION_ORDER": False}, {"UNIQUE_IDS": True}, {"SEPARATOR": "-", "BACKLINK_TITLE": "Back to %d"}]
 

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from test_bad_input import assert_clean_failure, built_once, built_project, run, snapshot, topic_line  # noqa: F401 (fixtures)
 
-from sitegen.limits import FREE_BREAK_WORK, MAX_BREAK_WORK, MAX_TEXT_CHARACTERS, block_breaks_problem, text_length_problem
-from sitegen.markup import Markup
+from sitegen.dialect.limits import FREE_BREAK_WORK, MAX_BREAK_WORK, MAX_TEXT_CHARACTERS, block_breaks_problem, text_length_problem
+from sitegen.resolve.markup import Markup
 
 TOPIC_LINE = 8  # the line `topic_line` writes on
 WORDS = "a claim *with* emphasis and a [link](topic.md) "

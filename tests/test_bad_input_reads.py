@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 from test_bad_input import ROOT, SEED, assert_clean_failure, built_once, built_project, run, snapshot
 
-from sitegen.builder import Builder
-from sitegen.errors import BuildError
-from sitegen.files import list_inputs, read_input_bytes
+from sitegen.core.errors import BuildError
+from sitegen.core.files import list_inputs, read_input_bytes
+from sitegen.incremental.builder import Builder
 
 __all__ = ["built_once", "built_project"]  # fixtures shared with test_bad_input
 

@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import swap
-from sitegen.cli import main
-from sitegen.errors import display_path
-from sitegen.output import update_site
+from sitegen.commands.cli import main
+from sitegen.core.errors import display_path
+from sitegen.core.files import site_entry
+from sitegen.write import swap
+from sitegen.write.output import update_site
 
 ROOT = Path(__file__).resolve().parent.parent
 TOPIC = "---\ntitle: A topic\norder: 1\n---\n\n{} [@001:p4].\n"
@@ -30,8 +31,9 @@ BUSY = "another build is writing this folder now; build again when it has finish
 
 DRIVER = '''
 import os, shutil, sys
-from sitegen import output, swap
-from sitegen.cli import main
+from sitegen.write import output
+from sitegen.write import swap
+from sitegen.commands.cli import main
 
 
 def announced(name, step):
@@ -290,7 +292,7 @@ def test_a_second_build_while_the_first_is_writing_fails_at_once_with_a_true_mes
 def test_the_dev_servers_update_fails_with_the_true_message_while_a_build_is_writing(project: Path) -> None:
     old = build_in_process(project)
     site = project / "site"
-    with swap.writing(swap.site_entry(site)), pytest.raises(swap.FolderBusyError) as raised:
+    with swap.writing(site_entry(site)), pytest.raises(swap.FolderBusyError) as raised:
         update_site({"index.html": b"changed"}, site, project)
     assert [str(problem) for problem in raised.value.problems] == [f"{display_path(site)}: {BUSY}"]
     assert snapshot(site) == old

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.cli import main
+from sitegen.commands.cli import main
 
 
 @pytest.fixture(scope="module")

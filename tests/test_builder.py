@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.builder import Builder
-from sitegen.render import MENU_LIMIT, menu
-from sitegen.site import load_site
+from sitegen.incremental.builder import Builder
+from sitegen.render.pages import MENU_LIMIT, menu
+from sitegen.resolve.site import load_site
 
 TOPICS = 5
 

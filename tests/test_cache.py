@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from projects import SEED_TEXT, write
 
-from sitegen import builder as builder_module
-from sitegen.builder import Builder, BuildResult
-from sitegen.cache import BuildCache, Fingerprint, instance_of, write_verified
-from sitegen.pages import GlossaryTerm
+from sitegen.incremental import builder as builder_module
+from sitegen.incremental.builder import Builder, BuildResult
+from sitegen.incremental.cache import BuildCache, Fingerprint, instance_of, write_verified
+from sitegen.load.pages import GlossaryTerm
 
 PAGES = {
     "index.md": "---\ntitle: Home\n---\nWelcome [@001:p2].\n",

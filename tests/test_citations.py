@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.citations import CitationKey, CitationSyntaxError, find_citations, parse_citation
-from sitegen.errors import BuildError
-from sitegen.markup import Markup
+from sitegen.core.errors import BuildError
 from sitegen.pipeline import render_project
-from sitegen.site import load_site
+from sitegen.resolve.citations import CitationKey, CitationSyntaxError, find_citations, parse_citation
+from sitegen.resolve.markup import Markup
+from sitegen.resolve.site import load_site
 
 # The conftest seed 001: p1 heading, p2 paragraph, p3 heading "Section Two", p4 and p5 paragraphs (p5 excluded).
 HOME = "---\ntitle: Home\n---\nWelcome.\n"

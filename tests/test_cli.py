@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.cli import main
+from sitegen.commands.cli import main
 
 HOME = "---\ntitle: Home\n---\nWelcome [@001:p2].\n"
 # Every page the shared footer links to, and every paragraph of the conftest seed cited or excluded.

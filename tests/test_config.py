@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.config import Settings, load_settings
-from sitegen.errors import BuildError
+from sitegen.core.errors import BuildError
+from sitegen.load.settings import Settings, load_settings
 
 
 def settings(tmp_path: Path, text: str) -> Settings:

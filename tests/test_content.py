@@ -277,8 +277,8 @@ def has_citation(node: Node) -> bool:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    pytest.importorskip("sitegen.cli", reason="the engine (sitegen/) is not there yet")
-    from sitegen.cli import main
+    pytest.importorskip("sitegen.commands.cli", reason="the engine (sitegen/) is not there yet")
+    from sitegen.commands.cli import main
 
     out = tmp_path_factory.mktemp("build") / "site"
     assert main(["--project", str(ROOT), "build", "--out", str(out)]) == 0
@@ -286,8 +286,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_check_strict_passes_on_the_real_content() -> None:
-    pytest.importorskip("sitegen.cli", reason="the engine (sitegen/) is not there yet")
-    from sitegen.cli import main
+    pytest.importorskip("sitegen.commands.cli", reason="the engine (sitegen/) is not there yet")
+    from sitegen.commands.cli import main
 
     assert main(["--project", str(ROOT), "check", "--strict"]) == 0
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sitegen.cli import main
-from sitegen.hosting import IMMUTABLE_CACHE
-from sitegen.output import MARKER
+from sitegen.commands.cli import main
 from sitegen.pipeline import render_project
-from sitegen.render import CONTENT_SECURITY_POLICY
+from sitegen.render.hosting import IMMUTABLE_CACHE
+from sitegen.render.pages import CONTENT_SECURITY_POLICY
+from sitegen.write.output import MARKER
 
 
 def git(cwd: Path, *args: str) -> str:

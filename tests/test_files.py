@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sitegen import files
-from sitegen.errors import BuildError
-from sitegen.files import YamlDocument, list_tree, parse_yaml
+from sitegen.core import files
+from sitegen.core.errors import BuildError
+from sitegen.core.files import YamlDocument, list_tree, parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 needs_libyaml = pytest.mark.skipif(getattr(yaml, "CSafeLoader", None) is None, reason="PyYAML built without libyaml")

@@ -20,8 +20,8 @@ import yaml
 from hypothesis import event, given, note
 from hypothesis import strategies as st
 
-from sitegen.errors import BuildError
-from sitegen.pages import FRONT_MATTER_KEYS
+from sitegen.core.errors import BuildError
+from sitegen.load.pages import FRONT_MATTER_KEYS
 from sitegen.pipeline import build
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -26,9 +26,9 @@ from hypothesis import event, given, note
 from hypothesis import strategies as st
 from test_security import elements
 
-from sitegen.errors import BuildError
+from sitegen.core.errors import BuildError
+from sitegen.core.urls import url_scheme
 from sitegen.pipeline import build
-from sitegen.urls import url_scheme
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = "Example Article\n\nA first paragraph about the topic.\n\nSection Two\n\nThe second paragraph, with a fact.\n"

@@ -15,8 +15,8 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.smarty import SmartyExtension
 from markdown.inlinepatterns import InlineProcessor
 
-from sitegen import inline
-from sitegen.inline import SkippingInlineProcessor, skip_impossible_patterns
+from sitegen.dialect import inline
+from sitegen.dialect.inline import SkippingInlineProcessor, skip_impossible_patterns
 
 pytestmark = pytest.mark.skipif(not inline.SUPPORTED, reason="this Python-Markdown has no inline loop to replace")
 

@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from sitegen.markup import LinkTarget, Markup, MarkupResult, relative_url
-from sitegen.pages import GlossaryTerm
+from sitegen.core.urls import relative_url
+from sitegen.load.pages import GlossaryTerm
+from sitegen.resolve.markup import LinkTarget, Markup, MarkupResult
 
 URLS = {"index.md": "", "other.md": "other/", "guide/index.md": "guide/", "guide/deep.md": "guide/deep/"}
 TERMS = (GlossaryTerm("aura", "aura", "A warning phase.", ("auras",)), GlossaryTerm("nmda-receptor", "NMDA receptor", "A receptor.", ()))

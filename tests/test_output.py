@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import output
-from sitegen.errors import BuildError
-from sitegen.output import MARKER, MIN_FILES_PER_THREAD, check_output_dir, update_site, write_site
+from sitegen.core.errors import BuildError
 from sitegen.pipeline import build
+from sitegen.write import output
+from sitegen.write.output import MARKER, MIN_FILES_PER_THREAD, check_output_dir, update_site, write_site
 
 OLD = {"index.html": b"<p>old home</p>", "topic/index.html": b"<p>old topic</p>", "static/a.css": b"a{}"}
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.errors import BuildError
-from sitegen.pages import MAX_SLUG, load_glossary, load_pages, parse_page
+from sitegen.core.errors import BuildError
+from sitegen.load.pages import MAX_SLUG, load_glossary, load_pages, parse_page
 
 
 def page_file(tmp_path: Path, front: str, body: str = "Body text.\n", name: str = "topic.md") -> Path:

@@ -17,15 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import parallel
-from sitegen.errors import BuildError, Problem
-from sitegen.parallel import parallel_map
+from sitegen.core import parallel
+from sitegen.core.errors import BuildError, Problem
+from sitegen.core.parallel import parallel_map
 
 ROOT = Path(__file__).resolve().parent.parent
 PRELUDE = """
 import json, os, sys, threading
-from sitegen import parallel
-from sitegen.parallel import parallel_map
+from sitegen.core import parallel
+from sitegen.core.parallel import parallel_map
 parallel.MIN_ITEMS_PER_WORKER = 1
 
 def square_and_pid(number):
@@ -94,8 +94,8 @@ def _project_with_topics(make_project: Callable[..., Path], count: int) -> Path:
 
 BUILD = """
 from pathlib import Path
-from sitegen.builder import Builder
-from sitegen.errors import BuildError
+from sitegen.incremental.builder import Builder
+from sitegen.core.errors import BuildError
 assert parallel.processes_for(13) == int(os.environ["SITEGEN_WORKERS"])  # the build really runs in that many processes
 try:
     result = Builder(Path({root!r}), cache_dir=None).render()

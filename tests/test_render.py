@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.checks import link_problems
-from sitegen.errors import BuildError
+from sitegen.check.checks import link_problems
+from sitegen.core.errors import BuildError
 from sitegen.pipeline import render_project
 
 HOME = "---\ntitle: Home\n---\nWelcome [@001:p2].\n"

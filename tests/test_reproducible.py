@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.cli import main
-from sitegen.render import build_date
+from sitegen.commands.cli import main
+from sitegen.render.pages import build_date
 
 ROOT = Path(__file__).resolve().parent.parent
 DATED_PAGE = '{% extends "base.html" %}\n{% block main %}\n<p id="built">{{ build_date|date("iso") if build_date else "undated" }}</p>\n{% endblock %}\n'

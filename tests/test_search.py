@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import search
-from sitegen.cli import main
-from sitegen.errors import BuildError
+from sitegen.commands.cli import main
+from sitegen.core.errors import BuildError
 from sitegen.pipeline import build
-from sitegen.search import BUNDLE_DIR, UNUSED_FILES, index_site
+from sitegen.write import search
+from sitegen.write.search import BUNDLE_DIR, UNUSED_FILES, index_site
 
 pytest.importorskip("pagefind", reason="pip install 'pagefind[extended]'")
 

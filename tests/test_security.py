@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.cli import main
-from sitegen.hosting import HEADERS
-from sitegen.render import CONTENT_SECURITY_POLICY
+from sitegen.commands.cli import main
+from sitegen.render.hosting import HEADERS
+from sitegen.render.pages import CONTENT_SECURITY_POLICY
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = '<script>alert("x")</script>'

@@ -22,8 +22,8 @@ import jinja2.bccache
 import pytest
 from test_bad_input import PAGES, assert_clean_failure, run, snapshot
 
-from sitegen.builder import _SHAPES, Builder
-from sitegen.cache import MAX_FILE_BYTES, label_of, read_verified, wait_for_saves, write_verified
+from sitegen.incremental.builder import _SHAPES, Builder
+from sitegen.incremental.cache import MAX_FILE_BYTES, label_of, read_verified, wait_for_saves, write_verified
 
 KINDS = sorted(_SHAPES)
 Damage = Callable[[Path, str], None]  # a cache file and the label it is written under

@@ -19,8 +19,8 @@ import yaml
 from test_bad_input import assert_clean_failure, run, snapshot
 from test_security import elements, html_pages
 
-from sitegen.pages import RESERVED_IDS, is_reserved_id
-from sitegen.urls import url_problem
+from sitegen.core.urls import url_problem
+from sitegen.load.pages import RESERVED_IDS, is_reserved_id
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKUP = '<img src=x onerror=alert(1)><iframe src="https://evil.example/"></iframe><meta http-equiv="refresh" content="0;url=https://evil.example/"><script>alert(1)</script>'

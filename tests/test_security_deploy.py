@@ -12,9 +12,9 @@ import pytest
 import test_deploy
 from test_deploy import branch_commit, git
 
-from sitegen.cli import main
-from sitegen.config import load_settings
-from sitegen.errors import BuildError
+from sitegen.commands.cli import main
+from sitegen.core.errors import BuildError
+from sitegen.load.settings import load_settings
 
 Repo = tuple[Path, Path]
 isolated_git = test_deploy.isolated_git  # git without this machine's configuration (autouse)

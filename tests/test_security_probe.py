@@ -13,7 +13,7 @@ import test_security_data
 from test_bad_input import run
 from test_security_data import data, fails_cleanly, line_of, write_data
 
-from sitegen.urls import url_problem
+from sitegen.core.urls import url_problem
 
 built_once = test_security_data.built_once  # the fixtures of a small valid project, built
 project = test_security_data.project

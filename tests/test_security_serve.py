@@ -27,9 +27,9 @@ from tornado.ioloop import IOLoop
 from tornado.netutil import bind_sockets
 from tornado.websocket import websocket_connect
 
-from sitegen.config import load_settings
-from sitegen.serve import MAX_MESSAGE, NOT_FOUND_PAGE, Preview, application
-from sitegen.watch import FileWatcher
+from sitegen.commands.serve import MAX_MESSAGE, NOT_FOUND_PAGE, Preview, application
+from sitegen.commands.watch import FileWatcher
+from sitegen.load.settings import load_settings
 
 HELLO = json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]})
 

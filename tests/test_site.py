@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.errors import BuildError
-from sitegen.site import Backlink, load_site
+from sitegen.core.errors import BuildError
+from sitegen.resolve.site import Backlink, load_site
 
 HOME = "---\ntitle: Home\n---\nWelcome.\n"
 

@@ -78,7 +78,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real project built once, search index included, into a temporary folder."""
     from sitegen.pipeline import build
-    from sitegen.search import index_site
+    from sitegen.write.search import index_site
 
     out = tmp_path_factory.mktemp("real-site") / "site"
     build(PROJECT_ROOT, out, before_swap=index_site)

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from sitegen.cli import main
+from sitegen.commands.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE_URL = "https://example.org/guide/"

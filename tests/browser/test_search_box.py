@@ -101,7 +101,7 @@ class _PolicyHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
     def end_headers(self) -> None:
-        from sitegen.render import CONTENT_SECURITY_POLICY
+        from sitegen.render.pages import CONTENT_SECURITY_POLICY
 
         self.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         super().end_headers()

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..core.errors import BuildError, Problem, Problems, display_path
+from ..core.urls import relative_url
+from ..load.pages import GLOSSARY_FILE, GlossaryTerm, Page, load_glossary, read_pages
+from ..load.settings import Settings, load_settings
+from ..load.sources import REFERENCES_FILE, Passage, Publication, Source, load_publications, load_sources
 from .citations import CitationKey, FoundCitation, citation_problem, find_citations
-from .config import Settings, load_settings
-from .errors import BuildError, Problem, Problems, display_path
-from .markup import LinkTarget, Markup, MarkupResult, TocEntry, convert_pages, relative_url
-from .pages import GLOSSARY_FILE, GlossaryTerm, Page, load_glossary, read_pages
-from .sources import REFERENCES_FILE, Passage, Publication, Source, load_publications, load_sources
+from .markup import LinkTarget, Markup, MarkupResult, TocEntry, convert_pages
 
 HOME_URL = ""
 GLOSSARY_URL = "glossary/"

@@ -400,3 +400,19 @@ def list_inputs(folder: Path, recursive: bool = True) -> InputListing:
 
 def _hidden(relative: str) -> bool:
     return relative.rsplit("/", 1)[-1].startswith(".")
+
+
+def site_entry(out_dir: Path) -> Path:
+    """The absolute directory entry that names the site: `out_dir` with its parents resolved, kept
+    as it is when it is a link this module made, else resolved (a link of the user's is followed)."""
+    path = Path(os.path.abspath(out_dir))
+    entry = path.parent.resolve() / path.name
+    return entry if is_site_link(entry) or not entry.is_symlink() else entry.resolve()
+
+
+def is_site_link(entry: Path) -> bool:
+    try:
+        target = os.readlink(entry)
+    except OSError:
+        return False
+    return target.startswith(f".{entry.name}.site-") and os.sep not in target

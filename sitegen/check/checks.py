@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .errors import Problem, display_path
-from .markup import relative_url
-from .site import ResolvedPage, Site
-from .urls import runs_script, url_scheme
+from ..core.errors import Problem, display_path
+from ..core.urls import relative_url, runs_script, url_scheme
+from ..resolve.site import ResolvedPage, Site
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ Paths in `_headers` are URL paths on the host, so they start at the site's base 
 
 from __future__ import annotations
 
+from ..load.settings import Settings
 from .assets import ASSETS_URL
-from .config import Settings
-from .render import CONTENT_SECURITY_POLICY
+from .pages import CONTENT_SECURITY_POLICY
 
 NOJEKYLL = ".nojekyll"
 HEADERS = "_headers"

@@ -34,7 +34,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from .errors import BuildError
+from ..core.errors import BuildError
+from ..core.files import is_site_link
 
 try:
     import fcntl
@@ -97,22 +98,6 @@ def _exchange_call() -> Callable[[bytes, bytes], int] | None:
     return None
 
 
-def site_entry(out_dir: Path) -> Path:
-    """The absolute directory entry that names the site: `out_dir` with its parents resolved, kept
-    as it is when it is a link this module made, else resolved (a link of the user's is followed)."""
-    path = Path(os.path.abspath(out_dir))
-    entry = path.parent.resolve() / path.name
-    return entry if _is_our_link(entry) or not entry.is_symlink() else entry.resolve()
-
-
-def _is_our_link(entry: Path) -> bool:
-    try:
-        target = os.readlink(entry)
-    except OSError:
-        return False
-    return target.startswith(f".{entry.name}.site-") and os.sep not in target
-
-
 def _sibling(entry: Path, kind: str) -> Path:
     return entry.parent / f".{entry.name}.{kind}-{secrets.token_hex(4)}"
 
@@ -168,7 +153,7 @@ def tidy(entry: Path) -> None:
         if retired:
             os.rename(retired[-1], entry)
             leftovers.remove(retired[-1])
-    current = os.readlink(entry) if _is_our_link(entry) else None
+    current = os.readlink(entry) if is_site_link(entry) else None
     for path in leftovers:
         if path.name != current:
             _remove(path)
@@ -183,7 +168,7 @@ def _remove(path: Path) -> None:
 
 def replace(staging: Path, entry: Path) -> None:
     """Make the complete folder `staging` the site named `entry`, and remove the previous site."""
-    if _is_our_link(entry):
+    if is_site_link(entry):
         _relink(staging, entry)
     elif not os.path.lexists(entry):
         if _exchange_works(entry):
@@ -225,7 +210,7 @@ def _relink(staging: Path, entry: Path) -> None:
     except OSError:  # no symbolic links here
         _retire_then_move(staging, entry)
         return
-    previous = os.readlink(entry) if _is_our_link(entry) else None
+    previous = os.readlink(entry) if is_site_link(entry) else None
     try:
         os.rename(staging, folder)
         if os.path.lexists(entry) and previous is None:

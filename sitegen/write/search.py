@@ -18,7 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .errors import BuildError
+from ..core.errors import BuildError
 
 BUNDLE_DIR = "pagefind"
 # Pagefind writes ready-made interfaces we do not load; site.js talks to pagefind.js directly.

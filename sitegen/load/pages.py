@@ -9,10 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .errors import BuildError, Problems
+from ..core.errors import BuildError, Problems
+from ..core.files import list_inputs, parse_yaml, read_text
+from ..dialect.limits import block_breaks_problem, nesting_problem, page_size_problem
 from .fields import Fields
-from .files import list_inputs, parse_yaml, read_text
-from .limits import block_breaks_problem, nesting_problem, page_size_problem
 
 GLOSSARY_FILE = "glossary.yaml"
 FRONT_MATTER_KEYS = ("title", "description", "order", "slug", "reviewed")

@@ -7,11 +7,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BuildError, Problems
+from ..core.errors import BuildError, Problems
+from ..core.files import parse_yaml, read_text, site_entry
+from ..core.urls import url_problem
 from .fields import Fields, describe
-from .files import parse_yaml, read_text
-from .swap import site_entry
-from .urls import url_problem
 
 SETTINGS_FILE = "site.yaml"
 INPUT_FOLDERS = ("content", "templates", "static", "seeds")

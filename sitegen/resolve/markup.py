@@ -28,14 +28,14 @@ from markdown.extensions.toc import TocExtension, slugify
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from ..core.parallel import parallel_map
+from ..core.urls import relative_url, url_problem
+from ..dialect.data import as_written, plain_text, strip_tags
+from ..dialect.footnotes import LinearFootnoteExtension
+from ..dialect.inline import skip_impossible_patterns
+from ..dialect.limits import MAX_NESTING, text_length_problem
+from ..load.pages import GlossaryTerm, Page, is_reserved_id
 from .citations import BRACKET, CitationKey, CitationSyntaxError, FoundCitation, find_citations, parse_citation
-from .datamarkdown import as_written, plain_text, strip_tags
-from .footnotes import LinearFootnoteExtension
-from .inline import skip_impossible_patterns
-from .limits import MAX_NESTING, text_length_problem
-from .pages import GlossaryTerm, Page, is_reserved_id
-from .parallel import parallel_map
-from .urls import url_problem
 
 _PENDING = "sitegen-cite"
 WORD_JOINER = "\u2060"
@@ -46,12 +46,6 @@ URL_ATTRIBUTES = frozenset({
     "xlink:href", "codebase", "lowsrc", "dynsrc",
 })
 _NO_TERMS_INSIDE = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "abbr", "dfn", "script", "style"}
-
-
-def relative_url(from_url: str, to_url: str) -> str:
-    """A link from the page at `from_url` to `to_url` (both relative to the site root, pretty form)."""
-    depth = from_url.count("/")
-    return ("../" * depth or "./") + to_url
 
 
 @dataclass(frozen=True)

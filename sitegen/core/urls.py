@@ -59,3 +59,9 @@ def url_scheme(url: str) -> str:
 def runs_script(url: str) -> bool:
     """Whether following `url` runs script (`javascript:`, `vbscript:`, however disguised)."""
     return url_scheme(url) in SCRIPT_SCHEMES
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """A link from the page at `from_url` to `to_url` (both relative to the site root, pretty form)."""
+    depth = from_url.count("/")
+    return ("../" * depth or "./") + to_url

@@ -27,9 +27,9 @@ from markdown.extensions.abbr import AbbrExtension
 from markdown.extensions.smarty import SmartyExtension
 from markdown.treeprocessors import Treeprocessor
 
+from ..core.urls import url_problem
 from .inline import skip_impossible_patterns
 from .limits import nesting_problem, text_length_problem
-from .urls import url_problem
 
 URL_ATTRIBUTES = ("href", "src")
 

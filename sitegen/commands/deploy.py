@@ -27,9 +27,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .errors import BuildError
-from .output import MARKER
+from .. import __version__
+from ..core.errors import BuildError
+from ..write.output import MARKER
 
 TRAILER = "Deployed-with"
 _OLD_SUBJECT = re.compile(r"Deploy( [0-9a-f]{4,64})? with sitegen \S+")

@@ -49,7 +49,7 @@ import jinja2
 import markdown
 import yaml
 
-from .errors import BuildError
+from ..core.errors import BuildError
 
 T = TypeVar("T")
 

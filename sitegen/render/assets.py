@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .errors import BuildError, Problems
-from .files import list_inputs, read_input_bytes
+from ..core.errors import BuildError, Problems
+from ..core.files import list_inputs, read_input_bytes
 
 ASSETS_URL = "static/"
 

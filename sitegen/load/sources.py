@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BuildError, Problems
+from ..core.errors import BuildError, Problems
+from ..core.files import InputListing, YamlDocument, decode_text, list_inputs, parse_yaml, read_input_bytes, read_text
 from .fields import Fields, text_problem
-from .files import InputListing, YamlDocument, decode_text, list_inputs, parse_yaml, read_input_bytes, read_text
 
 SOURCES_FILE = "sources.yaml"
 REFERENCES_FILE = "references.yaml"

@@ -10,14 +10,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from .cache import cache_folder
-from .checks import coverage_table
-from .config import load_settings
+from ..check.checks import coverage_table
+from ..core.errors import BuildError, display_path
+from ..incremental.cache import cache_folder
+from ..load.settings import load_settings
+from ..pipeline import build, render_project
+from ..write.search import index_site
+from ..write.swap import FolderBusyError
 from .deploy import DeployError, check_target, publish, uncommitted_changes
-from .errors import BuildError, display_path
-from .pipeline import build, render_project
-from .search import index_site
-from .swap import FolderBusyError
 
 
 class _Parser(argparse.ArgumentParser):

@@ -15,10 +15,10 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
-from .errors import BuildError
-from .files import files_under, walk_tree
-from .parallel import worker_count
-from .swap import replace, site_entry, writing
+from ..core.errors import BuildError
+from ..core.files import files_under, site_entry, walk_tree
+from ..core.parallel import worker_count
+from .swap import replace, writing
 
 MARKER = ".sitegen-output"
 MIN_FILES_PER_THREAD = 64  # below this, starting a thread costs more than it saves

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .datamarkdown import markdown_problems
-from .errors import Problems
-from .files import YamlDocument
-from .urls import url_problem
+from ..core.errors import Problems
+from ..core.files import YamlDocument
+from ..core.urls import url_problem
+from ..dialect.data import markdown_problems
 
 # C0 and C1 controls but tab and line feed, lone surrogates (from a YAML "\ud800" escape, which no
 # UTF-8 page can hold) and the two non-characters U+FFFE and U+FFFF.

@@ -21,14 +21,14 @@ from typing import Any
 
 import jinja2
 
-from . import __version__
+from .. import __version__
+from ..core.errors import BuildError, Problem, Problems
+from ..core.files import list_inputs, read_text
+from ..core.parallel import parallel_map
+from ..core.urls import relative_url
+from ..dialect.data import inline_markdown, plain_text
+from ..resolve.site import GLOSSARY_URL, HOME_URL, SOURCES_URL, Reference, ResolvedPage, Site, SourcePage, passage_url
 from .assets import Assets, MissingAssetError, load_assets
-from .datamarkdown import inline_markdown, plain_text
-from .errors import BuildError, Problem, Problems
-from .files import list_inputs, read_text
-from .markup import relative_url
-from .parallel import parallel_map
-from .site import GLOSSARY_URL, HOME_URL, SOURCES_URL, Reference, ResolvedPage, Site, SourcePage, passage_url
 
 NOT_FOUND = "404.html"
 EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"

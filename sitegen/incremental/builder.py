@@ -34,6 +34,18 @@ from typing import Any
 
 import jinja2
 
+from ..check.checks import LinkScan, coverage_problems, link_problems, scan_links
+from ..core.errors import BuildError, Problem, Problems, display_path
+from ..core.files import list_inputs, read_input_bytes
+from ..core.parallel import parallel_map
+from ..load.pages import GlossaryTerm, Page, parse_page
+from ..load.settings import Settings, load_settings
+from ..load.sources import Publication, Source
+from ..render.hosting import hosting_files
+from ..render.pages import Job, Theme, build_date, load_theme, menu, page_context, render_job, render_site
+from ..resolve.citations import CitationKey
+from ..resolve.markup import Markup, MarkupResult, convert_pages
+from ..resolve.site import HOME_URL, Backlink, PageResolution, ResolvedPage, Site, SourcePage, load_site, resolve_page
 from .cache import (
     ENGINE,
     BuildCache,
@@ -49,18 +61,6 @@ from .cache import (
     tuple_with,
     wait_for_saves,
 )
-from .checks import LinkScan, coverage_problems, link_problems, scan_links
-from .citations import CitationKey
-from .config import Settings, load_settings
-from .errors import BuildError, Problem, Problems, display_path
-from .files import list_inputs, read_input_bytes
-from .hosting import hosting_files
-from .markup import Markup, MarkupResult, convert_pages
-from .pages import GlossaryTerm, Page, parse_page
-from .parallel import parallel_map
-from .render import Job, Theme, build_date, load_theme, menu, page_context, render_job, render_site
-from .site import HOME_URL, Backlink, PageResolution, ResolvedPage, Site, SourcePage, load_site, resolve_page
-from .sources import Publication, Source
 
 # Context names whose values follow from what every output key already holds (URL, settings, theme, engine).
 _FIXED_NAMES = frozenset({

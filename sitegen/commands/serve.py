@@ -47,12 +47,12 @@ from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
 from tornado.routing import AnyMatches, Matcher, Rule
 
-from .builder import Builder
-from .config import SETTINGS_FILE, load_settings
-from .errors import BuildError, Problem
-from .output import MARKER, check_output_dir, update_site
-from .render import NOT_FOUND
-from .search import BUNDLE_DIR, index_site
+from ..core.errors import BuildError, Problem
+from ..incremental.builder import Builder
+from ..load.settings import SETTINGS_FILE, load_settings
+from ..render.pages import NOT_FOUND
+from ..write.output import MARKER, check_output_dir, update_site
+from ..write.search import BUNDLE_DIR, index_site
 from .watch import FileWatcher
 
 DEFAULT_HOST = "127.0.0.1"

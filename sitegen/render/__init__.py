@@ -1,0 +1,1 @@
+"""Render: the site model through the theme's templates into `{output path: bytes}`, touching no disk."""

@@ -1,0 +1,1 @@
+"""Write: the outputs into the output folder, staged and swapped in atomically; the search index."""
