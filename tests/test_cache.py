@@ -300,3 +300,24 @@ def test_equal_values_have_equal_fingerprints_and_different_values_do_not() -> N
 
 def test_fingerprints_tell_a_string_from_a_tuple_of_its_parts() -> None:
     assert Fingerprint().of("ab") != Fingerprint().of(("a", "b"))
+
+
+def test_the_engine_digest_changes_with_a_module_in_any_subpackage(tmp_path: Path) -> None:
+    from sitegen.incremental.cache import engine_digest
+
+    package = tmp_path / "engine"
+    (package / "stage").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    module = package / "stage" / "work.py"
+    module.write_text("VALUE = 1\n")
+    before = engine_digest(package)
+    module.write_text("VALUE = 2\n")
+    assert engine_digest(package) != before
+
+
+def test_the_engine_digest_covers_every_module_of_the_installed_engine() -> None:
+    from sitegen.incremental.cache import ENGINE, engine_digest
+
+    package = Path(builder_module.__file__).resolve().parent.parent
+    assert sorted(package.rglob("*.py")) != sorted(package.glob("*.py"))  # the engine has subpackages
+    assert engine_digest(package) == ENGINE

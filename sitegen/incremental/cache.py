@@ -68,17 +68,18 @@ def wait_for_saves(folder: Path) -> None:
         thread.join()
 
 
-def _engine_digest() -> str:
-    """The engine's own code and the libraries whose output we keep: a change to any of them empties the cache."""
+def engine_digest(package: Path) -> str:
+    """The engine's own code (every module of `package`, in every subpackage) and the libraries whose
+    output we keep: a change to any of them empties the cache."""
     digest = hashlib.sha256(_FORMAT)
-    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     for version in (sys.version, jinja2.__version__, markdown.__version__, yaml.__version__):
         digest.update(version.encode() + b"\0")
     return digest.hexdigest()
 
 
-ENGINE = _engine_digest()
+ENGINE = engine_digest(Path(__file__).resolve().parent.parent)
 
 
 def cache_folder(root: Path) -> Path | None:
