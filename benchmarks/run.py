@@ -10,8 +10,8 @@ median is reported. Scenarios per size:
 - page edit:  one page's text changed, then built
 - template:   page.html changed, then built
 - check:      `check --strict`
-- serve edit: one page changed under a long-lived `Builder` (what the dev server does): engine
-              time of `Builder.render()` in-process, and how many outputs were re-rendered
+- serve edit: one page changed under a long-lived `Memo` (what the dev server does): engine
+              time of one build in-process, and how many outputs were re-rendered
 
     python benchmarks/run.py                 # 10, 100, 1,000 pages and the real site
     python benchmarks/run.py --large         # also 10,000 pages
@@ -128,23 +128,24 @@ def bench_project(project: Path, runs: int, pages: int, scenarios: tuple[str, ..
 
 
 def probe(project: Path, runs: int) -> None:
-    """In-process: engine time of `Builder.render()` after one page edit, as `serve` runs it: the
-    cache is written after the first build only, and the project's files were not all written in
-    the last seconds (the scenarios before this one rewrote them, so the probe lets them settle)."""
-    from sitegen.incremental.builder import Builder
+    """In-process: engine time of a build through one long-lived `Memo` after one page edit, as `serve`
+    runs it: the cache is written after the first build only, and the project's files were not all
+    written in the last seconds (the scenarios before this one rewrote them, so the probe lets them settle)."""
+    from sitegen.incremental.memo import Memo
+    from sitegen.pipeline import build
 
-    builder = Builder(project)
-    builder.render()
-    builder.wait()
+    memo = Memo.for_project(project)
+    build(project, memo, write=False)
+    memo.wait()
     time.sleep(2.5)  # a file changed less than 2 s before a build is read again by the next one
-    builder.render(persist=False)
+    build(project, memo, write=False, persist=False)
     times, rerendered = [], []
     for run in range(runs):
         edit_page(project, 100 + run)
         start = time.perf_counter()
-        result = builder.render(persist=False)
+        result = build(project, memo, write=False, persist=False)
         times.append(time.perf_counter() - start)
-        rerendered.append(len(getattr(result, "rendered", result.outputs)))
+        rerendered.append(len(result.rendered))
     print(json.dumps({"engine_ms": statistics.median(times) * 1000, "rerendered": statistics.median(rerendered)}))
 
 

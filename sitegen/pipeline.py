@@ -1,58 +1,78 @@
-"""The whole pipeline in one call: load → resolve → render → check → write."""
+"""The build, top to bottom: load → resolve → render → check → write.
+
+Every command runs this one function: `build` writes the site, `check` and the dev server stop
+before writing (the dev server then rewrites only the files that changed). The memo is what makes a
+build incremental: each stage consults it for its own results and fills it; a build through
+`Memo.off()` does all the work and writes the same bytes.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from .core.errors import BuildError
-from .incremental.builder import Builder, BuildResult
-from .load.settings import load_settings
-from .render.pages import Theme
+from .check.site import check_site
+from .core.errors import BuildError, Problem
+from .incremental.memo import Memo
+from .load.inputs import load_inputs
+from .load.settings import Settings, load_settings
+from .render.outputs import render_site
+from .render.theme import theme_for
+from .resolve.site import Site, resolve_site
 from .write.output import check_output_dir, recover, write_site
 
-__all__ = ["BuildResult", "build", "render_project"]
 
-
-def render_project(root: Path, theme: Theme | None = None, out_dir: Path | None = None) -> BuildResult:
-    """Load, resolve, render and check the project at `root`, without writing anything.
-
-    Work whose inputs did not change since the last build is taken from the build cache (which may
-    lie neither in the project's input folders nor in the output folder, or `out_dir` when given).
-    """
-    return Builder(root, theme, out_dir=out_dir).render()
+@dataclass(frozen=True)
+class BuildResult:
+    site: Site
+    outputs: dict[str, bytes]
+    findings: tuple[Problem, ...]  # broken links and anchors, uncited passages
+    rendered: frozenset[str]  # the outputs this build rendered anew (the others came from the memo)
+    written: bool | None = None  # whether the output folder was written (False: it held these files already; None: not asked to)
 
 
 def build(
     root: Path,
+    memo: Memo | None = None,
+    *,
     out_dir: Path | None = None,
     strict: bool = False,
+    write: bool = True,
     before_swap: Callable[[Path], None] | None = None,
+    persist: bool = True,
 ) -> BuildResult:
-    """Build the site into `out_dir` (default: the settings' output folder).
+    """Build the project at `root` into `out_dir` (default: the settings' output folder); nothing is
+    written unless every stage succeeded and, with `strict`, found nothing.
 
-    With `strict`, any finding fails the build before anything is written. When the folder
-    already holds exactly the outputs (and `before_swap` adds nothing), it is left untouched.
+    `memo`: what earlier builds left (default: the project's cache folder); `persist`: save what this
+    build used to it. `write=False` stops after the check; `before_swap` is handed the staged folder.
     """
-    if out_dir is not None:
-        check_output_dir(out_dir, root)  # before the build reads or writes its cache, which must lie outside it
-    _recover(root, out_dir)
-    result = render_project(root, out_dir=out_dir)
-    target = out_dir or result.site.settings.output_path
-    if out_dir is None:
-        check_output_dir(target, root)
-    if strict and result.findings:
-        raise BuildError(result.findings)
-    written = write_site(result.outputs, target, root, before_swap, likely_changed=result.rendered or ())
-    return dataclasses.replace(result, written=written)
+    memo = memo if memo is not None else Memo.for_project(root)
+    settings = load_settings(root)
+    target = out_dir or settings.output_path
+    check_output_dir(target, root)
+    memo.check_folder(_protected_folders(settings, target))
+    if write:
+        recover(target, root)  # what a killed build left beside the output folder
+    with memo.build(persist):
+        inputs = load_inputs(settings, memo)
+        memo.settle()
+        site = resolve_site(inputs, memo)
+        memo.settle()
+        theme, theme_key = theme_for(settings, memo)
+        rendered = render_site(site, theme, theme_key, memo)
+        memo.settle()
+        findings = check_site(site, rendered, memo)
+    if strict and findings:
+        raise BuildError(findings)
+    written = write_site(rendered.outputs, target, root, before_swap, likely_changed=rendered.fresh) if write else None
+    return BuildResult(site, rendered.outputs, findings, rendered.fresh, written)
 
 
-def _recover(root: Path, out_dir: Path | None) -> None:
-    """Tidy the output folder before rendering (see `recover`); settings that do not load are
-    reported by the build itself."""
-    try:
-        target = out_dir or load_settings(root).output_path
-    except BuildError:
-        return
-    recover(target, root)
+def _protected_folders(settings: Settings, target: Path) -> dict[str, Path]:
+    """The folders the build reads or writes, by what they are: the cache may lie in none of them."""
+    return {
+        "content folder": settings.content_dir, "templates folder": settings.templates_dir, "static folder": settings.static_dir,
+        "seeds folder": settings.seeds_dir, "output folder": settings.output_path, "folder the site is written to": target,
+    }

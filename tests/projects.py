@@ -5,6 +5,11 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from sitegen.incremental.memo import Memo
+from sitegen.load.inputs import load_inputs
+from sitegen.load.settings import load_settings
+from sitegen.resolve.site import Site, resolve_site
+
 
 def write(path: Path, text: str) -> Path:
     """Write dedented `text` to `path`, creating folders."""
@@ -23,3 +28,10 @@ The second paragraph, with a fact worth citing.
 
 The third paragraph, promotional and excluded.
 """
+
+
+def load_site(root: Path) -> Site:
+    """The site model of the project at `root`: its inputs loaded and resolved, with a memo that remembers nothing."""
+    memo = Memo.off()
+    with memo.build(persist=False):
+        return resolve_site(load_inputs(load_settings(root), memo), memo)

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.commands.cli import main
+from sitegen.incremental.cache import wait_for_saves
 from sitegen.write.output import update_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -284,6 +285,7 @@ def built_project(
     else:
         root = make_project(pages=PAGES)
         assert main(["--project", str(root), "build", "--strict", "--no-search"]) == 0, capsys.readouterr().err
+        wait_for_saves(root / ".cache" / "sitegen")  # the cache is written in the background
         shutil.copytree(root, built_once, symlinks=True)
     monkeypatch.chdir(root)
     capsys.readouterr()

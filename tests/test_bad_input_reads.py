@@ -24,7 +24,8 @@ from test_bad_input import ROOT, SEED, assert_clean_failure, built_once, built_p
 
 from sitegen.core.errors import BuildError
 from sitegen.core.files import list_inputs, read_input_bytes
-from sitegen.incremental.builder import Builder
+from sitegen.incremental.memo import Memo
+from sitegen.pipeline import build
 
 __all__ = ["built_once", "built_project"]  # fixtures shared with test_bad_input
 
@@ -194,11 +195,11 @@ def test_a_link_to_a_file_inside_the_project_is_read_like_the_file(built_project
 
 
 def test_a_builder_that_built_before_refuses_a_page_replaced_by_a_link_out(built_project: Path, tmp_path: Path) -> None:
-    builder = Builder(built_project, cache_dir=None)
-    builder.render(persist=False)
+    memo = Memo.off()
+    build(built_project, memo, write=False, persist=False)
     link_out(built_project, "content/topic.md", tmp_path / "outside")
     with pytest.raises(BuildError) as raised:
-        builder.render(persist=False)
+        build(built_project, memo, write=False, persist=False)
     assert [(p.path, p.message.split(":")[0]) for p in raised.value.problems] == [("content/topic.md", "symbolic link to a file outside the project")]
 
 

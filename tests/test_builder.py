@@ -1,4 +1,4 @@
-"""A `Builder` reuses unchanged work across builds and says which outputs it rendered anew."""
+"""A build through a `Memo` reuses unchanged work of earlier builds and says which outputs it rendered anew."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from projects import load_site
 
-from sitegen.incremental.builder import Builder
+from sitegen.incremental.memo import Memo
+from sitegen.pipeline import build
 from sitegen.render.pages import MENU_LIMIT, menu
-from sitegen.resolve.site import load_site
 
 TOPICS = 5
 
@@ -30,76 +31,76 @@ def edit(root: Path, name: str, old: str, new: str) -> None:
 
 
 def test_a_second_build_with_nothing_changed_renders_nothing(project: Path, tmp_path: Path) -> None:
-    builder = Builder(project, cache_dir=tmp_path / "cache")
-    first = builder.render()
-    second = builder.render()
+    memo = Memo(tmp_path / "cache")
+    first = build(project, memo, write=False)
+    second = build(project, memo, write=False)
     assert second.rendered == frozenset()
     assert second.outputs == first.outputs
 
 
 def test_the_first_build_renders_every_page(project: Path, tmp_path: Path) -> None:
-    result = Builder(project, cache_dir=tmp_path / "cache").render()
+    result = build(project, Memo(tmp_path / "cache"), write=False)
     assert result.rendered == {path for path in result.outputs if path.endswith(".html")}
 
 
 def test_editing_a_page_body_rerenders_that_page_alone(project: Path, tmp_path: Path) -> None:
-    builder = Builder(project, cache_dir=tmp_path / "cache")
-    builder.render()
+    memo = Memo(tmp_path / "cache")
+    build(project, memo, write=False)
     edit(project, "topic5.md", "Text 5.", "Text five.")
-    assert builder.render().rendered == {"topic5/index.html"}  # menus, previous/next links and the glossary show titles only
+    assert build(project, memo, write=False).rendered == {"topic5/index.html"}  # menus, previous/next links and the glossary show titles only
 
 
 def test_retitling_a_page_rerenders_its_neighbours(project: Path, tmp_path: Path) -> None:
-    builder = Builder(project, cache_dir=tmp_path / "cache")
-    builder.render()
+    memo = Memo(tmp_path / "cache")
+    build(project, memo, write=False)
     edit(project, "topic5.md", "title: Topic 5", "title: Topic five")
-    rendered = builder.render().rendered
+    rendered = build(project, memo, write=False).rendered
     assert rendered is not None
     assert "topic4/index.html" in rendered  # its "next" link names topic 5
 
 
 def test_citing_a_passage_again_rerenders_the_source_page(project: Path, tmp_path: Path) -> None:
-    builder = Builder(project, cache_dir=tmp_path / "cache")
-    builder.render()
+    memo = Memo(tmp_path / "cache")
+    build(project, memo, write=False)
     edit(project, "topic1.md", "Text 1 [@001:p4].", "Text 1 [@001:p4]. Again [@001:p4].")
-    rendered = builder.render().rendered
+    rendered = build(project, memo, write=False).rendered
     assert rendered is not None
     assert "sources/001/index.html" in rendered  # a new back-link to the second citation
     assert "topic3/index.html" not in rendered
 
 
 def test_editing_text_around_a_citation_leaves_the_source_page_alone(project: Path, tmp_path: Path) -> None:
-    builder = Builder(project, cache_dir=tmp_path / "cache")
-    builder.render()
+    memo = Memo(tmp_path / "cache")
+    build(project, memo, write=False)
     edit(project, "topic1.md", "Text 1", "Text one")
-    rendered = builder.render().rendered
+    rendered = build(project, memo, write=False).rendered
     assert rendered is not None
     assert "topic1/index.html" in rendered
     assert "sources/001/index.html" not in rendered  # its back-links (page, title, anchors) did not change
 
 
 def test_renaming_a_page_rerenders_every_page_whose_menu_lists_it(project: Path, tmp_path: Path) -> None:
-    builder = Builder(project, cache_dir=tmp_path / "cache")
-    builder.render()
+    memo = Memo(tmp_path / "cache")
+    build(project, memo, write=False)
     edit(project, "topic3.md", "title: Topic 3", "title: Topic three")
-    rendered = builder.render().rendered
+    rendered = build(project, memo, write=False).rendered
     assert rendered is not None
     assert {f"topic{n}/index.html" for n in range(1, TOPICS + 1)} <= rendered
 
 
 def test_a_new_builder_reuses_the_cache_folder(project: Path, tmp_path: Path) -> None:
-    first = Builder(project, cache_dir=tmp_path / "cache")
-    first.render()
+    first = Memo(tmp_path / "cache")
+    build(project, first, write=False)
     first.wait()
-    assert Builder(project, cache_dir=tmp_path / "cache").render().rendered == frozenset()
+    assert build(project, Memo(tmp_path / "cache"), write=False).rendered == frozenset()
 
 
 def test_deleting_the_cache_folder_rebuilds_the_same_site(project: Path, tmp_path: Path) -> None:
-    first = Builder(project, cache_dir=tmp_path / "cache")
-    before = first.render()
+    first = Memo(tmp_path / "cache")
+    before = build(project, first, write=False)
     first.wait()
     shutil.rmtree(tmp_path / "cache")
-    after = Builder(project, cache_dir=tmp_path / "cache").render()
+    after = build(project, Memo(tmp_path / "cache"), write=False)
     assert after.outputs == before.outputs
     assert after.rendered == {path for path in after.outputs if path.endswith(".html")}
 

@@ -1,5 +1,5 @@
 """The build cache is never stale: after an edit to any kind of input, a build that reuses the cache
-(in the same `Builder`, or a new one reading the cache folder) is byte for byte the clean build."""
+(through the same `Memo`, or a new one reading the cache folder) is byte for byte the clean build."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from projects import SEED_TEXT, write
 
-from sitegen.incremental import builder as builder_module
-from sitegen.incremental.builder import Builder, BuildResult
 from sitegen.incremental.cache import BuildCache, Fingerprint, instance_of, write_verified
+from sitegen.incremental.memo import Memo
+from sitegen.load import inputs as load_inputs_module
 from sitegen.load.pages import GlossaryTerm
+from sitegen.pipeline import BuildResult, build
 
 PAGES = {
     "index.md": "---\ntitle: Home\n---\nWelcome [@001:p2].\n",
@@ -27,7 +28,6 @@ PAGES = {
     "other.md": "---\ntitle: Other topic\norder: 2\ndescription: The other one.\n---\n## More {#more}\n\nStudies [@smith2020] agree [@001:p2].\n",
     "third.md": "---\ntitle: Third topic\norder: 3\n---\n## Third {#third}\n\nNothing cited here.\n",
 }
-TEXT_VALUES = {"markup": instance_of(str), "output": instance_of(tuple)}
 GLOSSARY = """
 - term: aura
   id: aura
@@ -52,7 +52,7 @@ def project(make_project: Callable[..., Path]) -> Path:
 
 
 def clean_build(root: Path) -> BuildResult:
-    return Builder(root, cache_dir=None).render()
+    return build(root, Memo.off(), write=False)
 
 
 def replace(path: Path, old: str, new: str) -> None:
@@ -156,10 +156,10 @@ EDITS = [
 
 @pytest.mark.parametrize("edit", EDITS, ids=[e.__name__ for e in EDITS])
 def test_a_builder_reusing_its_work_after_an_edit_matches_a_clean_build(project: Path, tmp_path: Path, edit: Callable[[Path], None]) -> None:
-    builder = Builder(project, cache_dir=tmp_path / "cache")
-    builder.render()
+    memo = Memo(tmp_path / "cache")
+    build(project, memo, write=False)
     edit(project)
-    cached = builder.render()
+    cached = build(project, memo, write=False)
     clean = clean_build(project)
     assert cached.outputs == clean.outputs
     assert cached.findings == clean.findings
@@ -169,11 +169,11 @@ def test_a_builder_reusing_its_work_after_an_edit_matches_a_clean_build(project:
 def test_a_new_build_reading_the_cache_folder_after_an_edit_matches_a_clean_build(
     project: Path, tmp_path: Path, edit: Callable[[Path], None]
 ) -> None:
-    first = Builder(project, cache_dir=tmp_path / "cache")
-    first.render()
+    first = Memo(tmp_path / "cache")
+    build(project, first, write=False)
     first.wait()
     edit(project)
-    cached = Builder(project, cache_dir=tmp_path / "cache").render()
+    cached = build(project, Memo(tmp_path / "cache"), write=False)
     clean = clean_build(project)
     assert cached.outputs == clean.outputs
     assert cached.findings == clean.findings
@@ -181,19 +181,19 @@ def test_a_new_build_reading_the_cache_folder_after_an_edit_matches_a_clean_buil
 
 def test_the_build_date_is_part_of_what_is_cached(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     replace(project / "templates" / "page.html", "{% block main %}", "{% block main %}<p>{{ build_date }}</p>")
-    builder = Builder(project, cache_dir=tmp_path / "cache")
+    memo = Memo(tmp_path / "cache")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-    builder.render()
+    build(project, memo, write=False)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767312000")
-    assert builder.render().outputs == clean_build(project).outputs
+    assert build(project, memo, write=False).outputs == clean_build(project).outputs
 
 
 def test_a_template_reading_the_whole_site_is_rerendered_when_any_page_changes(project: Path, tmp_path: Path) -> None:
     replace(project / "templates" / "page.html", "{% block main %}", "{% block main %}<p>{% for p in site.pages %}{{ p.page.body|length }} {% endfor %}</p>")
-    builder = Builder(project, cache_dir=tmp_path / "cache")
-    builder.render()
+    memo = Memo(tmp_path / "cache")
+    build(project, memo, write=False)
     edit_body(project)
-    assert builder.render().outputs == clean_build(project).outputs
+    assert build(project, memo, write=False).outputs == clean_build(project).outputs
 
 
 def _page_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -211,82 +211,82 @@ def _page_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_a_rebuild_does_not_read_page_files_whose_status_is_unchanged(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(builder_module, "_SETTLED_NS", 0)
-    builder = Builder(project, cache_dir=tmp_path / "cache")
-    first = builder.render()
+    monkeypatch.setattr(load_inputs_module, "_SETTLED_NS", 0)
+    memo = Memo(tmp_path / "cache")
+    first = build(project, memo, write=False)
     reads = _page_reads(monkeypatch)
-    assert builder.render().outputs == first.outputs
+    assert build(project, memo, write=False).outputs == first.outputs
     assert reads == []
 
 
 def test_a_page_rewritten_with_its_size_and_modification_time_is_read_again(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(builder_module, "_SETTLED_NS", 0)
-    builder = Builder(project, cache_dir=tmp_path / "cache")
-    builder.render()
+    monkeypatch.setattr(load_inputs_module, "_SETTLED_NS", 0)
+    memo = Memo(tmp_path / "cache")
+    build(project, memo, write=False)
     page = project / "content" / "other.md"
     before = page.stat()
     replace(page, "Studies", "Sources")  # same length
     os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert page.stat().st_size == before.st_size and page.stat().st_mtime_ns == before.st_mtime_ns
-    assert builder.render().outputs == clean_build(project).outputs
+    assert build(project, memo, write=False).outputs == clean_build(project).outputs
 
 
 def test_a_page_status_is_not_trusted_until_its_last_change_is_well_past(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A file system clock so coarse that the edit below leaves every file's status as it was when first read.
     frozen = (time.time_ns(), time.time_ns(), 1, 1, 1)
-    monkeypatch.setattr(builder_module, "_file_status", lambda path: frozen)
-    builder = Builder(project, cache_dir=tmp_path / "cache")
-    builder.render()
+    monkeypatch.setattr(load_inputs_module, "_file_status", lambda path: frozen)
+    memo = Memo(tmp_path / "cache")
+    build(project, memo, write=False)
     edit_body(project)
-    assert builder.render().outputs == clean_build(project).outputs
+    assert build(project, memo, write=False).outputs == clean_build(project).outputs
 
 
 def test_a_corrupt_cache_file_is_ignored(project: Path, tmp_path: Path) -> None:
-    builder = Builder(project, cache_dir=tmp_path / "cache")
-    builder.render()
-    builder.wait()
+    memo = Memo(tmp_path / "cache")
+    build(project, memo, write=False)
+    memo.wait()
     for path in (tmp_path / "cache").glob("*.pickle"):
         path.write_bytes(b"not a pickle")
-    assert Builder(project, cache_dir=tmp_path / "cache").render().outputs == clean_build(project).outputs
+    assert build(project, Memo(tmp_path / "cache"), write=False).outputs == clean_build(project).outputs
 
 
 def test_a_cache_written_by_other_engine_code_is_not_used(tmp_path: Path) -> None:
     folder = tmp_path / "cache"
     write_verified(folder / "output.pickle", "another engine\0output", lambda stream: pickle.dump({"key": (b"stale", ())}, stream))
-    assert BuildCache(folder, TEXT_VALUES).get("output", "key") is None
+    assert BuildCache(folder).get("output", "key", instance_of(tuple)) is None
 
 
 def test_entries_not_used_by_a_build_are_dropped_when_it_saves(tmp_path: Path) -> None:
-    cache = BuildCache(tmp_path / "cache", TEXT_VALUES)
-    cache.put("markup", "old", "value")
+    cache = BuildCache(tmp_path / "cache")
+    cache.put("markup", "old", "value", instance_of(str))
     cache.save()
-    later = BuildCache(tmp_path / "cache", TEXT_VALUES)
+    later = BuildCache(tmp_path / "cache")
     later.start()
-    later.put("markup", "new", "value")
+    later.put("markup", "new", "value", instance_of(str))
     later.save()
-    assert BuildCache(tmp_path / "cache", TEXT_VALUES).get("markup", "old") is None
+    assert BuildCache(tmp_path / "cache").get("markup", "old", instance_of(str)) is None
 
 
 def test_the_cache_folder_is_hidden_from_git(project: Path) -> None:
-    builder = Builder(project)
-    builder.render()
-    builder.wait()
+    memo = Memo.for_project(project)
+    build(project, memo, write=False)
+    memo.wait()
     assert (project / ".cache" / "sitegen" / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
 
 
 def test_sitegen_cache_off_writes_no_cache(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SITEGEN_CACHE", "off")
-    builder = Builder(project)
-    builder.render()
-    builder.wait()
+    memo = Memo.for_project(project)
+    build(project, memo, write=False)
+    memo.wait()
     assert not (project / ".cache").exists()
 
 
 def test_sitegen_cache_names_the_cache_folder(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SITEGEN_CACHE", os.fspath(tmp_path / "elsewhere"))
-    builder = Builder(project)
-    builder.render()
-    builder.wait()
+    memo = Memo.for_project(project)
+    build(project, memo, write=False)
+    memo.wait()
     assert (tmp_path / "elsewhere" / "output.pickle").is_file()
 
 
@@ -318,6 +318,6 @@ def test_the_engine_digest_changes_with_a_module_in_any_subpackage(tmp_path: Pat
 def test_the_engine_digest_covers_every_module_of_the_installed_engine() -> None:
     from sitegen.incremental.cache import ENGINE, engine_digest
 
-    package = Path(builder_module.__file__).resolve().parent.parent
+    package = Path(load_inputs_module.__file__).resolve().parent.parent
     assert sorted(package.rglob("*.py")) != sorted(package.glob("*.py"))  # the engine has subpackages
     assert engine_digest(package) == ENGINE

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from projects import load_site
+
 from sitegen.check.checks import coverage, coverage_problems, coverage_table, link_problems, scan_links
-from sitegen.pipeline import render_project
-from sitegen.resolve.site import Site, load_site
+from sitegen.pipeline import build
+from sitegen.resolve.site import Site
 
 TARGET = b'<h2 id="aura">Aura</h2>'
 
@@ -162,7 +164,7 @@ def test_cross_link_to_a_missing_anchor_is_found_in_the_rendered_site(make_proje
         "topic.md": "---\ntitle: Topic\n---\n## Aura\n\nText.\n",
         "other.md": "---\ntitle: Other\n---\nSee [stages](topic.md#stages) and [aura](topic.md#aura).\n",
     })
-    problems = [p for p in link_problems(render_project(root).outputs) if "#" in p.message]
+    problems = [p for p in link_problems(build(root, write=False).outputs) if "#" in p.message]
     assert [(p.path, p.message) for p in problems] == [
         ("site/other/index.html", "broken anchor '../topic/#stages': topic/index.html has no id 'stages'")
     ]

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from projects import load_site
 
 from sitegen.core.errors import BuildError
-from sitegen.pipeline import render_project
+from sitegen.pipeline import build
 from sitegen.resolve.citations import CitationKey, CitationSyntaxError, find_citations, parse_citation
 from sitegen.resolve.markup import Markup
-from sitegen.resolve.site import load_site
 
 # The conftest seed 001: p1 heading, p2 paragraph, p3 heading "Section Two", p4 and p5 paragraphs (p5 excluded).
 HOME = "---\ntitle: Home\n---\nWelcome.\n"
@@ -161,7 +161,7 @@ def test_citation_in_a_heading_does_not_change_the_heading_id_or_toc_title() -> 
 @pytest.fixture
 def reference_page(make_project: Callable[..., Path]) -> str:
     root = make_project(topic("One [@001:p4].\n\nTwo [@001:p2].\n\nThree [@001:p4].\n"))
-    return render_project(root).outputs["topic/index.html"].decode("utf-8")
+    return build(root, write=False).outputs["topic/index.html"].decode("utf-8")
 
 
 def references_section(html: str) -> str:
@@ -198,7 +198,7 @@ def test_reference_names_the_section_heading_of_the_passage(reference_page: str)
 
 def test_range_reference_quotes_every_passage_of_the_range(make_project: Callable[..., Path]) -> None:
     root = make_project(topic("Both [@001:p4-p5].\n"))
-    section = references_section(render_project(root).outputs["topic/index.html"].decode("utf-8"))
+    section = references_section(build(root, write=False).outputs["topic/index.html"].decode("utf-8"))
     assert section.count('<blockquote class="ref-quote"') == 2
 
 
@@ -207,7 +207,7 @@ def test_publication_citation_renders_the_bibliography_entry(make_project: Calla
     (root / "content" / "references.yaml").write_text(
         "smith2020:\n  authors: [Smith J]\n  year: 2020\n  title: A study\n  journal: J Test\n  doi: 10.1/x\n", encoding="utf-8"
     )
-    section = references_section(render_project(root).outputs["topic/index.html"].decode("utf-8"))
+    section = references_section(build(root, write=False).outputs["topic/index.html"].decode("utf-8"))
     assert "Smith J. A study. J Test 2020. doi:10.1/x" in section
     assert 'href="https://doi.org/10.1/x"' in section
 

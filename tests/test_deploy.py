@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from sitegen.commands.cli import main
-from sitegen.pipeline import render_project
+from sitegen.pipeline import build
 from sitegen.render.hosting import IMMUTABLE_CACHE
 from sitegen.render.pages import CONTENT_SECURITY_POLICY
 from sitegen.write.output import MARKER
@@ -188,13 +188,13 @@ def header_rules(text: str) -> dict[str, dict[str, str]]:
 
 
 def test_every_build_has_nojekyll_and_headers(make_project: Callable[..., Path]) -> None:
-    outputs = render_project(make_project()).outputs
+    outputs = build(make_project(), write=False).outputs
     assert outputs[".nojekyll"] == b""
     assert "_headers" in outputs
 
 
 def test_headers_send_the_same_policy_as_the_pages_meta_tag(make_project: Callable[..., Path]) -> None:
-    outputs = render_project(make_project()).outputs
+    outputs = build(make_project(), write=False).outputs
     header = header_rules(outputs["_headers"].decode())["/*"]["Content-Security-Policy"]
     meta = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', outputs["index.html"].decode())
     assert meta is not None
@@ -203,7 +203,7 @@ def test_headers_send_the_same_policy_as_the_pages_meta_tag(make_project: Callab
 
 
 def test_headers_forbid_framing_and_sniffing(make_project: Callable[..., Path]) -> None:
-    rules = header_rules(render_project(make_project()).outputs["_headers"].decode())["/*"]
+    rules = header_rules(build(make_project(), write=False).outputs["_headers"].decode())["/*"]
     assert "frame-ancestors 'none'" in rules["Content-Security-Policy"]
     assert rules["X-Frame-Options"] == "DENY"
     assert rules["X-Content-Type-Options"] == "nosniff"
@@ -211,13 +211,13 @@ def test_headers_forbid_framing_and_sniffing(make_project: Callable[..., Path]) 
 
 
 def test_headers_cache_static_assets_for_a_year_and_pages_not_at_all(make_project: Callable[..., Path]) -> None:
-    rules = header_rules(render_project(make_project()).outputs["_headers"].decode())
+    rules = header_rules(build(make_project(), write=False).outputs["_headers"].decode())
     assert rules["/static/*"] == {"Cache-Control": IMMUTABLE_CACHE}
     assert "Cache-Control" not in rules["/*"]
 
 
 def test_every_static_asset_has_a_content_hash_in_its_name(make_project: Callable[..., Path]) -> None:
-    outputs = render_project(make_project()).outputs
+    outputs = build(make_project(), write=False).outputs
     assets = [path for path in outputs if path.startswith("static/")]
     assert assets
     for path in assets:
@@ -227,7 +227,7 @@ def test_every_static_asset_has_a_content_hash_in_its_name(make_project: Callabl
 def test_header_paths_start_at_the_base_path(make_project: Callable[..., Path]) -> None:
     root = make_project()
     (root / "site.yaml").write_text("title: Test site\nbase_url: https://example.org/guide/\n", encoding="utf-8")
-    rules = header_rules(render_project(root).outputs["_headers"].decode())
+    rules = header_rules(build(root, write=False).outputs["_headers"].decode())
     assert set(rules) == {"/guide/*", "/guide/static/*"}
 
 

@@ -149,7 +149,7 @@ def assert_builds_or_fails_cleanly(project: Project, strict: bool = False) -> No
         out = sandbox / "out"
         before = files_under(sandbox)
         try:
-            result = build(root, out, strict=strict)
+            result = build(root, out_dir=out, strict=strict)
         except BuildError as exc:
             event("refused with BuildError")
             note(str(exc))

@@ -166,7 +166,7 @@ def test_any_value_in_any_data_field_builds_without_markup_or_fails_with_line_er
         root.mkdir()
         write_project(root, files, seed)
         try:
-            result = build(root, Path(tmp) / "out")
+            result = build(root, out_dir=Path(tmp) / "out")
         except BuildError as exc:
             event("refused with BuildError")
             assert exc.problems

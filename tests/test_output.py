@@ -161,11 +161,11 @@ def rebuild_after(make_project: Callable[..., Path], path: str, text: str, stric
     """Build a project, overwrite its file `path` with `text`, build again (which must fail): the site's files before and after."""
     root = make_project()
     out = root / "site"
-    build(root, out)
+    build(root, out_dir=out)
     before = snapshot(out)
     (root / path).write_text(text, encoding="utf-8")
     with pytest.raises(BuildError):
-        build(root, out, strict=strict)
+        build(root, out_dir=out, strict=strict)
     return before, snapshot(out)
 
 

@@ -94,11 +94,12 @@ def _project_with_topics(make_project: Callable[..., Path], count: int) -> Path:
 
 BUILD = """
 from pathlib import Path
-from sitegen.incremental.builder import Builder
+from sitegen.incremental.memo import Memo
+from sitegen.pipeline import build
 from sitegen.core.errors import BuildError
 assert parallel.processes_for(13) == int(os.environ["SITEGEN_WORKERS"])  # the build really runs in that many processes
 try:
-    result = Builder(Path({root!r}), cache_dir=None).render()
+    result = build(Path({root!r}), Memo.off(), write=False)
     print(json.dumps({{"outputs": {{path: data.decode("utf-8", "replace") for path, data in result.outputs.items()}},
                       "findings": [str(f) for f in result.findings]}}))
 except BuildError as error:

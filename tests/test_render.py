@@ -11,7 +11,7 @@ import pytest
 
 from sitegen.check.checks import link_problems
 from sitegen.core.errors import BuildError
-from sitegen.pipeline import render_project
+from sitegen.pipeline import build
 
 HOME = "---\ntitle: Home\n---\nWelcome [@001:p2].\n"
 # The pages the shared footer links to, so that a site built from these has no broken link.
@@ -30,7 +30,7 @@ NESTED = {
 
 
 def outputs_of(root: Path) -> dict[str, bytes]:
-    return render_project(root).outputs
+    return build(root, write=False).outputs
 
 
 def html(outputs: dict[str, bytes], path: str) -> str:
@@ -39,7 +39,7 @@ def html(outputs: dict[str, bytes], path: str) -> str:
 
 def template_error(root: Path) -> list[str]:
     with pytest.raises(BuildError) as info:
-        render_project(root)
+        build(root, write=False)
     return [str(p) for p in info.value.problems]
 
 
@@ -165,7 +165,7 @@ def test_page_text_is_html_escaped(make_project: Callable[..., Path]) -> None:
 
 def test_a_site_without_glossary_or_sources_pages_links_to_neither(make_project: Callable[..., Path]) -> None:
     root = make_project()  # only a home page and one topic: no content/glossary.md, no content/sources.md
-    result = render_project(root)
+    result = build(root, write=False)
     assert link_problems(result.outputs) == []
     for name in ("index.html", "topic/index.html", "sources/001/index.html"):
         html = result.outputs[name].decode("utf-8")

@@ -22,10 +22,11 @@ import jinja2.bccache
 import pytest
 from test_bad_input import PAGES, assert_clean_failure, run, snapshot
 
-from sitegen.incremental.builder import _SHAPES, Builder
 from sitegen.incremental.cache import MAX_FILE_BYTES, label_of, read_verified, wait_for_saves, write_verified
+from sitegen.incremental.memo import Memo, all_kinds
+from sitegen.pipeline import build
 
-KINDS = sorted(_SHAPES)
+KINDS = sorted(all_kinds())
 Damage = Callable[[Path, str], None]  # a cache file and the label it is written under
 
 
@@ -67,9 +68,9 @@ def clean_site(project: Path, stash: Path) -> dict[str, bytes]:
 
 
 def test_the_project_the_tests_damage_builds_from_its_cache_alone(project: Path) -> None:
-    builder = Builder(project)
-    assert builder.render().rendered == frozenset()
-    builder.wait()
+    memo = Memo.for_project(project)
+    assert build(project, memo, write=False).rendered == frozenset()
+    memo.wait()
 
 
 def cache_of(root: Path) -> Path:
@@ -227,11 +228,11 @@ def test_a_symlink_in_the_cache_is_removed_and_what_it_points_to_is_left(
 def test_cache_files_of_another_user_are_not_used(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     someone_else = os.getuid() + 1
     monkeypatch.setattr(os, "getuid", lambda: someone_else)
-    builder = Builder(project)
-    result = builder.render()
-    builder.wait()
+    memo = Memo.for_project(project)
+    result = build(project, memo, write=False)
+    memo.wait()
     assert result.rendered == {path for path in result.outputs if path.endswith(".html")}
-    assert result.outputs == Builder(project, cache_dir=None).render().outputs
+    assert result.outputs == build(project, Memo.off(), write=False).outputs
 
 
 def test_the_cache_folder_is_created_readable_by_its_owner_alone(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -273,7 +274,7 @@ def test_cache_entries_of_the_wrong_type_are_a_miss(kind: str, project: Path, cl
     path = cache_of(project) / f"{kind}.pickle"
     rewrite_entries(path, label_of(kind), lambda entries: {key: {"html": "<p>not from the site</p>"} for key in entries})
     assert build_with_the_cache(project, capsys) == clean_site
-    assert all(_SHAPES[kind](value) for value in kept_entries(path, label_of(kind)).values())
+    assert all(all_kinds()[kind].shape(value) for value in kept_entries(path, label_of(kind)).values())
 
 
 # Output entries that the renderer would take for rendered bytes (a list for a tuple, text for bytes).
@@ -291,7 +292,7 @@ def test_output_entries_of_the_wrong_shape_never_reach_the_site(
     path = cache_of(project) / "output.pickle"
     rewrite_entries(path, label_of("output"), lambda entries: {key: wrong(entry) for key, entry in entries.items()})
     assert build_with_the_cache(project, capsys) == clean_site
-    assert all(_SHAPES["output"](entry) for entry in kept_entries(path, label_of("output")).values())
+    assert all(all_kinds()["output"].shape(entry) for entry in kept_entries(path, label_of("output")).values())
 
 
 def test_compiled_templates_that_are_not_code_are_a_miss(project: Path, clean_site: dict[str, bytes], capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from projects import load_site
 
 from sitegen.core.errors import BuildError
-from sitegen.resolve.site import Backlink, load_site
+from sitegen.resolve.site import Backlink
 
 HOME = "---\ntitle: Home\n---\nWelcome.\n"
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from sitegen.pipeline import render_project
+from sitegen.pipeline import build
 
 PAGES = {
     "index.md": "---\ntitle: Home\n---\nWelcome [@001:p2].\n",
@@ -21,7 +21,7 @@ GLOSSARY = "- term: brain\n  definition: The organ that *thinks*.\n"
 
 
 def page_html(root: Path, output: str) -> str:
-    return render_project(root).outputs[output].decode("utf-8")
+    return build(root, write=False).outputs[output].decode("utf-8")
 
 
 def json_ld(html: str) -> dict[str, object]:
@@ -59,7 +59,7 @@ def test_footer_gives_review_and_next_review_dates(make_project: Callable[..., P
 
 
 def test_topic_pages_link_previous_and_next_in_reading_order(make_project: Callable[..., Path]) -> None:
-    outputs = render_project(make_project(PAGES)).outputs
+    outputs = build(make_project(PAGES), write=False).outputs
     first, second = outputs["first/index.html"].decode(), outputs["second/index.html"].decode()
     assert 'href="../second/" rel="next"' in first and 'rel="prev"' not in first
     assert 'href="../first/" rel="prev"' in second and 'rel="next"' not in second

@@ -14,7 +14,7 @@ from ..check.checks import coverage_table
 from ..core.errors import BuildError, display_path
 from ..incremental.cache import cache_folder
 from ..load.settings import load_settings
-from ..pipeline import build, render_project
+from ..pipeline import build
 from ..write.search import index_site
 from ..write.swap import FolderBusyError
 from .deploy import DeployError, check_target, publish, uncommitted_changes
@@ -99,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _build(root: Path, strict: bool, out: Path | None, search: bool = True) -> int:
-    result = build(root, out.resolve() if out else None, strict=strict, before_swap=index_site if search else None)
+    result = build(root, out_dir=out.resolve() if out else None, strict=strict, before_swap=index_site if search else None)
     _report(result.findings)
     target = out or Path(result.site.settings.output_dir)
     done = f"built {len(result.outputs)} files into {target}/" if result.written is not False else f"{target}/ already up to date: {len(result.outputs)} files"
@@ -130,7 +130,7 @@ def _deploy(root: Path, args: argparse.Namespace) -> int:
 
 
 def _check(root: Path, strict: bool) -> int:
-    result = render_project(root)
+    result = build(root, write=False)
     print(coverage_table(result.site))
     _report(result.findings)
     print(f"checked {len(result.outputs)} files: {_count(len(result.findings), 'finding')}")

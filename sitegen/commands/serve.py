@@ -48,8 +48,9 @@ from tornado.ioloop import IOLoop
 from tornado.routing import AnyMatches, Matcher, Rule
 
 from ..core.errors import BuildError, Problem
-from ..incremental.builder import Builder
+from ..incremental.memo import Memo
 from ..load.settings import SETTINGS_FILE, load_settings
+from ..pipeline import build
 from ..render.pages import NOT_FOUND
 from ..write.output import MARKER, check_output_dir, update_site
 from ..write.search import BUNDLE_DIR, index_site
@@ -198,7 +199,7 @@ class Preview:
         self.root = root
         self.out_dir = out_dir
         self.keep = keep
-        self.builder = Builder(root)
+        self.memo = Memo.for_project(root)
         self.problems: tuple[Problem, ...] = ()
         self.generation = 0  # counts the rebuilds that changed what the browser shows
         self.builds = 0  # builds that succeeded
@@ -227,7 +228,7 @@ class Preview:
         started = time.perf_counter()
         before = self.problems
         try:
-            result = self.builder.render(persist=self.generation == 0)  # the cache is written when serving stops
+            result = build(self.root, self.memo, write=False, persist=self.generation == 0)  # the cache is written when serving stops
             written = self._write(result.outputs)
         except BuildError as exc:
             self.problems = exc.problems
@@ -524,7 +525,7 @@ def serve(root: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_b
         pass
     finally:
         watcher.stop()
-        preview.builder.persist()
+        preview.memo.persist()
     _say("stopped")
     return 0
 

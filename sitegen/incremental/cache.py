@@ -342,25 +342,24 @@ def check_cache_folder(folder: Path, protected: Mapping[str, Path]) -> None:
 class BuildCache:
     """Values by (kind, key), loaded from and saved to `folder` (None: in memory only).
 
-    `shapes` names every kind, with the check each of its values must pass when loaded.
+    Each call names the shape its kind's values must have: a file whose values do not all have it is
+    a miss when it is loaded.
     """
 
-    def __init__(self, folder: Path | None, shapes: Mapping[str, Shape]) -> None:
+    def __init__(self, folder: Path | None) -> None:
         self.folder = folder
-        self.shapes = shapes
         self._entries: dict[str, dict[str, Any]] = {}
         self._used: dict[str, set[str]] = {}
         self._dirty: set[str] = set()
 
-    def _kind(self, kind: str) -> dict[str, Any]:
+    def _kind(self, kind: str, shape: Shape) -> dict[str, Any]:
         entries = self._entries.get(kind)
         if entries is None:
-            entries = self._entries[kind] = self._load(kind)
+            entries = self._entries[kind] = self._load(kind, shape)
             self._used[kind] = set()
         return entries
 
-    def _load(self, kind: str) -> dict[str, Any]:
-        shape = self.shapes[kind]
+    def _load(self, kind: str, shape: Shape) -> dict[str, Any]:
         if self.folder is None:
             return {}
         wait_for_saves(self.folder)
@@ -373,20 +372,15 @@ class BuildCache:
         discard(path)
         return {}
 
-    def load_all(self) -> None:
-        """Read every kind kept in the folder now, rather than on first use."""
-        for kind in self.shapes:
-            self._kind(kind)
-
-    def get(self, kind: str, key: str) -> Any | None:
-        entries = self._kind(kind)
+    def get(self, kind: str, key: str, shape: Shape) -> Any | None:
+        entries = self._kind(kind, shape)
         value = entries.get(key)
         if value is not None:
             self._used[kind].add(key)
         return value
 
-    def put(self, kind: str, key: str, value: Any) -> None:
-        self._kind(kind)[key] = value
+    def put(self, kind: str, key: str, value: Any, shape: Shape) -> None:
+        self._kind(kind, shape)[key] = value
         self._used[kind].add(key)
         self._dirty.add(kind)
 

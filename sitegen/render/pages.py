@@ -8,13 +8,12 @@ root) and `url()`/`asset()` helpers, so every internal link is relative and the 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import html
 import json
 import os
 import re
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,13 +21,13 @@ from typing import Any
 import jinja2
 
 from .. import __version__
-from ..core.errors import BuildError, Problem, Problems
-from ..core.files import list_inputs, read_text
-from ..core.parallel import parallel_map
+from ..core.errors import BuildError, Problem
 from ..core.urls import relative_url
-from ..dialect.data import inline_markdown, plain_text
+from ..dialect.data import inline_markdown
+from ..load.settings import Settings
 from ..resolve.site import GLOSSARY_URL, HOME_URL, SOURCES_URL, Reference, ResolvedPage, Site, SourcePage, passage_url
-from .assets import Assets, MissingAssetError, load_assets
+from .assets import MissingAssetError
+from .theme import Theme
 
 NOT_FOUND = "404.html"
 EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"
@@ -42,75 +41,6 @@ CONTENT_SECURITY_POLICY = (
 MENU_LIMIT = 40  # topics listed in full in every header up to this many; sections beyond
 SECTION_LIMIT = 15  # topics of the current section listed at scale
 _PAGE_TEMPLATES = {HOME_URL: "home.html", GLOSSARY_URL: "glossary.html", SOURCES_URL: "sources.html"}
-
-
-@dataclass(frozen=True)
-class Theme:
-    """Compiled templates and static assets."""
-
-    env: jinja2.Environment
-    assets: Assets
-    templates_dir: Path
-
-
-def load_theme(templates_dir: Path, static_dir: Path, bytecode_cache: jinja2.BytecodeCache | None = None) -> Theme:
-    """Templates (compiled on first use; `bytecode_cache` keeps compiled code between runs) and static assets."""
-    env = jinja2.Environment(
-        bytecode_cache=bytecode_cache,
-        loader=ProjectLoader(templates_dir),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["date"] = _format_date
-    env.filters["plain"] = plain_text
-    env.filters["inline_markdown"] = lambda text: jinja2.utils.markupsafe.Markup(inline_markdown(text))
-    _check_templates_are_text(templates_dir)
-    return Theme(env, load_assets(static_dir), templates_dir)
-
-
-def _check_templates_are_text(templates_dir: Path) -> None:
-    """A template that is not UTF-8 text, is a link out of the project or is not a regular file is a
-    `path:line` problem here, not a traceback in Jinja."""
-    listing = list_inputs(templates_dir)
-    problems = Problems()
-    problems.items.extend(listing.problems)
-    for name in listing.files:
-        if name.endswith(".html"):
-            try:
-                read_text(templates_dir / name, templates_dir.parent)
-            except BuildError as exc:
-                problems.extend(exc)
-    problems.raise_if_any()
-
-
-class ProjectLoader(jinja2.BaseLoader):
-    """Templates from the project's `templates/`, read as every input is (`files.read_input_bytes`):
-    never through a link out of the project, never from a FIFO or device."""
-
-    def __init__(self, templates_dir: Path) -> None:
-        self.templates_dir = templates_dir
-
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
-        path = self.templates_dir.joinpath(*jinja2.loaders.split_template_path(template))
-        if not os.path.lexists(path):
-            raise jinja2.TemplateNotFound(template)
-        source = read_text(path, self.templates_dir.parent)
-        status = _status(path)
-        return source, str(path), lambda: _status(path) == status
-
-    def list_templates(self) -> list[str]:
-        return list_inputs(self.templates_dir).files
-
-
-def _status(path: Path) -> tuple[int, int] | None:
-    try:
-        found = os.stat(path)
-    except OSError:
-        return None
-    return found.st_mtime_ns, found.st_size
 
 
 def build_date() -> dt.date | None:
@@ -154,41 +84,6 @@ def render_job(site: Site, theme: Theme, job: Job) -> bytes:
     return render_page(site, theme, job.template, job.url, {"page": job.page}, absolute_root=job.absolute_root).encode("utf-8")
 
 
-def render_jobs(site: Site, theme: Theme, jobs: Sequence[Job]) -> dict[str, bytes]:
-    """Each job's bytes by output path (over several cores when there are many); all problems in one BuildError."""
-    problems = Problems()
-    outputs: dict[str, bytes] = {}
-    for job, rendered in zip(jobs, parallel_map(functools.partial(_render_or_problems, site, theme), jobs), strict=True):
-        if isinstance(rendered, BuildError):
-            problems.extend(rendered)
-        else:
-            outputs[job.output] = rendered
-    problems.raise_if_any()
-    return outputs
-
-
-def _render_or_problems(site: Site, theme: Theme, job: Job) -> bytes | BuildError:
-    try:
-        return render_job(site, theme, job)
-    except BuildError as exc:
-        return exc
-
-
-def render_site(site: Site, theme: Theme, render: Callable[[Sequence[Job]], dict[str, bytes]] | None = None) -> dict[str, bytes]:
-    """Every output file of the site; all template problems are reported together.
-
-    `render` makes the pages' bytes (default: `render_jobs`); a build cache passes one that reuses
-    pages whose inputs did not change.
-    """
-    outputs: dict[str, bytes] = dict(theme.assets.outputs())
-    jobs = page_jobs(site)
-    outputs.update(render(jobs) if render is not None else render_jobs(site, theme, jobs))
-    if site.settings.base_url:
-        outputs["sitemap.xml"] = sitemap(site).encode("utf-8")
-        outputs["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {site.settings.base_url}sitemap.xml\n".encode()
-    return outputs
-
-
 def render_page(site: Site, theme: Theme, template: str, url: str, extra: Mapping[str, Any], absolute_root: bool = False) -> str:
     """One output page. `absolute_root` is for pages served at any path (404): links start at the site's base path."""
     context = page_context(site, theme, url, extra, absolute_root)
@@ -220,24 +115,33 @@ def render_page(site: Site, theme: Theme, template: str, url: str, extra: Mappin
 
 
 def page_context(site: Site, theme: Theme, url: str, extra: Mapping[str, Any], absolute_root: bool = False) -> dict[str, Any]:
-    """What the templates of the page at `url` see."""
-    root = site.settings.base_path if absolute_root else relative_url(url, "")
+    """What the templates of the page at `url` see: what follows from the URL, the settings and the
+    theme, then what they see of the site, then `extra` (the page itself)."""
+    return {**fixed_context(site.settings, theme, url, absolute_root), **site_context(site, url), **extra}
+
+
+def site_context(site: Site, url: str) -> dict[str, Any]:
+    """What the templates of the page at `url` see of the site model."""
+    return {"site": site, "nav": site.topics, "menu": menu(site, url)}
+
+
+def fixed_context(settings: Settings, theme: Theme, url: str, absolute_root: bool = False) -> dict[str, Any]:
+    """What the templates of the page at `url` see that follows from the URL, the settings, the theme,
+    the build date and the engine alone (so no render key needs more for them: see `keys`)."""
+    root = settings.base_path if absolute_root else relative_url(url, "")
 
     def link(target: str) -> str:
         return root + target
 
-    context: dict[str, Any] = {
-        "site": site,
-        "settings": site.settings,
+    return {
+        "settings": settings,
         "url": url,
         "root": root,
         "link": link,
         "asset": lambda name: root + theme.assets.url(name),
         "csp": jinja2.utils.markupsafe.Markup(CONTENT_SECURITY_POLICY),  # its quotes need no escaping inside content="…"
-        "canonical": site.settings.base_url + url if site.settings.base_url else "",
-        "nav": site.topics,
-        "menu": menu(site, url),
-        "disclaimer": jinja2.utils.markupsafe.Markup(inline_markdown(site.settings.disclaimer)),
+        "canonical": settings.base_url + url if settings.base_url else "",
+        "disclaimer": jinja2.utils.markupsafe.Markup(inline_markdown(settings.disclaimer)),
         "build_date": build_date(),
         "generator": f"sitegen {__version__}",
         "passage_link": lambda passage: passage_url(url, passage) if not absolute_root else link(passage_url("", passage)),
@@ -246,9 +150,7 @@ def page_context(site: Site, theme: Theme, url: str, extra: Mapping[str, Any], a
             json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).replace("<", "\\u003c")
         ),
         "source_counts": source_counts,
-        **extra,
     }
-    return context
 
 
 def _template_path(theme: Theme, name: str) -> Path:
@@ -354,13 +256,3 @@ def sitemap(site: Site) -> str:
 def _xml_escape(text: str) -> str:
     """&, < and > as XML entities (what xml.sax.saxutils.escape does, without importing urllib)."""
     return html.escape(text, quote=False)
-
-
-def _format_date(value: dt.date | None, style: str = "long") -> str:
-    if value is None:
-        return ""
-    if style == "iso":
-        return value.isoformat()
-    return f"{value.day} {value.strftime('%B')} {value.year}"
-
-

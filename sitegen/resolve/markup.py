@@ -459,7 +459,7 @@ class Markup:
         )
 
 
-def convert_pages(markup: Markup, pages: Sequence[Page]) -> list[MarkupResult]:
+def convert_markdown(markup: Markup, pages: Sequence[Page]) -> list[MarkupResult]:
     """Every page's body converted, in order (over several cores when there are many)."""
     return parallel_map(lambda page: markup.convert(page.body, page.source, page.url), pages)
 

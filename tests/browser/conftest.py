@@ -81,7 +81,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from sitegen.write.search import index_site
 
     out = tmp_path_factory.mktemp("real-site") / "site"
-    build(PROJECT_ROOT, out, before_swap=index_site)
+    build(PROJECT_ROOT, out_dir=out, before_swap=index_site)
     return out
 
 

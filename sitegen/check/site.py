@@ -1,0 +1,91 @@
+"""Check, the fourth stage: the findings about a rendered site, which `--strict` turns into failures.
+
+They are the site model's own (broken cross-links found while resolving), the link check of every
+HTML output (links and anchors that point nowhere, duplicate ids, raw HTML that would run script)
+and the coverage of the seeds. Each output's scan (its ids and links) is kept in the memo by its
+render key (or its bytes' digest), and its link problems by that key together with the ids and paths
+of the whole site, so that an unchanged output in unchanged surroundings is not checked again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..core.errors import Problem, display_path
+from ..core.parallel import parallel_map
+from ..incremental.cache import ENGINE, instance_of, tuple_of
+from ..incremental.memo import Kind, Memo, digest
+from ..render.outputs import Rendered
+from ..resolve.site import Site
+from .checks import LinkScan, coverage_problems, link_problems, scan_links
+
+
+@dataclass(frozen=True)
+class Scan:
+    """The ids and links of one HTML output (what the link check reads), kept in the memo."""
+
+    scanned: LinkScan
+    ids_digest: str  # of its ids, which every other output's link check depends on
+
+
+SCAN = Kind("scan", instance_of(Scan))
+LINKS = Kind("links", tuple_of(instance_of(Problem)))
+
+
+def check_site(site: Site, rendered: Rendered, memo: Memo) -> tuple[Problem, ...]:
+    """Every finding about the site, in a stable order."""
+    prefix = site.settings.output_dir.rstrip("/") or "site"
+    return (*site.findings, *_link_problems(site, rendered, prefix, memo), *coverage_problems(site))
+
+
+def _link_problems(site: Site, rendered: Rendered, prefix: str, memo: Memo) -> list[Problem]:
+    """Link problems of every HTML output; outputs whose page, bytes and surroundings are unchanged reuse theirs."""
+    outputs = rendered.outputs
+    scans = _scans({path: data for path, data in outputs.items() if path.endswith(".html")}, rendered.keys, memo)
+    fingerprint = memo.fingerprint
+    around = fingerprint.of(
+        sorted(outputs), [(path, scans[path].ids_digest) for path in sorted(scans)], site.findings,
+        prefix, str(site.settings.content_dir), os.getcwd(),
+    )
+    pages = {page.page.output: page for page in site.pages}
+    keys = {
+        path: memo.digest(ENGINE, "links", around, rendered.keys.get(path) or hashlib.sha256(outputs[path]).hexdigest(), fingerprint.of(pages.get(path)))
+        for path in scans
+    }
+    known = {path: memo.get(LINKS, key) for path, key in keys.items()}
+    missing = {path for path, found in known.items() if found is None}
+    if missing:
+        owners = {f"{prefix}/{path}": path for path in missing}
+        owners.update({display_path(site.settings.content_dir / p.page.source): p.page.output for p in site.pages if p.page.output in missing})
+        fresh = link_problems(outputs, prefix, site, scan=lambda path, _: scans[path].scanned, only=missing)
+        if any(problem.path not in owners for problem in fresh):  # cannot tell whose: keep nothing
+            cached = [problem for path in sorted(known) if path not in missing for problem in known[path] or ()]
+            return sorted(cached + fresh, key=lambda problem: problem.path)
+        found: dict[str, list[Problem]] = {path: [] for path in missing}
+        for problem in fresh:
+            found[owners[problem.path]].append(problem)
+        for path in missing:
+            known[path] = tuple(found[path])
+            memo.put(LINKS, keys[path], known[path])
+    return [problem for path in sorted(known) for problem in known[path] or ()]
+
+
+def _scans(outputs: Mapping[str, bytes], keys: Mapping[str, str], memo: Memo) -> dict[str, Scan]:
+    """The scan of each HTML output: from the memo when its bytes are unchanged, else made anew
+    (over several cores when there are many)."""
+    scan_keys = {path: keys.get(path) or hashlib.sha256(data).hexdigest() for path, data in outputs.items()}
+    found: dict[str, Scan] = {}
+    missing: list[str] = []
+    for path, key in scan_keys.items():
+        known = memo.get(SCAN, key)
+        if known is None:
+            missing.append(path)
+        else:
+            found[path] = known
+    for path, scanned in zip(missing, parallel_map(scan_links, [outputs[path] for path in missing]), strict=True):
+        found[path] = Scan(scanned, digest(*scanned.ids))
+        memo.put(SCAN, scan_keys[path], found[path])
+    return {path: found[path] for path in outputs}

@@ -1,0 +1,119 @@
+"""Load, the first stage: the project's files become `Inputs`, plain data that no later stage reads
+from disk again.
+
+What loads is kept in the memo by the bytes it was read from: a page by its file (a file whose
+status is what it was when an earlier build of this process read it is not even read again), the
+seeds and the bibliography by their files, the glossary by its file. The load records each value's
+key in the build's fingerprint, so that later stages digest a page or a source without walking it.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core.errors import BuildError, Problem, Problems
+from ..core.files import read_input_bytes
+from ..incremental.cache import ENGINE, dict_of, instance_of, tuple_of
+from ..incremental.memo import Kind, Memo, digest, memoised_load
+from .pages import GLOSSARY_FILE, GlossaryTerm, Page, load_glossary, parse_page, read_pages
+from .settings import Settings
+from .sources import REFERENCES_FILE, Publication, Source, load_publications, load_sources
+
+PAGE = Kind("page", instance_of(Page))
+SOURCES = Kind("sources", dict_of(instance_of(str), instance_of(Source)))
+PUBLICATIONS = Kind("publications", dict_of(instance_of(str), instance_of(Publication)))
+GLOSSARY = Kind("glossary", tuple_of(instance_of(GlossaryTerm)))
+_SETTLED_NS = 2_000_000_000  # a file status this much older than a read is trusted to change with the content
+
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything the project's files say, loaded and validated file by file.
+
+    `problems` are those of the files that did not load; the pages that did are still here, so that
+    resolving can report the problems of their citations in the same run. `sources_loaded` tells
+    whether the seeds and the bibliography did (their citations cannot be checked otherwise).
+    """
+
+    settings: Settings
+    sources: Mapping[str, Source]
+    publications: Mapping[str, Publication]
+    pages: tuple[Page, ...]
+    glossary: tuple[GlossaryTerm, ...]
+    problems: tuple[Problem, ...]
+    sources_loaded: bool
+
+
+def load_inputs(settings: Settings, memo: Memo) -> Inputs:
+    """Every input of the project the settings describe; the problems of each file, all of them."""
+    problems = Problems()
+    sources: dict[str, Source] = {}
+    publications: dict[str, Publication] = {}
+    glossary: tuple[GlossaryTerm, ...] = ()
+    sources_loaded = False
+    try:
+        sources, publications = _sources_and_publications(settings, memo)
+        sources_loaded = True
+    except BuildError as exc:
+        problems.extend(exc)
+    pages, page_problems = read_pages(settings.content_dir, functools.partial(_parse, memo, settings.root))
+    problems.items.extend(page_problems.items)
+    try:
+        glossary_file = settings.content_dir / GLOSSARY_FILE
+        glossary, _ = memoised_load(memo, GLOSSARY, functools.partial(load_glossary, settings.content_dir), (glossary_file,), settings.root)
+    except BuildError as exc:
+        problems.extend(exc)
+    return Inputs(settings, sources, publications, tuple(pages), glossary, tuple(problems.items), sources_loaded)
+
+
+def _sources_and_publications(settings: Settings, memo: Memo) -> tuple[dict[str, Source], dict[str, Publication]]:
+    """The seeds and the bibliography; each source's digest follows from the seed files' key."""
+    seeds, root = settings.seeds_dir, settings.root
+    sources, key = memoised_load(memo, SOURCES, functools.partial(load_sources, seeds), (seeds,), root)
+    for source in sources.values():
+        memo.fingerprint.remember(source, digest(key, source.id))
+    references = settings.content_dir / REFERENCES_FILE
+    publications, _ = memoised_load(memo, PUBLICATIONS, functools.partial(load_publications, references, set(sources)), (references, seeds), root)
+    return sources, publications
+
+
+def _parse(memo: Memo, root: Path, path: Path, relative: str) -> Page:
+    """A page file's `Page`, kept under a digest of its path and bytes, which the fingerprint then
+    uses for the page."""
+    last, now = memo.carried("load.page_files")  # (path, relative) → its status when read, and its key
+    checked_at = time.time_ns()
+    status = _file_status(path)
+    known = last.get((str(path), relative))
+    page = memo.get(PAGE, known[1]) if known is not None and status is not None and known[0] == status else None
+    if page is not None and known is not None:
+        now[(str(path), relative)] = known
+        memo.fingerprint.remember(page, known[1])
+        return page
+    data = read_input_bytes(path, root)
+    key = digest(ENGINE, "page", str(path), relative, data)
+    page = memo.get(PAGE, key)
+    if page is None:
+        page = parse_page(path, relative)
+        if read_input_bytes(path, root) == data:  # not changed while it was parsed
+            memo.put(PAGE, key, page)
+    memo.fingerprint.remember(page, key)
+    # A file changed in the same tick of the file system's clock as its last change keeps its
+    # times: its status is trusted only once that tick is well past (as git does for its index).
+    if status is not None and status[1] < checked_at - _SETTLED_NS:
+        now[(str(path), relative)] = (status, key)
+    return page
+
+
+def _file_status(path: Path) -> tuple[int, ...] | None:
+    """What changes whenever a file's content does (except within one tick of the file system's clock)."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return (status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino, status.st_dev)
