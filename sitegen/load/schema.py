@@ -113,5 +113,5 @@ def _unknown_key(name: object, allowed: tuple[str, ...]) -> str:
     if len(shown) > _MAX_SHOWN_KEY:
         shown = shown[: _MAX_SHOWN_KEY - 1] + "…"
     message = f"unknown key {shown}; allowed: {', '.join(sorted(allowed))}"
-    close = difflib.get_close_matches(str(name), allowed, n=1) if isinstance(name, str) else []
+    close = difflib.get_close_matches(name, allowed, n=1) if isinstance(name, str) and len(name) <= _MAX_SHOWN_KEY else []
     return f"{message}; did you mean {close[0]!r}?" if close else message

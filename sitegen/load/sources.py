@@ -26,29 +26,14 @@ REFERENCES_FILE = "references.yaml"
 SEED_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # a plain URL segment: the seed's page is sources/<id>/
 PASSAGE_ID = re.compile(r"^p([1-9][0-9]*)$")
 SEED_ENTRY = Schema((
-    Key("title", TEXT, required=True),
-    Key("publisher", TEXT, required=True),
-    Key("date", DATE),
-    Key("kind", TEXT, required=True),
-    Key("promotional", TRUE_OR_FALSE, default=False),
-    Key("sha256", TEXT, required=True),
-    Key("url", TEXT),
-    Key("blocks", MAPPING),
-    Key("exclude", MAPPING),
+    *(Key(name, TEXT, required=True) for name in ("title", "publisher", "kind", "sha256")),
+    Key("date", DATE), Key("promotional", TRUE_OR_FALSE, default=False), Key("url", TEXT), Key("blocks", MAPPING), Key("exclude", MAPPING),
 ))
 _SEED_TEXTS = ("title", "publisher", "kind", "sha256")
 PUBLICATION = Schema((
-    Key("authors", TEXTS, required=True),
-    Key("year", WHOLE_NUMBER, required=True),
-    Key("title", TEXT, required=True),
-    Key("journal", TEXT),
-    Key("volume", TEXT_OR_NUMBER),  # a whole number is the text of these four
-    Key("issue", TEXT_OR_NUMBER),
-    Key("pages", TEXT_OR_NUMBER),
-    Key("doi", TEXT),
-    Key("pmid", TEXT_OR_NUMBER),
-    Key("url", TEXT),
-    Key("note", TEXT),
+    Key("authors", TEXTS, required=True), Key("year", WHOLE_NUMBER, required=True), Key("title", TEXT, required=True),
+    *(Key(name, TEXT) for name in ("journal", "doi", "url", "note")),
+    *(Key(name, TEXT_OR_NUMBER) for name in ("volume", "issue", "pages", "pmid")),  # a whole number is their text too
 ))
 _PUBLICATION_TEXTS = ("title", "journal", "volume", "issue", "pages", "doi", "pmid", "note")
 _HEADING_MAX_WORDS = 12
