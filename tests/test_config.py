@@ -51,12 +51,12 @@ def test_missing_settings_file_is_an_error(tmp_path: Path) -> None:
 
 
 def test_missing_title_is_an_error(tmp_path: Path) -> None:
-    assert any("setting 'title' is required" in p for p in problems(tmp_path, "language: en\n"))
+    assert problems(tmp_path, "language: en\n") == [f"{tmp_path / 'site.yaml'}:1: missing required key 'title'"]
 
 
 def test_unknown_setting_is_an_error_at_its_line(tmp_path: Path) -> None:
     [message] = problems(tmp_path, "title: T\nthemes: dark\n")
-    assert message.startswith(f"{tmp_path / 'site.yaml'}:2: unknown setting 'themes'")
+    assert message.startswith(f"{tmp_path / 'site.yaml'}:2: unknown key 'themes'; allowed: ")
 
 
 def test_relative_base_url_is_an_error(tmp_path: Path) -> None:

@@ -38,22 +38,22 @@ def test_body_starts_after_the_closing_line_and_knows_its_file_line(tmp_path: Pa
 
 def test_unknown_key_is_an_error_at_the_line_of_that_key(tmp_path: Path) -> None:
     path = page_file(tmp_path, "title: T\ndescription: D\ncolour: red\n")
-    assert error_of(path) == [f"{path}:4: unknown front matter key 'colour'; allowed: title, description, order, slug, reviewed"]
+    assert error_of(path) == [f"{path}:4: unknown key 'colour'; allowed: description, order, reviewed, slug, title"]
 
 
-def test_missing_title_is_an_error_at_line_one(tmp_path: Path) -> None:
+def test_missing_title_is_an_error_at_the_first_line_of_the_front_matter(tmp_path: Path) -> None:
     path = page_file(tmp_path, "description: D\n")
-    assert error_of(path) == [f"{path}:1: front matter needs a title: add 'title: …'"]
+    assert error_of(path) == [f"{path}:2: missing required key 'title'"]
 
 
 def test_empty_title_is_an_error_at_its_line(tmp_path: Path) -> None:
     path = page_file(tmp_path, "order: 1\ntitle: ''\n")
-    assert error_of(path) == [f"{path}:3: title must be non-empty text"]
+    assert error_of(path) == [f"{path}:3: 'title' must not be empty"]
 
 
 def test_order_that_is_not_a_whole_number_is_an_error_at_its_line(tmp_path: Path) -> None:
     path = page_file(tmp_path, "title: T\norder: first\n")
-    assert error_of(path) == [f"{path}:3: order must be a whole number, not 'first'"]
+    assert error_of(path) == [f"{path}:3: 'order' must be a whole number, not text"]
 
 
 def test_reviewed_that_is_not_a_date_is_an_error_at_its_line(tmp_path: Path) -> None:
@@ -188,7 +188,7 @@ def test_duplicate_glossary_id_is_an_error_at_its_entry(tmp_path: Path) -> None:
 
 def test_glossary_entry_without_definition_is_an_error(tmp_path: Path) -> None:
     glossary_file(tmp_path, "- term: Aura\n")
-    with pytest.raises(BuildError, match="needs text 'term' and 'definition'"):
+    with pytest.raises(BuildError, match="missing required key 'definition'"):
         load_glossary(tmp_path / "content")
 
 

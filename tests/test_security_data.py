@@ -352,16 +352,16 @@ def test_a_value_of_the_wrong_type_is_an_error_at_its_line(field: str, kind: str
 
 
 @pytest.mark.parametrize("field", ["site.yaml title", "sources.yaml title", "references.yaml title", "glossary.yaml definition"])
-def test_a_required_text_left_empty_is_an_error(field: str, project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_required_text_left_empty_is_an_error_at_its_line(field: str, project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     files = {
-        "site.yaml title": (data(settings={"title": None}), "site.yaml", 1),
-        "sources.yaml title": (data(source={"title": None}), "seeds/sources.yaml", 2),
-        "references.yaml title": (data(references={"title": None}), "content/references.yaml", 1),
-        "glossary.yaml definition": (data(glossary=[{"term": "Aura", "definition": None}]), "content/glossary.yaml", 1),
+        "site.yaml title": (data(settings={"title": None}), "site.yaml", "title"),
+        "sources.yaml title": (data(source={"title": None}), "seeds/sources.yaml", "title"),
+        "references.yaml title": (data(references={"title": None}), "content/references.yaml", "title"),
+        "glossary.yaml definition": (data(glossary=[{"term": "Aura", "definition": None}]), "content/glossary.yaml", "definition"),
     }
-    written, relative, line = files[field]
+    written, relative, key = files[field]
     write_data(project, written)
-    fails_cleanly(project, capsys, relative, line, "")
+    fails_cleanly(project, capsys, relative, line_of(project, relative, key), f"missing required key {key!r}")
 
 
 def test_a_control_character_in_a_text_field_is_an_error(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -152,7 +152,7 @@ def test_missing_required_metadata_is_an_error(tmp_path: Path) -> None:
     folder = seeds(tmp_path, {"001_seed.txt": SEED})
     text = (folder / "sources.yaml").read_text(encoding="utf-8").replace("  publisher: Publisher\n", "")
     (folder / "sources.yaml").write_text(text, encoding="utf-8")
-    assert any("'publisher' is required" in p for p in problems_of(lambda: load_sources(folder)))
+    assert problems_of(lambda: load_sources(folder)) == [f"{folder / 'sources.yaml'}:1: missing required key 'publisher'"]
 
 
 def test_every_seed_problem_is_reported_in_one_run(tmp_path: Path) -> None:
@@ -220,8 +220,7 @@ def test_publication_unknown_field_is_an_error_at_its_line(tmp_path: Path) -> No
 
 def test_publication_missing_required_fields_is_an_error(tmp_path: Path) -> None:
     path = references(tmp_path, "smith2020:\n  title: A study\n  doi: 10.1/x\n")
-    [message] = problems_of(lambda: load_publications(path, set()))
-    assert message.startswith(f"{path}:1:") and "missing authors, year" in message
+    assert problems_of(lambda: load_publications(path, set())) == [f"{path}:1: missing required key 'authors'", f"{path}:1: missing required key 'year'"]
 
 
 def test_publication_without_doi_or_url_is_an_error(tmp_path: Path) -> None:
@@ -232,4 +231,4 @@ def test_publication_without_doi_or_url_is_an_error(tmp_path: Path) -> None:
 def test_publication_year_must_be_a_number(tmp_path: Path) -> None:
     path = references(tmp_path, BIBLIOGRAPHY.replace("year: 2018", "year: twenty"))
     [message] = problems_of(lambda: load_publications(path, set()))
-    assert message.startswith(f"{path}:3:") and "year must be a number" in message
+    assert message == f"{path}:3: 'year' must be a whole number, not text"

@@ -31,8 +31,12 @@ def describe(value: object) -> str:
         return "empty (null)"
     if isinstance(value, bool):
         return "true/false"
-    if isinstance(value, (int, float)):
-        return "a number"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a decimal number"
+    if isinstance(value, str):
+        return "text"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):

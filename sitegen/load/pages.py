@@ -8,14 +8,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from ..core.errors import BuildError, Problems
-from ..core.files import list_inputs, parse_yaml, read_text
+from ..core.files import YamlDocument, list_inputs, parse_yaml, read_text
 from ..dialect.limits import block_breaks_problem, nesting_problem, page_size_problem
 from .fields import Fields
+from .schema import DATE, TEXT, TEXTS, WHOLE_NUMBER, Key, Schema, read_mapping
 
 GLOSSARY_FILE = "glossary.yaml"
-FRONT_MATTER_KEYS = ("title", "description", "order", "slug", "reviewed")
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 MAX_SLUG = 100  # a slug names a folder of the site: file systems allow 255 bytes, and short addresses read better
 TERM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -26,6 +27,30 @@ RESERVED_IDS = frozenset({"main", "references", "search-input", "search-results"
 RESERVED_ID_PATTERN = re.compile(r"^(?:ref-[0-9]+|cite-[0-9]+-[0-9]+|pub-.*)$")
 # Files the build writes at the site root: no page may take their name as its first URL segment.
 RESERVED_NAMES = ("404.html", "sitemap.xml", "robots.txt", "_headers", "_redirects", ".nojekyll", ".sitegen-output")
+
+
+def _slug_problem(slug: str) -> str:
+    if not SLUG.match(slug):
+        return f"slug {slug!r} is not a plain URL segment: use lowercase letters, digits and hyphens (no '/', '..' or spaces)"
+    if len(slug) > MAX_SLUG:
+        return f"slug is {len(slug)} characters long: keep it to {MAX_SLUG} (it names a folder of the site)"
+    return ""
+
+
+FRONT_MATTER = Schema((
+    Key("title", TEXT, required=True),
+    Key("description", TEXT, default=""),
+    Key("order", WHOLE_NUMBER),
+    Key("slug", TEXT, check=_slug_problem),
+    Key("reviewed", DATE),
+))
+FRONT_MATTER_KEYS = FRONT_MATTER.names
+GLOSSARY_TERM = Schema((
+    Key("term", TEXT, required=True),
+    Key("id", TEXT),
+    Key("definition", TEXT, required=True),
+    Key("aliases", TEXTS),
+))
 
 
 def is_reserved_id(value: str) -> bool:
@@ -127,59 +152,17 @@ def _check_size(path: Path) -> None:
 def parse_page(path: Path, relative: str) -> Page:
     """One Markdown file with front matter: `path`, which is `relative` in the project's content/."""
     text = read_text(path, project_of_page(path, relative))
-    if not text.strip():
-        raise BuildError.at(path, 1, "empty page: start it with front matter (---, title: …, ---)")
     lines = text.split("\n")
-    if lines[0].strip() != "---":
-        raise BuildError.at(path, 1, "front matter missing: the file must start with a line '---', then title: …, then '---'")
-    try:
-        end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
-    except StopIteration:
-        raise BuildError.at(path, 1, "front matter not closed: add a line '---' after the last key") from None
-    doc = parse_yaml("\n".join(lines[1:end]), path, first_line=2)
-    meta = doc.data
-    if meta is None:
-        meta = {}
-    if not isinstance(meta, dict):
-        raise BuildError.at(path, 2, "front matter must be a mapping of keys (title: …), not a list or a single value")
+    doc, end = _front_matter(path, text, lines)
     problems = Problems()
-    for key in meta:
-        if key not in FRONT_MATTER_KEYS:
-            problems.add(path, doc.line(key), f"unknown front matter key {key!r}; allowed: {', '.join(FRONT_MATTER_KEYS)}")
     fields = Fields(path, doc, problems)
-    title = meta.get("title")
-    if "title" not in meta:
-        problems.add(path, 1, "front matter needs a title: add 'title: …'")
-    elif not isinstance(title, str) or not title.strip():
-        problems.add(path, doc.line("title"), "title must be non-empty text")
-    else:
-        title = fields.text(title, ("title",), "title")
-    description = meta.get("description", "")
-    if not isinstance(description, str):
-        problems.add(path, doc.line("description"), "description must be text (one sentence)")
-    else:
-        description = fields.text(description, ("description",), "description")
-    order = meta.get("order")
-    if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
-        problems.add(path, doc.line("order"), f"order must be a whole number, not {order!r}")
-    reviewed_iso = fields.date(meta.get("reviewed"), ("reviewed",), "reviewed")
-    reviewed = dt.date.fromisoformat(reviewed_iso) if reviewed_iso else None
-    url = _page_url(relative)
-    slug = meta.get("slug")
-    slug_taken = False
-    if slug is not None:
-        if not isinstance(slug, str) or not SLUG.match(slug):
-            problems.add(
-                path, doc.line("slug"),
-                f"slug {slug!r} is not a plain URL segment: use lowercase letters, digits and hyphens (no '/', '..' or spaces)",
-            )
-        elif len(slug) > MAX_SLUG:
-            problems.add(path, doc.line("slug"), f"slug is {len(slug)} characters long: keep it to {MAX_SLUG} (it names a folder of the site)")
-        else:
-            parent = PurePosixPath(url).parent.as_posix() if url else ""
-            url = f"{slug}/" if parent in ("", ".") else f"{parent}/{slug}/"
-            slug_taken = True
-    if slug is None or slug_taken:  # the URL is the file's path, or the slug's: check its other parts
+    meta = read_mapping(fields, doc.data, FRONT_MATTER)
+    title = fields.text(meta["title"], ("title",), "title")
+    description = fields.text(meta["description"], ("description",), "description")
+    reviewed_iso = fields.date(meta["reviewed"], ("reviewed",), "reviewed")
+    slug_written = doc.data.get("slug") is not None
+    url = _page_url(relative, meta["slug"])
+    if meta["slug"] is not None or not slug_written:  # the URL is the file's path, or the slug's: check its other parts
         bad = [part for part in url.split("/") if part and not SLUG.match(part)]
         if bad:
             problems.add(
@@ -188,25 +171,48 @@ def parse_page(path: Path, relative: str) -> Page:
                 "or folder with lowercase letters, digits and hyphens, or give the page a slug",
             )
     body = "\n".join(lines[end + 1 :])
-    too_deep = nesting_problem(body)
-    if too_deep is not None:
-        problems.add(path, end + 1 + too_deep[0], too_deep[1])
-    crowded = block_breaks_problem(body) if too_deep is None else None
-    if crowded is not None:
-        problems.add(path, end + 1 + crowded[0], crowded[1])
+    _check_body(problems, path, body, end + 1)
     problems.raise_if_any()
     return Page(
         source=relative,
         url=url,
-        title=title.strip(),
-        description=description.strip(),
-        order=order,
-        reviewed=reviewed,
+        title=title,
+        description=description,
+        order=meta["order"],
+        reviewed=dt.date.fromisoformat(reviewed_iso) if reviewed_iso else None,
         body=body,
         body_line=end + 2,
-        slug_line=doc.line("slug") if slug is not None else 0,
-        reviewed_line=doc.line("reviewed") if reviewed is not None else 0,
+        slug_line=doc.line("slug") if slug_written else 0,
+        reviewed_line=doc.line("reviewed") if reviewed_iso else 0,
     )
+
+
+def _front_matter(path: Path, text: str, lines: list[str]) -> tuple[YamlDocument, int]:
+    """The front matter of a page, parsed (a mapping), and the index of the line that closes it."""
+    if not text.strip():
+        raise BuildError.at(path, 1, "empty page: start it with front matter (---, title: …, ---)")
+    if lines[0].strip() != "---":
+        raise BuildError.at(path, 1, "front matter missing: the file must start with a line '---', then title: …, then '---'")
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
+    except StopIteration:
+        raise BuildError.at(path, 1, "front matter not closed: add a line '---' after the last key") from None
+    doc = parse_yaml("\n".join(lines[1:end]), path, first_line=2)
+    if doc.data is None:
+        return YamlDocument({}, doc.key_lines, doc.first_line), end
+    if not isinstance(doc.data, dict):
+        raise BuildError.at(path, 2, "front matter must be a mapping of keys (title: …), not a list or a single value")
+    return doc, end
+
+
+def _check_body(problems: Problems, path: Path, body: str, offset: int) -> None:
+    """Nesting and crowded block breaks in a page body that starts after file line `offset`."""
+    too_deep = nesting_problem(body)
+    if too_deep is not None:
+        problems.add(path, offset + too_deep[0], too_deep[1])
+    crowded = block_breaks_problem(body) if too_deep is None else None
+    if crowded is not None:
+        problems.add(path, offset + crowded[0], crowded[1])
 
 
 def project_of_page(path: Path, relative: str) -> Path:
@@ -214,10 +220,13 @@ def project_of_page(path: Path, relative: str) -> Path:
     return path.parents[len(PurePosixPath(relative).parts)]
 
 
-def _page_url(relative: str) -> str:
+def _page_url(relative: str, slug: str | None) -> str:
+    """The page's URL: its path in content/ ("topic/", "" for index.md), its last part replaced by `slug` if given."""
     parts = PurePosixPath(relative).with_suffix("").parts
     if parts[-1] == "index":
         parts = parts[:-1]
+    if slug is not None:
+        parts = (*parts[:-1], slug) if parts else (slug,)
     return "".join(f"{part}/" for part in parts)
 
 
@@ -232,36 +241,34 @@ def load_glossary(content_dir: Path) -> tuple[GlossaryTerm, ...]:
         raise BuildError.at(path, 1, "glossary.yaml must be a list of terms (- term: …)")
     problems = Problems()
     fields = Fields(path, doc, problems)
-    terms: list[GlossaryTerm] = []
-    ids: set[str] = set()
+    terms: dict[str, GlossaryTerm] = {}
     for index, entry in enumerate(data):
-        line = doc.line(index)
         if not isinstance(entry, dict):
-            problems.add(path, line, "each glossary entry must be a mapping with term and definition")
-            continue
-        unknown = set(entry) - {"term", "id", "definition", "aliases"}
-        if unknown:
-            problems.add(path, line, f"unknown glossary key(s) {', '.join(sorted(map(str, unknown)))}; allowed: term, id, definition, aliases")
-        term, definition = entry.get("term"), entry.get("definition")
-        if not isinstance(term, str) or not term.strip() or not isinstance(definition, str) or not definition.strip():
-            problems.add(path, line, "glossary entry needs text 'term' and 'definition'")
+            problems.add(path, doc.line(index), "each glossary entry must be a mapping with term and definition")
             continue
         found = len(problems.items)
-        term = fields.text(term, (index, "term"), "glossary term")
-        definition = fields.markdown(definition, (index, "definition"), "glossary definition")
-        term_id = entry.get("id") or re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
-        if not isinstance(term_id, str) or not TERM_ID.match(term_id):
-            problems.add(path, doc.line(index, "id"), f"glossary id {term_id!r} must be lowercase letters, digits and hyphens")
-            continue
-        if is_reserved_id(term_id):
-            problems.add(path, doc.line(index, "id"), f"glossary id {term_id!r} is one the page template uses: give the term another id")
-            continue
-        if term_id in ids:
-            problems.add(path, line, f"duplicate glossary id {term_id!r}")
-        aliases = fields.words(entry.get("aliases") or [], (index, "aliases"), "aliases")
-        if len(problems.items) > found:
-            continue
-        ids.add(term_id)
-        terms.append(GlossaryTerm(term_id, term, definition, aliases))
+        term = _glossary_term(fields, read_mapping(fields, entry, GLOSSARY_TERM, (index,)), index)
+        if term is not None and term.id in terms:
+            problems.add(path, doc.line(index), f"duplicate glossary id {term.id!r}")
+        elif term is not None and len(problems.items) == found:
+            terms[term.id] = term
     problems.raise_if_any()
-    return tuple(sorted(terms, key=lambda t: t.term.lower()))
+    return tuple(sorted(terms.values(), key=lambda t: t.term.lower()))
+
+
+def _glossary_term(fields: Fields, values: dict[str, Any], index: int) -> GlossaryTerm | None:
+    """The term of entry `index`, its fields read (None when its term, definition or id is unusable)."""
+    if values["term"] is None or values["definition"] is None:
+        return None
+    term = fields.text(values["term"], (index, "term"), "glossary term")
+    definition = fields.markdown(values["definition"], (index, "definition"), "glossary definition")
+    term_id = values["id"] or re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
+    line = fields.doc.line(index, "id")
+    if not TERM_ID.match(term_id):
+        fields.problems.add(fields.path, line, f"glossary id {term_id!r} must be lowercase letters, digits and hyphens")
+        return None
+    if is_reserved_id(term_id):
+        fields.problems.add(fields.path, line, f"glossary id {term_id!r} is one the page template uses: give the term another id")
+        return None
+    aliases = fields.words(values["aliases"] or [], (index, "aliases"), "aliases")
+    return GlossaryTerm(term_id, term, definition, aliases)

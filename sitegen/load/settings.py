@@ -10,21 +10,23 @@ from pathlib import Path
 from ..core.errors import BuildError, Problems
 from ..core.files import parse_yaml, read_text, site_entry
 from ..core.urls import url_problem
-from .fields import Fields, describe
+from .fields import Fields
+from .schema import TEXT, WHOLE_NUMBER, Key, Schema, read_mapping
 
 SETTINGS_FILE = "site.yaml"
 INPUT_FOLDERS = ("content", "templates", "static", "seeds")
 
-_DEFAULTS: dict[str, object] = {
-    "description": "",
-    "language": "en",
-    "base_url": "",
-    "output_dir": "site",
-    "review_interval_months": 12,
-    "disclaimer": "",
-    "cname": "",
-}
-_REQUIRED = ("title",)
+SETTINGS_SCHEMA = Schema((
+    Key("title", TEXT, required=True),
+    Key("description", TEXT, default=""),
+    Key("language", TEXT, default="en"),
+    Key("base_url", TEXT, default=""),
+    Key("output_dir", TEXT, default="site"),
+    Key("review_interval_months", WHOLE_NUMBER, default=12,
+        check=lambda months: "" if 1 <= months <= 120 else "review_interval_months must be a whole number from 1 to 120"),
+    Key("disclaimer", TEXT, default=""),
+    Key("cname", TEXT, default=""),
+))
 _ABSOLUTE_URL = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
 _HOST_NAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -87,62 +89,56 @@ def load_settings(root: Path) -> Settings:
     if not os.path.lexists(path):
         raise BuildError.at(path, 0, "settings file missing: create site.yaml with at least a title")
     doc = parse_yaml(read_text(path, root), path)
-    data = doc.data
-    if not isinstance(data, dict):
+    if not isinstance(doc.data, dict):
         raise BuildError.at(path, 1, "site.yaml must be a mapping of settings (key: value)")
     problems = Problems()
-    allowed = set(_DEFAULTS) | set(_REQUIRED)
-    for key in data:
-        if key not in allowed:
-            problems.add(path, doc.line(key), f"unknown setting {key!r}; known: {', '.join(sorted(allowed))}")
     fields = Fields(path, doc, problems)
-    for key in _REQUIRED:
-        if data.get(key) is None or (isinstance(data[key], str) and not data[key].strip()):
-            problems.add(path, doc.line(key), f"setting {key!r} is required and must be text")
-    values = {**_DEFAULTS, **{k: v for k, v in data.items() if k in allowed}}
+    values = read_mapping(fields, doc.data, SETTINGS_SCHEMA)
     for key in ("title", "description", "language", "base_url", "cname"):
-        values[key] = fields.text(values.get(key), (key,), f"setting {key!r}", default=str(_DEFAULTS.get(key, "")))
-    if not isinstance(values["output_dir"], str):  # its control characters have a message of their own, below
-        problems.add(path, doc.line("output_dir"), f"setting 'output_dir' must be text, not {describe(values['output_dir'])}")
-        values["output_dir"] = str(_DEFAULTS["output_dir"])
+        values[key] = fields.text(values[key], (key,), f"setting {key!r}", default=str(SETTINGS_SCHEMA.default(key) or ""))
     values["disclaimer"] = fields.markdown(values["disclaimer"], ("disclaimer",), "setting 'disclaimer'")
-    months = values["review_interval_months"]
-    if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= 120:
-        problems.add(path, doc.line("review_interval_months"), "review_interval_months must be a whole number from 1 to 120")
-        values["review_interval_months"] = 12
-    base_url = str(values["base_url"]).strip()
-    if base_url and not _ABSOLUTE_URL.match(base_url):
-        problems.add(path, doc.line("base_url"), f"base_url must be an absolute http(s) URL such as https://example.org/guide/, not {base_url!r}")
-    elif base_url and (refused := url_problem(base_url)):
-        problems.add(path, doc.line("base_url"), f"base_url: {refused}")
-    if base_url and not base_url.endswith("/"):
-        base_url += "/"
-    if not _LANGUAGE.match(str(values["language"])):
+    base_url = _base_url(fields, values["base_url"])
+    cname = values["cname"]
+    if not _LANGUAGE.match(values["language"]):
         problems.add(path, doc.line("language"), f"language must be a language tag such as 'en' or 'en-GB', not {values['language']!r}")
-    cname = str(values["cname"]).strip()
     if cname and not _HOST_NAME.fullmatch(cname):
         problems.add(
             path, doc.line("cname"),
             f"cname must be a bare host name such as docs.example.org (lowercase letters, digits, hyphens and dots; no scheme, port or path), not {cname!r}",
         )
-    if not str(values["output_dir"]).strip():
-        problems.add(path, doc.line("output_dir"), "output_dir must name a folder")
-    elif any(ord(character) < 32 or ord(character) == 127 for character in str(values["output_dir"])):
-        problems.add(path, doc.line("output_dir"), f"output_dir {values['output_dir']!r} holds a control character: name a folder such as 'site'")
-    elif _overwrites_inputs(root, str(values["output_dir"])):
-        problems.add(
-            path, doc.line("output_dir"),
-            f"output_dir {values['output_dir']!r} would replace the project or one of its input folders: use a folder of its own such as 'site'",
-        )
+    _check_output_dir(fields, root, values["output_dir"])
     problems.raise_if_any()
     return Settings(
         root=root,
-        title=str(values["title"]).strip(),
-        description=str(values["description"]).strip(),
-        language=str(values["language"]),
+        title=values["title"],
+        description=values["description"],
+        language=values["language"],
         base_url=base_url,
-        output_dir=str(values["output_dir"]),
-        review_interval_months=int(months),
-        disclaimer=str(values["disclaimer"]).strip(),
+        output_dir=values["output_dir"],
+        review_interval_months=values["review_interval_months"],
+        disclaimer=values["disclaimer"],
         cname=cname,
     )
+
+
+def _base_url(fields: Fields, text: str) -> str:
+    """`base_url` ending in "/" ("" when unset); a relative or refused URL is a problem."""
+    line = fields.doc.line("base_url")
+    if text and not _ABSOLUTE_URL.match(text):
+        fields.problems.add(fields.path, line, f"base_url must be an absolute http(s) URL such as https://example.org/guide/, not {text!r}")
+    elif text and (refused := url_problem(text)):
+        fields.problems.add(fields.path, line, f"base_url: {refused}")
+    return text + "/" if text and not text.endswith("/") else text
+
+
+def _check_output_dir(fields: Fields, root: Path, output_dir: str) -> None:
+    line = fields.doc.line("output_dir")
+    if not output_dir.strip():
+        fields.problems.add(fields.path, line, "output_dir must name a folder")
+    elif any(ord(character) < 32 or ord(character) == 127 for character in output_dir):
+        fields.problems.add(fields.path, line, f"output_dir {output_dir!r} holds a control character: name a folder such as 'site'")
+    elif _overwrites_inputs(root, output_dir):
+        fields.problems.add(
+            fields.path, line,
+            f"output_dir {output_dir!r} would replace the project or one of its input folders: use a folder of its own such as 'site'",
+        )

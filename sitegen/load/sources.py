@@ -14,21 +14,28 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..core.errors import BuildError, Problems
 from ..core.files import InputListing, YamlDocument, decode_text, list_inputs, parse_yaml, read_input_bytes, read_text
 from .fields import Fields, text_problem
+from .schema import DATE, MAPPING, TEXT, TEXT_OR_NUMBER, TEXTS, TRUE_OR_FALSE, WHOLE_NUMBER, Key, Schema, read_mapping
 
 SOURCES_FILE = "sources.yaml"
 REFERENCES_FILE = "references.yaml"
 SEED_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # a plain URL segment: the seed's page is sources/<id>/
 PASSAGE_ID = re.compile(r"^p([1-9][0-9]*)$")
-_SOURCE_KEYS = {"title", "publisher", "date", "kind", "promotional", "sha256", "url", "blocks", "exclude"}
-_REQUIRED_SOURCE_KEYS = ("title", "publisher", "kind", "sha256")
-_PUBLICATION_KEYS = {"authors", "year", "title", "journal", "volume", "issue", "pages", "doi", "pmid", "url", "note"}
-_REQUIRED_PUBLICATION_KEYS = ("authors", "year", "title")
+SEED_ENTRY = Schema((
+    *(Key(name, TEXT, required=True) for name in ("title", "publisher", "kind", "sha256")),
+    Key("date", DATE), Key("promotional", TRUE_OR_FALSE, default=False), Key("url", TEXT), Key("blocks", MAPPING), Key("exclude", MAPPING),
+))
+_SEED_TEXTS = ("title", "publisher", "kind", "sha256")
+PUBLICATION = Schema((
+    Key("authors", TEXTS, required=True), Key("year", WHOLE_NUMBER, required=True), Key("title", TEXT, required=True),
+    *(Key(name, TEXT) for name in ("journal", "doi", "url", "note")),
+    *(Key(name, TEXT_OR_NUMBER) for name in ("volume", "issue", "pages", "pmid")),  # a whole number is their text too
+))
 _PUBLICATION_TEXTS = ("title", "journal", "volume", "issue", "pages", "doi", "pmid", "note")
-_PUBLICATION_NUMBERS = ("volume", "issue", "pages", "pmid")  # a whole number is their text too
 _HEADING_MAX_WORDS = 12
 _SEED_ID_RULE = "is not a plain URL segment: use lowercase letters, digits and single hyphens (such as 004 or who-2023)"
 
@@ -179,39 +186,44 @@ def _seed_files(seeds_dir: Path, listing: InputListing, problems: Problems) -> d
 
 
 def _load_seed(seed_id: str, path: Path, entry: object, doc: YamlDocument, meta_path: Path) -> Source:
-    problems = Problems()
     if not isinstance(entry, dict):
         raise BuildError.at(meta_path, doc.line(seed_id), f"seed {seed_id!r}: metadata must be a mapping")
-    for key in entry:
-        if key not in _SOURCE_KEYS:
-            problems.add(meta_path, doc.line(seed_id, key), f"seed {seed_id!r}: unknown key {key!r}; known: {', '.join(sorted(_SOURCE_KEYS))}")
-    for key in _REQUIRED_SOURCE_KEYS:
-        if not isinstance(entry.get(key), str) or not entry[key].strip():
-            problems.add(meta_path, doc.line(seed_id, key), f"seed {seed_id!r}: {key!r} is required text")
+    problems = Problems()
+    fields = Fields(meta_path, doc, problems)
+    values = read_mapping(fields, entry, SEED_ENTRY, (seed_id,))
     raw = read_input_bytes(path, meta_path.parent.parent)
     digest = hashlib.sha256(raw).hexdigest()
-    if isinstance(entry.get("sha256"), str) and entry["sha256"].strip().lower() != digest:
+    if values["sha256"] is not None and values["sha256"].strip().lower() != digest:
         problems.add(
             path, 0,
-            f"seed changed: its sha256 is {digest}, sources.yaml records {entry['sha256']}; passage numbers may have "
+            f"seed changed: its sha256 is {digest}, sources.yaml records {values['sha256']}; passage numbers may have "
             "moved, so re-check every citation of this seed, then update the checksum",
         )
-    text = decode_text(raw, path)
-    blocks = split_blocks(text)
+    blocks = split_blocks(decode_text(raw, path))
     if not blocks:
         problems.add(path, 0, "seed is empty: a seed needs at least one passage")
-    overrides = _passage_map(seed_id, "blocks", entry.get("blocks"), len(blocks), doc, meta_path, problems, _block_kind_problem)
-    excluded = _passage_map(seed_id, "exclude", entry.get("exclude"), len(blocks), doc, meta_path, problems, _exclusion_problem)
-    fields = Fields(meta_path, doc, problems)
-    # Required texts that are not text are reported above; these are checked for control characters.
-    texts = {key: fields.text(entry[key], (seed_id, key), f"seed {seed_id!r}: {key!r}") if isinstance(entry.get(key), str) else ""
-             for key in _REQUIRED_SOURCE_KEYS}
-    date = fields.date(entry.get("date"), (seed_id, "date"), f"seed {seed_id!r}: date", partial=True) or None
-    url = fields.url(entry.get("url"), (seed_id, "url"), f"seed {seed_id!r}: url")
-    promotional = entry.get("promotional", False)
-    if not isinstance(promotional, bool):
-        problems.add(meta_path, doc.line(seed_id, "promotional"), f"seed {seed_id!r}: promotional must be true or false")
+    overrides = _passage_map(seed_id, "blocks", values["blocks"], len(blocks), doc, meta_path, problems, _block_kind_problem)
+    excluded = _passage_map(seed_id, "exclude", values["exclude"], len(blocks), doc, meta_path, problems, _exclusion_problem)
+    texts = {key: fields.text(values[key], (seed_id, key), f"seed {seed_id!r}: {key!r}") for key in _SEED_TEXTS}
+    date = fields.date(values["date"], (seed_id, "date"), f"seed {seed_id!r}: date", partial=True) or None
+    url = fields.url(values["url"], (seed_id, "url"), f"seed {seed_id!r}: url")
     problems.raise_if_any()
+    return Source(
+        id=seed_id,
+        file_name=path.name,
+        title=texts["title"],
+        publisher=texts["publisher"],
+        date=date,
+        kind=texts["kind"],
+        promotional=values["promotional"],
+        url=url,
+        sha256=digest,
+        passages=_passages(seed_id, blocks, overrides, excluded),
+    )
+
+
+def _passages(seed_id: str, blocks: list[tuple[int, str]], overrides: dict[int, str], excluded: dict[int, str]) -> tuple[Passage, ...]:
+    """The blocks of a seed as passages: headings by `overrides` or by their look, each paragraph under its heading."""
     passages: list[Passage] = []
     section = ""
     for number, (line, block) in enumerate(blocks, start=1):
@@ -220,18 +232,7 @@ def _load_seed(seed_id: str, path: Path, entry: object, doc: YamlDocument, meta_
         if is_heading:
             section = block
         passages.append(Passage(seed_id, number, block, is_heading, "" if is_heading else section, line, excluded.get(number, "")))
-    return Source(
-        id=seed_id,
-        file_name=path.name,
-        title=texts["title"],
-        publisher=texts["publisher"],
-        date=date,
-        kind=texts["kind"],
-        promotional=bool(promotional),
-        url=url,
-        sha256=digest,
-        passages=tuple(passages),
-    )
+    return tuple(passages)
 
 
 def _passage_number(seed_id: str, key: object, count: int, line: int, meta_path: Path, problems: Problems) -> int | None:
@@ -257,14 +258,11 @@ def _exclusion_problem(key: object, reason: object) -> str:
 
 
 def _passage_map(
-    seed_id: str, field: str, value: object, count: int, doc: YamlDocument, meta_path: Path, problems: Problems,
+    seed_id: str, field: str, value: dict[Any, Any] | None, count: int, doc: YamlDocument, meta_path: Path, problems: Problems,
     value_problem: Callable[[object, object], str],
 ) -> dict[int, str]:
     """A `blocks:` or `exclude:` mapping of passage ids to text, validated: {passage number: text}."""
     if value is None:
-        return {}
-    if not isinstance(value, dict):
-        problems.add(meta_path, doc.line(seed_id, field), f"seed {seed_id!r}: {field} must map passage ids (p1, p2, …) to text")
         return {}
     result: dict[int, str] = {}
     for key, text in value.items():
@@ -299,26 +297,28 @@ def load_publications(path: Path, seed_ids: set[str]) -> dict[str, Publication]:
         if not isinstance(entry, dict):
             problems.add(path, line, f"publication {key!r} must be a mapping")
             continue
-        for field_name in entry:
-            if field_name not in _PUBLICATION_KEYS:
-                problems.add(path, doc.line(key, field_name), f"publication {key!r}: unknown key {field_name!r}; known: {', '.join(sorted(_PUBLICATION_KEYS))}")
-        missing = [k for k in _REQUIRED_PUBLICATION_KEYS if entry.get(k) is None or entry.get(k) in ("", [], {})]
-        if missing:
-            problems.add(path, line, f"publication {key!r}: missing {', '.join(missing)}")
-            continue
-        found = len(problems.items)
-        label = f"publication {key!r}:"
-        authors = fields.words(entry["authors"], (key, "authors"), f"{label} authors")
-        year = fields.whole_number(entry["year"], (key, "year"), f"{label} year", dt.MINYEAR, dt.MAXYEAR)
-        text = {name: fields.text(entry.get(name), (key, name), f"{label} {name}", numbers=name in _PUBLICATION_NUMBERS) for name in _PUBLICATION_TEXTS}
-        url = fields.url(entry.get("url"), (key, "url"), f"{label} url")
-        if text["doi"]:
-            fields.url(f"https://doi.org/{text['doi']}", (key, "doi"), f"{label} doi")
-        if len(problems.items) > found or year is None:
-            continue
-        if not text["doi"] and not url:
-            problems.add(path, line, f"publication {key!r}: give a doi or a url so readers can find it")
-            continue
-        publications[key] = Publication(key=key, authors=authors, year=year, url=url, **text)
+        publication = _publication(fields, key, entry)
+        if publication is not None:
+            publications[key] = publication
     problems.raise_if_any()
     return publications
+
+
+def _publication(fields: Fields, key: str, entry: dict[Any, Any]) -> Publication | None:
+    """The publication `key` of the bibliography, its fields read (None when any has a problem)."""
+    found = len(fields.problems.items)
+    values = read_mapping(fields, entry, PUBLICATION, (key,))
+    label = f"publication {key!r}:"
+    authors = fields.words(values["authors"] or [], (key, "authors"), f"{label} authors")
+    year = fields.whole_number(values["year"], (key, "year"), f"{label} year", dt.MINYEAR, dt.MAXYEAR) if values["year"] is not None else None
+    # The schema has refused a number where text alone belongs; where one is left, it is the text.
+    text = {name: fields.text(values[name], (key, name), f"{label} {name}", numbers=True) for name in _PUBLICATION_TEXTS}
+    url = fields.url(values["url"], (key, "url"), f"{label} url")
+    if text["doi"]:
+        fields.url(f"https://doi.org/{text['doi']}", (key, "doi"), f"{label} doi")
+    if len(fields.problems.items) > found or year is None:
+        return None
+    if not text["doi"] and not url:
+        fields.problems.add(fields.path, fields.doc.line(key), f"publication {key!r}: give a doi or a url so readers can find it")
+        return None
+    return Publication(key=key, authors=authors, year=year, url=url, **text)
