@@ -261,7 +261,7 @@ class _Run:
             for source in site.sources.values():
                 self.fp.remember(source, _digest(self.input_keys["sources"], source.id))
         for page in site.pages:
-            known = self.page_inputs.get(page.page.source)
+            known = self.page_inputs.get(page.source)
             if known is not None:
                 self.fp.remember(page, self.digest(inputs, known))
         for source_page in site.source_pages:
@@ -475,7 +475,7 @@ class _Run:
             sorted(outputs), [(path, scans[path].ids_digest) for path in sorted(scans)], site.findings,
             prefix, str(site.settings.content_dir), os.getcwd(),
         )
-        pages = {page.page.output: page for page in site.pages}
+        pages = {page.output: page for page in site.pages}
         keys = {
             path: self.digest(ENGINE, "links", around, self.keys.get(path) or hashlib.sha256(outputs[path]).hexdigest(), self.fp.of(pages.get(path)))
             for path in scans
@@ -484,7 +484,7 @@ class _Run:
         missing = {path for path, found in known.items() if found is None}
         if missing:
             owners = {f"{prefix}/{path}": path for path in missing}
-            owners.update({display_path(site.settings.content_dir / p.page.source): p.page.output for p in site.pages if p.page.output in missing})
+            owners.update({display_path(site.settings.content_dir / p.source): p.output for p in site.pages if p.output in missing})
             fresh = link_problems(outputs, prefix, site, scan=lambda path, _: scans[path].scanned, only=missing)
             if any(problem.path not in owners for problem in fresh):  # cannot tell whose: keep nothing
                 cached = [problem for path in sorted(known) if path not in missing for problem in known[path] or ()]

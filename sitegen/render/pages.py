@@ -144,7 +144,7 @@ class Job:
 
 def page_jobs(site: Site) -> list[Job]:
     """Every page of the site to render, in output order."""
-    jobs = [Job(page.page.output, _PAGE_TEMPLATES.get(page.url, "page.html"), page.url, page) for page in site.pages]
+    jobs = [Job(page.output, _PAGE_TEMPLATES.get(page.url, "page.html"), page.url, page) for page in site.pages]
     jobs += [Job(f"{sp.url}index.html", "source.html", sp.url, sp) for sp in site.source_pages]
     jobs.append(Job(NOT_FOUND, "404.html", HOME_URL, None))
     return jobs

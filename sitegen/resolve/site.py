@@ -8,7 +8,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..core.errors import BuildError, Problem, Problems, display_path
@@ -39,22 +39,32 @@ class Reference:
 
 @dataclass(frozen=True)
 class ResolvedPage:
-    page: Page
+    """A content page ready to render, as its template sees it (`page.title`, `page.html`, …): the
+    front matter as written, the body converted, the references numbered. Every field is plain data,
+    so its fingerprint covers all a template can read."""
+
+    source: str  # path relative to content/, e.g. "migraine.md"
+    url: str  # pretty URL relative to the site root: "" for the home page, "migraine/" otherwise
+    title: str
+    description: str
+    order: int | None
+    reviewed: dt.date | None
+    next_review: dt.date | None
     html: str
     toc: tuple[TocEntry, ...]
     references: tuple[Reference, ...]
     terms: tuple[str, ...]
     links: tuple[LinkTarget, ...]
-    reviewed: dt.date | None
-    next_review: dt.date | None
+    body: str  # the Markdown as written, for checks that point at a line of it
+    body_line: int  # the file line on which the body starts
 
     @property
-    def url(self) -> str:
-        return self.page.url
+    def output(self) -> str:
+        return f"{self.url}index.html"
 
     @property
-    def title(self) -> str:
-        return self.page.title
+    def slug(self) -> str:
+        return PurePosixPath(self.url).name
 
 
 @dataclass(frozen=True)
@@ -70,7 +80,7 @@ class PageSummary:
 
 
 def summary(page: ResolvedPage) -> PageSummary:
-    return PageSummary(page.url, page.title, page.page.description)
+    return PageSummary(page.url, page.title, page.description)
 
 
 @dataclass(frozen=True)
@@ -205,7 +215,7 @@ class PageResolution:
     """One page resolved, with what the site's lists and source pages take from it, and the problems
     (the build fails) and findings (reported) it has."""
 
-    page: ResolvedPage
+    resolved: ResolvedPage
     summary: PageSummary
     backlinks: tuple[tuple[str, int, Backlink], ...]  # (source id, passage number, back-link) per passage cited
     problems: tuple[Problem, ...]
@@ -245,14 +255,20 @@ def resolve_page(
             f"reviewed {reviewed.isoformat()} plus the review interval of {settings.review_interval_months} months is past 9999-12-31: give the real date",
         )
     resolved = ResolvedPage(
-        page=page,
+        source=page.source,
+        url=page.url,
+        title=page.title,
+        description=page.description,
+        order=page.order,
+        reviewed=reviewed,
+        next_review=next_review,
         html=result.html,
         toc=result.toc,
         references=references,
         terms=result.terms,
         links=tuple(LinkTarget(page.body_line + t.line - 1, t.target_url, t.fragment) for t in result.links),
-        reviewed=reviewed,
-        next_review=next_review,
+        body=page.body,
+        body_line=page.body_line,
     )
     return PageResolution(resolved, summary(resolved), _backlinks(resolved), tuple(problems.items), findings)
 
@@ -304,10 +320,10 @@ def resolve(
         findings.extend(resolution.findings)
         resolutions.append(resolution)
     problems.raise_if_any()
-    in_order = sorted(resolutions, key=lambda r: (r.page.url != HOME_URL, r.page.page.order is None, r.page.page.order or 0, r.page.title.lower()))
-    ordered = [resolution.page for resolution in in_order]
-    nav = tuple(p for p in ordered if p.page.order is not None)
-    summaries = {resolution.page.url: resolution.summary for resolution in in_order}
+    in_order = sorted(resolutions, key=lambda r: (r.resolved.url != HOME_URL, r.resolved.order is None, r.resolved.order or 0, r.resolved.title.lower()))
+    ordered = [resolution.resolved for resolution in in_order]
+    nav = tuple(p for p in ordered if p.order is not None)
+    summaries = {resolution.resolved.url: resolution.summary for resolution in in_order}
     on_pages: dict[str, list[PageSummary]] = {term.id: [] for term in glossary}
     for page in ordered:
         for term_id in dict.fromkeys(page.terms):
