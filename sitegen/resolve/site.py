@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -101,6 +101,9 @@ class SourcePage:
 
 @dataclass(frozen=True)
 class Site:
+    """The resolved site: plain frozen data, made once per build and only read after. The indexes
+    below the fields are made with it, from its pages, so looking a page up never changes it."""
+
     settings: Settings
     pages: tuple[ResolvedPage, ...]  # home first, then by nav order, then by title
     nav: tuple[ResolvedPage, ...]  # topic pages in reading order
@@ -111,13 +114,16 @@ class Site:
     glossary: tuple[GlossaryTerm, ...]
     term_pages: Mapping[str, tuple[PageSummary, ...]]  # glossary id → pages linking it
     findings: tuple[Problem, ...]  # broken cross-links: warnings, errors with --strict
+    _by_url: Mapping[str, ResolvedPage] = field(init=False, repr=False, compare=False)
+    _nav_index: Mapping[str, int] = field(init=False, repr=False, compare=False)  # position of each topic in `nav`
+
+    def __post_init__(self) -> None:
+        # The first page of a URL wins, as a scan would find it.
+        object.__setattr__(self, "_by_url", {p.url: p for p in reversed(self.pages)})
+        object.__setattr__(self, "_nav_index", {p.url: index for index, p in enumerate(self.nav)})
 
     def page(self, url: str) -> ResolvedPage | None:
         return self._by_url.get(url)
-
-    @functools.cached_property
-    def _by_url(self) -> dict[str, ResolvedPage]:
-        return {p.url: p for p in reversed(self.pages)}  # the first page of a URL wins, as a scan would find it
 
     def neighbours(self, page: ResolvedPage) -> tuple[PageSummary | None, PageSummary | None]:
         """Previous and next topic in reading order."""
@@ -125,35 +131,6 @@ class Site:
         if index is None or self.nav[index] != page:
             return None, None
         return (self.topics[index - 1] if index else None, self.topics[index + 1] if index + 1 < len(self.topics) else None)
-
-    @functools.cached_property
-    def sections(self) -> tuple[tuple[str, tuple[ResolvedPage, ...]], ...]:
-        """Topics grouped by their top folder ("" for none), each group in reading order, groups by their first topic."""
-        groups: dict[str, list[ResolvedPage]] = {}
-        for page in self.nav:
-            name = page.url.split("/", 1)[0] if page.url.count("/") > 1 else page.url.rstrip("/")
-            groups.setdefault(name, []).append(page)
-        return tuple((name, tuple(pages)) for name, pages in groups.items())
-
-    @functools.cached_property
-    def memo(self) -> dict[object, object]:
-        """Values derived from this site by later stages (a page's menu), kept so they are made once."""
-        return {}
-
-    @functools.cached_property
-    def section_positions(self) -> dict[str, tuple[int, int]]:
-        """Each topic's URL → (the position of its section in `sections`, its position in that section)."""
-        return {p.url: (i, j) for i, (_, topics) in enumerate(self.sections) for j, p in enumerate(topics)}
-
-    @functools.cached_property
-    def section_heads(self) -> tuple[ResolvedPage | None, ...]:
-        """For each of `sections`, its landing page (the topic at the section's own URL), if any."""
-        return tuple(next((p for p in topics if p.url == f"{name}/"), None) for name, topics in self.sections)
-
-    @functools.cached_property
-    def _nav_index(self) -> dict[str, int]:
-        """Position of each topic in `nav`, by URL (so that finding neighbours does not scan the whole list)."""
-        return {p.url: index for index, p in enumerate(self.nav)}
 
 
 def source_url(source_id: str) -> str:
