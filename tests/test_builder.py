@@ -11,7 +11,7 @@ from projects import load_site
 
 from sitegen.incremental.memo import Memo
 from sitegen.pipeline import build
-from sitegen.render.pages import MENU_LIMIT, menu
+from sitegen.render.menu import MENU_LIMIT, menu
 
 TOPICS = 5
 
@@ -108,6 +108,12 @@ def test_deleting_the_cache_folder_rebuilds_the_same_site(project: Path, tmp_pat
 def test_the_menu_lists_every_topic_when_there_are_few(project: Path) -> None:
     site = load_site(project)
     assert [item.title for item in menu(site, "topic2/")] == [f"Topic {n}" for n in range(1, TOPICS + 1)]
+
+
+def test_the_menu_of_a_site_loaded_anew_follows_its_new_topics(project: Path) -> None:
+    assert [item.title for item in menu(load_site(project), "topic2/")][1] == "Topic 2"
+    edit(project, "topic2.md", "title: Topic 2", "title: Second topic")
+    assert [item.title for item in menu(load_site(project), "topic2/")][1] == "Second topic"
 
 
 def test_the_menu_stays_bounded_when_there_are_many_topics(make_project: Callable[..., Path]) -> None:

@@ -189,7 +189,7 @@ def test_the_build_date_is_part_of_what_is_cached(project: Path, tmp_path: Path,
 
 
 def test_a_template_reading_the_whole_site_is_rerendered_when_any_page_changes(project: Path, tmp_path: Path) -> None:
-    replace(project / "templates" / "page.html", "{% block main %}", "{% block main %}<p>{% for p in site.pages %}{{ p.page.body|length }} {% endfor %}</p>")
+    replace(project / "templates" / "page.html", "{% block main %}", "{% block main %}<p>{% for p in site.pages %}{{ p.body|length }} {% endfor %}</p>")
     memo = Memo(tmp_path / "cache")
     build(project, memo, write=False)
     edit_body(project)

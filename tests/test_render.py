@@ -171,3 +171,26 @@ def test_a_site_without_glossary_or_sources_pages_links_to_neither(make_project:
         html = result.outputs[name].decode("utf-8")
         assert 'sources/"' not in html.replace("sources/001/", "")
         assert 'glossary/"' not in html
+
+
+FLAT_PAGE_TEMPLATE = (
+    "<p>{{ page.title }}|{{ page.description }}|{{ page.url }}|{{ page.reviewed|date('iso') }}|{{ page.next_review|date('iso') }}"
+    "|{{ page.references|length }}</p>\n{{ page.html|safe }}\n"
+)
+
+
+def test_a_page_template_reads_front_matter_and_content_on_the_page_itself(make_project: Callable[..., Path]) -> None:
+    root = make_project(pages={
+        "index.md": HOME,
+        "topic.md": "---\ntitle: A topic\ndescription: What it is about.\norder: 1\nreviewed: 2026-01-15\n---\nA fact [@001:p4].\n",
+    })
+    (root / "templates" / "page.html").write_text(FLAT_PAGE_TEMPLATE, encoding="utf-8")
+    page = html(outputs_of(root), "topic/index.html")
+    assert page.startswith("<p>A topic|What it is about.|topic/|2026-01-15|2027-01-15|1</p>\n<p>A fact")
+
+
+def test_a_page_template_reading_a_nested_page_is_an_error_at_its_line(make_project: Callable[..., Path]) -> None:
+    root = make_project()
+    (root / "templates" / "page.html").write_text("<p>{{ page.title }}</p>\n<p>{{ page.page.description }}</p>\n", encoding="utf-8")
+    messages = template_error(root)
+    assert messages and all(m.startswith(f"{root / 'templates' / 'page.html'}:2: undefined in template") for m in messages)

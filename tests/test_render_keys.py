@@ -26,7 +26,7 @@ def _topic_key(root: Path, site: Site) -> str:
 
 
 def _wider(site: Site, extra: str) -> Site:
-    return WiderSite(**{field.name: getattr(site, field.name) for field in dataclasses.fields(site)}, extra=extra)
+    return WiderSite(**{field.name: getattr(site, field.name) for field in dataclasses.fields(site) if field.init}, extra=extra)
 
 
 def test_a_field_added_to_the_site_is_part_of_the_key_of_a_template_reading_it(make_project: Callable[..., Path]) -> None:

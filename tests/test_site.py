@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +11,9 @@ import pytest
 from projects import load_site
 
 from sitegen.core.errors import BuildError
+from sitegen.incremental.memo import Memo
+from sitegen.render.outputs import render_site
+from sitegen.render.theme import theme_for
 from sitegen.resolve.site import Backlink
 
 HOME = "---\ntitle: Home\n---\nWelcome.\n"
@@ -120,3 +124,25 @@ def test_cross_link_to_a_page_with_a_slug_uses_the_slug_url(make_project: Callab
     root = make_project({"index.md": HOME, "long-name.md": page("Long", extra="slug: short\n"), "topic.md": page("Topic", "[l](long-name.md)\n")})
     resolved = load_site(root).page("topic/")
     assert resolved is not None and '<a href="../short/">l</a>' in resolved.html
+
+
+def test_rendering_a_site_leaves_the_site_as_it_was(make_project: Callable[..., Path]) -> None:
+    root = make_project({"index.md": HOME, "a.md": page("Alpha", order=1), "b.md": page("Beta", order=2)})
+    site = load_site(root)
+    before = {name: (value, dataclasses.replace(site).__dict__[name]) for name, value in vars(site).items()}
+    memo = Memo.off()
+    render_site(site, *theme_for(site.settings, memo), memo)
+    assert vars(site).keys() == before.keys()
+    assert all(vars(site)[name] is value and value == fresh for name, (value, fresh) in before.items())
+
+
+def test_a_site_keeps_no_memo_for_later_stages(make_project: Callable[..., Path]) -> None:
+    assert not hasattr(load_site(make_project()), "memo")
+
+
+def test_a_site_made_by_replace_looks_up_its_own_pages(make_project: Callable[..., Path]) -> None:
+    site = load_site(make_project({"index.md": HOME, "a.md": page("Alpha", order=1), "b.md": page("Beta", order=2)}))
+    alpha, beta = site.nav
+    fewer = dataclasses.replace(site, pages=site.pages[:2], nav=(alpha,), topics=site.topics[:1])
+    assert fewer.page("b/") is None and site.page("b/") is beta
+    assert fewer.neighbours(alpha) == (None, None)

@@ -228,7 +228,7 @@ def link_problems(
         if path.endswith(".html"):
             parsed[path] = scan(path, data) if scan is not None else scan_links(data)
     problems: list[Problem] = []
-    pages = {page.page.output: page for page in site.pages} if site is not None else {}
+    pages = {page.output: page for page in site.pages} if site is not None else {}
     reported = {(p.path, p.line) for p in site.findings} if site is not None else set()
     origins: dict[str, _ContentOrigins] = {}
     hrefs: dict[str, _Href] = {}
@@ -273,10 +273,10 @@ def link_problems(
 
 def _written_at(page: ResolvedPage, needle: str, content_dir: Path) -> tuple[str, int] | None:
     """Where in the page's Markdown an id or attribute name is written (`#needle`, `needle=`), if it is."""
-    found = re.search(rf"#{re.escape(needle)}\b|\b{re.escape(needle)}\s*=", page.page.body, re.IGNORECASE)
+    found = re.search(rf"#{re.escape(needle)}\b|\b{re.escape(needle)}\s*=", page.body, re.IGNORECASE)
     if found is None:
         return None
-    return display_path(content_dir / page.page.source), page.page.body_line + page.page.body.count("\n", 0, found.start())
+    return display_path(content_dir / page.source), page.body_line + page.body.count("\n", 0, found.start())
 
 
 class _ContentOrigins:
@@ -295,7 +295,7 @@ class _ContentOrigins:
         collector = _LinkCollector()
         collector.feed(page.html)
         self.page = page
-        self.path = display_path(content_dir / page.page.source)
+        self.path = display_path(content_dir / page.source)
         self.in_body = {href for _, href in collector.links}
         self.rewritten: dict[str, int] = {}
         for link in page.links:
@@ -311,9 +311,9 @@ class _ContentOrigins:
         if href in self.rewritten:
             return self.path, self.rewritten[href]
         if href not in self.found and len(self.found) < self.MAX_SEARCHES:
-            body = self.page.page.body
+            body = self.page.body
             index = body.find(href)
-            self.found[href] = (self.path, self.page.page.body_line + body.count("\n", 0, index)) if href and index >= 0 else None
+            self.found[href] = (self.path, self.page.body_line + body.count("\n", 0, index)) if href and index >= 0 else None
         return self.found.get(href)
 
 

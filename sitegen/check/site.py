@@ -50,7 +50,7 @@ def _link_problems(site: Site, rendered: Rendered, prefix: str, memo: Memo) -> l
         sorted(outputs), [(path, scans[path].ids_digest) for path in sorted(scans)], site.findings,
         prefix, str(site.settings.content_dir), os.getcwd(),
     )
-    pages = {page.page.output: page for page in site.pages}
+    pages = {page.output: page for page in site.pages}
     keys = {
         path: memo.digest(ENGINE, "links", around, rendered.keys.get(path) or hashlib.sha256(outputs[path]).hexdigest(), fingerprint.of(pages.get(path)))
         for path in scans
@@ -59,7 +59,7 @@ def _link_problems(site: Site, rendered: Rendered, prefix: str, memo: Memo) -> l
     missing = {path for path, found in known.items() if found is None}
     if missing:
         owners = {f"{prefix}/{path}": path for path in missing}
-        owners.update({display_path(site.settings.content_dir / p.page.source): p.page.output for p in site.pages if p.page.output in missing})
+        owners.update({display_path(site.settings.content_dir / p.source): p.output for p in site.pages if p.output in missing})
         fresh = link_problems(outputs, prefix, site, scan=lambda path, _: scans[path].scanned, only=missing)
         if any(problem.path not in owners for problem in fresh):  # cannot tell whose: keep nothing
             cached = [problem for path in sorted(known) if path not in missing for problem in known[path] or ()]

@@ -149,7 +149,7 @@ class Fingerprint:
         kind = type(value)
         names = _FIELDS.get(kind)
         if names is None:
-            names = _FIELDS[kind] = tuple(field.name for field in dataclasses.fields(value))
+            names = _FIELDS[kind] = tuple(field.name for field in dataclasses.fields(value) if field.init)  # the others follow from these
         inner = hashlib.sha256(f"D{kind.__module__}.{kind.__qualname__}".encode())
         for name in names:
             inner.update(name.encode())

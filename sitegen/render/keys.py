@@ -6,7 +6,8 @@ settings, the build date and the engine (what every output of a template shares)
 only what those templates read: the page, its menu, its neighbours in reading order, and any other
 part of the site a template names (`site.glossary`, `nav`, …). Both lists are derived, not kept in
 step: the names whose values follow from the URL, settings and theme alone are those
-`fixed_context` returns, and the parts of the site are the fields of the site's dataclass. A name
+`fixed_context` returns, and the parts of the site are the fields of the site's dataclass (those it
+is made from: the indexes it makes for itself follow from them). A name
 of neither kind, or `site` passed around whole, makes the output depend on the whole site.
 """
 
@@ -55,7 +56,7 @@ class RenderKeys:
 
     def __init__(self, site: Site, theme: Theme, theme_key: str, memo: Memo) -> None:
         self.site, self.theme, self.theme_key, self.memo = site, theme, theme_key, memo
-        self._fields = tuple(field.name for field in dataclasses.fields(site))
+        self._fields = tuple(field.name for field in dataclasses.fields(site) if field.init)  # the others follow from these
         self._plans: dict[str, tuple[str, tuple[str, ...]]] = {}
         self._site_parts: dict[str, str] = {}
         self._page_digests: dict[str, str] = {}

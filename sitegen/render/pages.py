@@ -27,6 +27,7 @@ from ..dialect.data import inline_markdown
 from ..load.settings import Settings
 from ..resolve.site import GLOSSARY_URL, HOME_URL, SOURCES_URL, Reference, ResolvedPage, Site, SourcePage, passage_url
 from .assets import MissingAssetError
+from .menu import menu
 from .theme import Theme
 
 NOT_FOUND = "404.html"
@@ -38,8 +39,6 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'"
 )
-MENU_LIMIT = 40  # topics listed in full in every header up to this many; sections beyond
-SECTION_LIMIT = 15  # topics of the current section listed at scale
 _PAGE_TEMPLATES = {HOME_URL: "home.html", GLOSSARY_URL: "glossary.html", SOURCES_URL: "sources.html"}
 
 
@@ -74,7 +73,7 @@ class Job:
 
 def page_jobs(site: Site) -> list[Job]:
     """Every page of the site to render, in output order."""
-    jobs = [Job(page.page.output, _PAGE_TEMPLATES.get(page.url, "page.html"), page.url, page) for page in site.pages]
+    jobs = [Job(page.output, _PAGE_TEMPLATES.get(page.url, "page.html"), page.url, page) for page in site.pages]
     jobs += [Job(f"{sp.url}index.html", "source.html", sp.url, sp) for sp in site.source_pages]
     jobs.append(Job(NOT_FOUND, "404.html", HOME_URL, None))
     return jobs
@@ -178,50 +177,6 @@ def _failing_template_frame(exc: BaseException, theme: Theme) -> tuple[Path, int
         if not any(path.is_relative_to(folder) for folder in library):
             return None
     return None
-
-
-@dataclass(frozen=True)
-class MenuItem:
-    """An entry of the topic menu in every page's header: a topic, or at scale a section."""
-
-    url: str
-    title: str
-    level: int  # 1: a topic or a section; 2: a topic of the current page's section
-
-
-def menu(site: Site, url: str) -> tuple[MenuItem, ...]:
-    """The topic menu of the page at `url`, bounded in size whatever the number of pages.
-
-    Up to `MENU_LIMIT` topics, every topic is listed. Beyond, topics are grouped by their top
-    folder: the menu lists the sections near the current one and, within the current section, the
-    topics near the current page. A page's size (and the work to render it) then does not grow
-    with the site; the home page still lists every topic.
-    """
-    known = site.memo.get(("menu", url))
-    if known is None:
-        known = site.memo[("menu", url)] = _menu(site, url)
-    return known  # type: ignore[return-value]
-
-
-def _menu(site: Site, url: str) -> tuple[MenuItem, ...]:
-    nav = site.nav
-    if len(nav) <= MENU_LIMIT:
-        return tuple(MenuItem(p.url, p.title, 1) for p in nav)
-    sections = site.sections
-    position, here = site.section_positions.get(url, (None, 0))
-    first = 0 if position is None else max(0, min(position - MENU_LIMIT // 2, len(sections) - MENU_LIMIT))
-    items: list[MenuItem] = []
-    for index in range(first, min(first + MENU_LIMIT, len(sections))):
-        name, topics = sections[index]
-        head = site.section_heads[index]
-        if len(topics) == 1 or head is not None:
-            items.append(MenuItem((head or topics[0]).url, (head or topics[0]).title, 1))
-        else:
-            items.append(MenuItem(topics[0].url, name.replace("-", " ").capitalize(), 1))
-        if index == position and len(topics) > 1:
-            start = max(0, min(here - SECTION_LIMIT // 2, len(topics) - SECTION_LIMIT))
-            items += [MenuItem(p.url, p.title, 2) for p in topics[start : start + SECTION_LIMIT] if p is not head]
-    return tuple(items)
 
 
 def reference_label(reference: Reference) -> str:

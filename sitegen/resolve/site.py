@@ -8,7 +8,8 @@ import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from ..core.errors import BuildError, Problem, Problems, display_path
 from ..core.urls import GLOSSARY_URL, HOME_URL, SOURCES_URL, relative_url
@@ -39,22 +40,32 @@ class Reference:
 
 @dataclass(frozen=True)
 class ResolvedPage:
-    page: Page
+    """A content page ready to render, as its template sees it (`page.title`, `page.html`, …): the
+    front matter as written, the body converted, the references numbered. Every field is plain data,
+    so its fingerprint covers all a template can read."""
+
+    source: str  # path relative to content/, e.g. "migraine.md"
+    url: str  # pretty URL relative to the site root: "" for the home page, "migraine/" otherwise
+    title: str
+    description: str
+    order: int | None
+    reviewed: dt.date | None
+    next_review: dt.date | None
     html: str
     toc: tuple[TocEntry, ...]
     references: tuple[Reference, ...]
     terms: tuple[str, ...]
     links: tuple[LinkTarget, ...]
-    reviewed: dt.date | None
-    next_review: dt.date | None
+    body: str  # the Markdown as written, for checks that point at a line of it
+    body_line: int  # the file line on which the body starts
 
     @property
-    def url(self) -> str:
-        return self.page.url
+    def output(self) -> str:
+        return f"{self.url}index.html"
 
     @property
-    def title(self) -> str:
-        return self.page.title
+    def slug(self) -> str:
+        return PurePosixPath(self.url).name
 
 
 @dataclass(frozen=True)
@@ -70,7 +81,7 @@ class PageSummary:
 
 
 def summary(page: ResolvedPage) -> PageSummary:
-    return PageSummary(page.url, page.title, page.page.description)
+    return PageSummary(page.url, page.title, page.description)
 
 
 @dataclass(frozen=True)
@@ -91,6 +102,9 @@ class SourcePage:
 
 @dataclass(frozen=True)
 class Site:
+    """The resolved site: plain frozen data, made once per build and only read after. The indexes
+    below the fields are made with it, from its pages, so looking a page up never changes it."""
+
     settings: Settings
     pages: tuple[ResolvedPage, ...]  # home first, then by nav order, then by title
     nav: tuple[ResolvedPage, ...]  # topic pages in reading order
@@ -101,13 +115,16 @@ class Site:
     glossary: tuple[GlossaryTerm, ...]
     term_pages: Mapping[str, tuple[PageSummary, ...]]  # glossary id → pages linking it
     findings: tuple[Problem, ...]  # broken cross-links: warnings, errors with --strict
+    _by_url: Mapping[str, ResolvedPage] = field(init=False, repr=False, compare=False)
+    _nav_index: Mapping[str, int] = field(init=False, repr=False, compare=False)  # position of each topic in `nav`
+
+    def __post_init__(self) -> None:
+        # The first page of a URL wins, as a scan would find it.
+        object.__setattr__(self, "_by_url", {p.url: p for p in reversed(self.pages)})
+        object.__setattr__(self, "_nav_index", {p.url: index for index, p in enumerate(self.nav)})
 
     def page(self, url: str) -> ResolvedPage | None:
         return self._by_url.get(url)
-
-    @functools.cached_property
-    def _by_url(self) -> dict[str, ResolvedPage]:
-        return {p.url: p for p in reversed(self.pages)}  # the first page of a URL wins, as a scan would find it
 
     def neighbours(self, page: ResolvedPage) -> tuple[PageSummary | None, PageSummary | None]:
         """Previous and next topic in reading order."""
@@ -115,35 +132,6 @@ class Site:
         if index is None or self.nav[index] != page:
             return None, None
         return (self.topics[index - 1] if index else None, self.topics[index + 1] if index + 1 < len(self.topics) else None)
-
-    @functools.cached_property
-    def sections(self) -> tuple[tuple[str, tuple[ResolvedPage, ...]], ...]:
-        """Topics grouped by their top folder ("" for none), each group in reading order, groups by their first topic."""
-        groups: dict[str, list[ResolvedPage]] = {}
-        for page in self.nav:
-            name = page.url.split("/", 1)[0] if page.url.count("/") > 1 else page.url.rstrip("/")
-            groups.setdefault(name, []).append(page)
-        return tuple((name, tuple(pages)) for name, pages in groups.items())
-
-    @functools.cached_property
-    def memo(self) -> dict[object, object]:
-        """Values derived from this site by later stages (a page's menu), kept so they are made once."""
-        return {}
-
-    @functools.cached_property
-    def section_positions(self) -> dict[str, tuple[int, int]]:
-        """Each topic's URL → (the position of its section in `sections`, its position in that section)."""
-        return {p.url: (i, j) for i, (_, topics) in enumerate(self.sections) for j, p in enumerate(topics)}
-
-    @functools.cached_property
-    def section_heads(self) -> tuple[ResolvedPage | None, ...]:
-        """For each of `sections`, its landing page (the topic at the section's own URL), if any."""
-        return tuple(next((p for p in topics if p.url == f"{name}/"), None) for name, topics in self.sections)
-
-    @functools.cached_property
-    def _nav_index(self) -> dict[str, int]:
-        """Position of each topic in `nav`, by URL (so that finding neighbours does not scan the whole list)."""
-        return {p.url: index for index, p in enumerate(self.nav)}
 
 
 def source_page_digest(memo: Memo, source_page: SourcePage) -> str:
@@ -174,7 +162,7 @@ class PageResolution:
     """One page resolved, with what the site's lists and source pages take from it, and the problems
     (the build fails) and findings (reported) it has."""
 
-    page: ResolvedPage
+    resolved: ResolvedPage
     summary: PageSummary
     backlinks: tuple[tuple[str, int, Backlink], ...]  # (source id, passage number, back-link) per passage cited
     problems: tuple[Problem, ...]
@@ -214,14 +202,20 @@ def resolve_page(
             f"reviewed {reviewed.isoformat()} plus the review interval of {settings.review_interval_months} months is past 9999-12-31: give the real date",
         )
     resolved = ResolvedPage(
-        page=page,
+        source=page.source,
+        url=page.url,
+        title=page.title,
+        description=page.description,
+        order=page.order,
+        reviewed=reviewed,
+        next_review=next_review,
         html=result.html,
         toc=result.toc,
         references=references,
         terms=result.terms,
         links=tuple(LinkTarget(page.body_line + t.line - 1, t.target_url, t.fragment) for t in result.links),
-        reviewed=reviewed,
-        next_review=next_review,
+        body=page.body,
+        body_line=page.body_line,
     )
     return PageResolution(resolved, summary(resolved), _backlinks(resolved), tuple(problems.items), findings)
 
@@ -262,7 +256,7 @@ def resolve_site(inputs: Inputs, memo: Memo) -> Site:
     around = memo.digest(ENGINE, "resolved", fingerprint.of(settings), fingerprint.of(inputs.sources), fingerprint.of(inputs.publications))
     for page, result in zip(inputs.pages, results, strict=True):
         resolution = _resolve_page_memoised(memo, inputs, page, result, problem_of)
-        fingerprint.remember(resolution.page, memo.digest(around, fingerprint.of(page), fingerprint.of(result)))
+        fingerprint.remember(resolution.resolved, memo.digest(around, fingerprint.of(page), fingerprint.of(result)))
         problems.items.extend(resolution.problems)
         findings.extend(resolution.findings)
         resolutions.append(resolution)
@@ -312,10 +306,10 @@ def _resolve_page_memoised(
 
 def _site(settings: Settings, inputs: Inputs, resolutions: list[PageResolution], findings: tuple[Problem, ...]) -> Site:
     """The site model: pages home first, then by nav order, then by title; topics; back-links."""
-    in_order = sorted(resolutions, key=lambda r: (r.page.url != HOME_URL, r.page.page.order is None, r.page.page.order or 0, r.page.title.lower()))
-    ordered = [resolution.page for resolution in in_order]
-    nav = tuple(p for p in ordered if p.page.order is not None)
-    summaries = {resolution.page.url: resolution.summary for resolution in in_order}
+    in_order = sorted(resolutions, key=lambda r: (r.resolved.url != HOME_URL, r.resolved.order is None, r.resolved.order or 0, r.resolved.title.lower()))
+    ordered = [resolution.resolved for resolution in in_order]
+    nav = tuple(p for p in ordered if p.order is not None)
+    summaries = {resolution.resolved.url: resolution.summary for resolution in in_order}
     on_pages: dict[str, list[PageSummary]] = {term.id: [] for term in inputs.glossary}
     for page in ordered:
         for term_id in dict.fromkeys(page.terms):
