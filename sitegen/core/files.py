@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from .errors import BuildError, Problem, display_path
+from .errors import BuildError, Problem
 
 MAX_YAML_NODES = 100_000
 
@@ -366,7 +366,7 @@ class InputListing:
     @property
     def problems(self) -> list[Problem]:
         """Each refused entry as a problem at its own path."""
-        return [Problem(display_path(self.folder / name if name else self.folder), 0, why) for name, why in self.refused.items()]
+        return [Problem.at(self.folder / name if name else self.folder, 0, why) for name, why in self.refused.items()]
 
 
 def list_inputs(folder: Path, recursive: bool = True) -> InputListing:

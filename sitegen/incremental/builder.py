@@ -35,7 +35,7 @@ from typing import Any
 import jinja2
 
 from ..check.checks import LinkScan, coverage_problems, link_problems, scan_links
-from ..core.errors import BuildError, Problem, Problems, display_path
+from ..core.errors import BuildError, Problem, Problems, absolute_path
 from ..core.files import list_inputs, read_input_bytes
 from ..core.parallel import parallel_map
 from ..load.pages import GlossaryTerm, Page, parse_page
@@ -173,7 +173,7 @@ class Builder:
         run.start(site, theme)
         outputs = {**render_site(site, theme, run.render), **hosting_files(site.settings)}
         gc.freeze()  # and the outputs
-        prefix = site.settings.output_dir.rstrip("/") or "site"
+        prefix = str(self.out_dir or site.settings.output_path)
         findings = (*site.findings, *run.link_problems(outputs, prefix), *coverage_problems(site))
         self.digests = run.digests
         if persist:
@@ -484,7 +484,7 @@ class _Run:
         missing = {path for path, found in known.items() if found is None}
         if missing:
             owners = {f"{prefix}/{path}": path for path in missing}
-            owners.update({display_path(site.settings.content_dir / p.page.source): p.page.output for p in site.pages if p.page.output in missing})
+            owners.update({absolute_path(site.settings.content_dir / p.page.source): p.page.output for p in site.pages if p.page.output in missing})
             fresh = link_problems(outputs, prefix, site, scan=lambda path, _: scans[path].scanned, only=missing)
             if any(problem.path not in owners for problem in fresh):  # cannot tell whose: keep nothing
                 cached = [problem for path in sorted(known) if path not in missing for problem in known[path] or ()]

@@ -9,11 +9,9 @@ from pathlib import Path
 
 from ..core.errors import BuildError, Problems
 from ..core.files import parse_yaml, read_text, site_entry
+from ..core.layout import CONTENT_FOLDER, SEEDS_FOLDER, SETTINGS_FILE, STATIC_FOLDER, TEMPLATES_FOLDER, output_refusal
 from ..core.urls import url_problem
 from .fields import Fields, describe
-
-SETTINGS_FILE = "site.yaml"
-INPUT_FOLDERS = ("content", "templates", "static", "seeds")
 
 _DEFAULTS: dict[str, object] = {
     "description": "",
@@ -46,19 +44,19 @@ class Settings:
 
     @property
     def content_dir(self) -> Path:
-        return self.root / "content"
+        return self.root / CONTENT_FOLDER
 
     @property
     def seeds_dir(self) -> Path:
-        return self.root / "seeds"
+        return self.root / SEEDS_FOLDER
 
     @property
     def templates_dir(self) -> Path:
-        return self.root / "templates"
+        return self.root / TEMPLATES_FOLDER
 
     @property
     def static_dir(self) -> Path:
-        return self.root / "static"
+        return self.root / STATIC_FOLDER
 
     @property
     def output_path(self) -> Path:
@@ -71,14 +69,6 @@ class Settings:
         if not self.base_url:
             return "/"
         return "/" + self.base_url.split("://", 1)[1].partition("/")[2]
-
-
-def _overwrites_inputs(root: Path, output_dir: str) -> bool:
-    """True when the output folder is the project, one of its ancestors, or in one of its input folders."""
-    project = root.resolve()
-    out = (project / output_dir).resolve()
-    inputs = [project / name for name in INPUT_FOLDERS]
-    return out == project or out in project.parents or any(out == folder or folder in out.parents for folder in inputs)
 
 
 def load_settings(root: Path) -> Settings:
@@ -129,10 +119,10 @@ def load_settings(root: Path) -> Settings:
         problems.add(path, doc.line("output_dir"), "output_dir must name a folder")
     elif any(ord(character) < 32 or ord(character) == 127 for character in str(values["output_dir"])):
         problems.add(path, doc.line("output_dir"), f"output_dir {values['output_dir']!r} holds a control character: name a folder such as 'site'")
-    elif _overwrites_inputs(root, str(values["output_dir"])):
+    elif refusal := output_refusal(root / str(values["output_dir"]), root):
         problems.add(
             path, doc.line("output_dir"),
-            f"output_dir {values['output_dir']!r} would replace the project or one of its input folders: use a folder of its own such as 'site'",
+            f"output_dir {values['output_dir']!r} {refusal}: the output folder is replaced on every build; use a folder of its own such as 'site'",
         )
     problems.raise_if_any()
     return Settings(

@@ -17,10 +17,9 @@ from pathlib import Path
 
 from ..core.errors import BuildError, Problems
 from ..core.files import InputListing, YamlDocument, decode_text, list_inputs, parse_yaml, read_input_bytes, read_text
+from ..core.layout import SOURCES_FILE
 from .fields import Fields, text_problem
 
-SOURCES_FILE = "sources.yaml"
-REFERENCES_FILE = "references.yaml"
 SEED_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # a plain URL segment: the seed's page is sources/<id>/
 PASSAGE_ID = re.compile(r"^p([1-9][0-9]*)$")
 _SOURCE_KEYS = {"title", "publisher", "date", "kind", "promotional", "sha256", "url", "blocks", "exclude"}

@@ -9,8 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from ..core.errors import BuildError, Problems
 from ..core.files import list_inputs, read_input_bytes
-
-ASSETS_URL = "static/"
+from ..core.layout import ASSETS_URL
 
 
 class MissingAssetError(LookupError):

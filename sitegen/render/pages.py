@@ -24,13 +24,13 @@ import jinja2
 from .. import __version__
 from ..core.errors import BuildError, Problem, Problems
 from ..core.files import list_inputs, read_text
+from ..core.layout import GLOSSARY_URL, HOME_URL, NOT_FOUND, ROBOTS, SITEMAP, SOURCES_URL
 from ..core.parallel import parallel_map
 from ..core.urls import relative_url
 from ..dialect.data import inline_markdown, plain_text
-from ..resolve.site import GLOSSARY_URL, HOME_URL, SOURCES_URL, Reference, ResolvedPage, Site, SourcePage, passage_url
+from ..resolve.site import Reference, ResolvedPage, Site, SourcePage, passage_url
 from .assets import Assets, MissingAssetError, load_assets
 
-NOT_FOUND = "404.html"
 EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"
 _EPOCH = re.compile(r"^-?[0-9]{1,20}$")
 # One policy for the <meta> tag of every page and for the hosting headers: no inline script, no third party.
@@ -146,7 +146,7 @@ def page_jobs(site: Site) -> list[Job]:
     """Every page of the site to render, in output order."""
     jobs = [Job(page.page.output, _PAGE_TEMPLATES.get(page.url, "page.html"), page.url, page) for page in site.pages]
     jobs += [Job(f"{sp.url}index.html", "source.html", sp.url, sp) for sp in site.source_pages]
-    jobs.append(Job(NOT_FOUND, "404.html", HOME_URL, None))
+    jobs.append(Job(NOT_FOUND, NOT_FOUND, HOME_URL, None))
     return jobs
 
 
@@ -184,8 +184,8 @@ def render_site(site: Site, theme: Theme, render: Callable[[Sequence[Job]], dict
     jobs = page_jobs(site)
     outputs.update(render(jobs) if render is not None else render_jobs(site, theme, jobs))
     if site.settings.base_url:
-        outputs["sitemap.xml"] = sitemap(site).encode("utf-8")
-        outputs["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {site.settings.base_url}sitemap.xml\n".encode()
+        outputs[SITEMAP] = sitemap(site).encode("utf-8")
+        outputs[ROBOTS] = f"User-agent: *\nAllow: /\nSitemap: {site.settings.base_url}{SITEMAP}\n".encode()
     return outputs
 
 

@@ -11,17 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import BuildError, Problem, Problems, display_path
+from ..core.errors import BuildError, Problem, Problems, absolute_path
+from ..core.layout import GLOSSARY_FILE, GLOSSARY_URL, HOME_URL, REFERENCES_FILE, SOURCES_URL
 from ..core.urls import relative_url
-from ..load.pages import GLOSSARY_FILE, GlossaryTerm, Page, load_glossary, read_pages
+from ..load.pages import GlossaryTerm, Page, load_glossary, read_pages
 from ..load.settings import Settings, load_settings
-from ..load.sources import REFERENCES_FILE, Passage, Publication, Source, load_publications, load_sources
+from ..load.sources import Passage, Publication, Source, load_publications, load_sources
 from .citations import CitationKey, FoundCitation, citation_problem, find_citations
 from .markup import LinkTarget, Markup, MarkupResult, TocEntry, convert_pages
 
-HOME_URL = ""
-GLOSSARY_URL = "glossary/"
-SOURCES_URL = "sources/"
 ABOUT_URL = "about/"
 
 
@@ -230,7 +228,7 @@ def resolve_page(
         problems.add(settings.content_dir / page.source, page.body_line + error.line - 1, error.message)
     findings: tuple[Problem, ...] = ()
     if result.link_problems:
-        path = display_path(settings.content_dir / page.source)
+        path = absolute_path(settings.content_dir / page.source)
         findings = tuple(Problem(path, page.body_line + link.line - 1, link.message) for link in result.link_problems)
     references = tuple(
         _reference(number, key, anchors, sources, publications)
