@@ -31,9 +31,13 @@ HEADERS = "_headers"  # Netlify, Cloudflare Pages
 REDIRECTS = "_redirects"  # Netlify, Cloudflare Pages
 CNAME = "CNAME"  # GitHub Pages' custom domain, written by deploy
 OUTPUT_MARKER = ".sitegen-output"  # marks a folder sitegen wrote, so that it may replace it
+# RFC 8615's well-known URIs (security.txt, ACME challenges, domain verification): static/.well-known/
+# is published at the site root under the files' own names, the one hidden folder an input keeps.
+WELL_KNOWN = ".well-known"
+PUBLISHED_HIDDEN = {STATIC_FOLDER: (WELL_KNOWN,)}  # input folder → the hidden folders at its top that are read
 # Names at the site root that belong to the build: no page may take one as its first URL segment.
 RESERVED_NAMES = (
-    NOT_FOUND, SITEMAP, ROBOTS, HEADERS, REDIRECTS, NOJEKYLL, CNAME, OUTPUT_MARKER, SEARCH_BUNDLE, ASSETS_URL.rstrip("/"),
+    NOT_FOUND, SITEMAP, ROBOTS, HEADERS, REDIRECTS, NOJEKYLL, CNAME, OUTPUT_MARKER, SEARCH_BUNDLE, ASSETS_URL.rstrip("/"), WELL_KNOWN,
 )
 
 # Folders of a project that an output folder may neither be nor lie in: its inputs, its history,
