@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from sitegen.check.checks import coverage, coverage_problems, coverage_table, link_problems, scan_links
+from sitegen.check.checks import coverage_problems, coverage_table, link_problems, scan_links
 from sitegen.core.errors import shown
 from sitegen.pipeline import render_project
+from sitegen.resolve.coverage import coverage
 from sitegen.resolve.site import Site, load_site
 
 TARGET = b'<h2 id="aura">Aura</h2>'

@@ -17,33 +17,8 @@ from urllib.parse import unquote, urlsplit
 from ..core.errors import Problem, absolute_path
 from ..core.layout import NOT_FOUND, SEEDS_FOLDER, SOURCES_FILE
 from ..core.urls import relative_url, runs_script, url_scheme
+from ..resolve.coverage import coverage
 from ..resolve.site import ResolvedPage, Site
-
-
-@dataclass(frozen=True)
-class Coverage:
-    source_id: str
-    passages: int  # all blocks, headings included
-    paragraphs: int
-    cited: int
-    excluded: int
-    uncited: tuple[int, ...]  # paragraph numbers neither cited nor excluded
-
-    @property
-    def complete(self) -> bool:
-        return not self.uncited
-
-
-def coverage(site: Site) -> list[Coverage]:
-    """Per seed: how many paragraphs pages cite, how many are excluded, which are unaccounted for."""
-    rows = []
-    for source_page in site.source_pages:
-        paragraphs = [p for p in source_page.source.passages if not p.is_heading]
-        cited = {p.number for p in paragraphs if p.number in source_page.backlinks}
-        excluded = {p.number for p in paragraphs if p.excluded and p.number not in cited}
-        uncited = tuple(p.number for p in paragraphs if p.number not in cited and p.number not in excluded)
-        rows.append(Coverage(source_page.source.id, len(source_page.source.passages), len(paragraphs), len(cited), len(excluded), uncited))
-    return rows
 
 
 def coverage_problems(site: Site) -> list[Problem]:

@@ -28,6 +28,7 @@ from ..core.layout import GLOSSARY_URL, HOME_URL, NOT_FOUND, ROBOTS, SITEMAP, SO
 from ..core.parallel import parallel_map
 from ..core.urls import relative_url
 from ..dialect.data import inline_markdown, plain_text
+from ..resolve.coverage import source_coverage
 from ..resolve.site import Reference, ResolvedPage, Site, SourcePage, passage_url
 from .assets import Assets, MissingAssetError, load_assets
 
@@ -245,7 +246,7 @@ def page_context(site: Site, theme: Theme, url: str, extra: Mapping[str, Any], a
         "json_ld": lambda data: jinja2.utils.markupsafe.Markup(
             json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).replace("<", "\\u003c")
         ),
-        "source_counts": source_counts,
+        "source_counts": source_coverage,
         **extra,
     }
     return context
@@ -330,13 +331,6 @@ def reference_label(reference: Reference) -> str:
     key = reference.key
     span = f"p{key.first}" if key.first == key.last else f"p{key.first}–p{key.last}"
     return f"{reference.source.publisher}, “{reference.source.title}”, {span}"
-
-
-def source_counts(source_page: SourcePage) -> dict[str, int]:
-    paragraphs = [p for p in source_page.source.passages if not p.is_heading]
-    cited = sum(1 for p in paragraphs if p.number in source_page.backlinks)
-    excluded = sum(1 for p in paragraphs if p.excluded and p.number not in source_page.backlinks)
-    return {"passages": len(source_page.source.passages), "paragraphs": len(paragraphs), "cited": cited, "excluded": excluded}
 
 
 def sitemap(site: Site) -> str:
