@@ -173,7 +173,7 @@ class Builder:
         run.start(site, theme)
         outputs = {**render_site(site, theme, run.render), **hosting_files(site.settings)}
         gc.freeze()  # and the outputs
-        prefix = str(self.out_dir or site.settings.output_path)
+        prefix = absolute_path(self.out_dir or site.settings.output_path)
         findings = (*site.findings, *run.link_problems(outputs, prefix), *coverage_problems(site))
         self.digests = run.digests
         if persist:
