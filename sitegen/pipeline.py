@@ -63,7 +63,7 @@ def build(
         theme, theme_key = theme_for(settings, memo)
         rendered = render_site(site, theme, theme_key, memo)
         memo.settle()
-        findings = check_site(site, rendered, memo)
+        findings = check_site(site, rendered, target, memo)
     if strict and findings:
         raise BuildError(findings)
     written = write_site(rendered.outputs, target, root, before_swap, likely_changed=rendered.fresh) if write else None

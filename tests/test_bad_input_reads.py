@@ -200,7 +200,9 @@ def test_a_builder_that_built_before_refuses_a_page_replaced_by_a_link_out(built
     link_out(built_project, "content/topic.md", tmp_path / "outside")
     with pytest.raises(BuildError) as raised:
         build(built_project, memo, write=False, persist=False)
-    assert [(p.path, p.message.split(":")[0]) for p in raised.value.problems] == [("content/topic.md", "symbolic link to a file outside the project")]
+    assert [(p.path, p.message.split(":")[0]) for p in raised.value.problems] == [
+        ((built_project / "content" / "topic.md").absolute().as_posix(), "symbolic link to a file outside the project")
+    ]
 
 
 @pytest.mark.parametrize("name", ["a b_notes.txt", "a#b_notes.txt", "ABC_notes.txt", "a.b_notes.txt", "-a_notes.txt", "_notes.txt"])
@@ -291,7 +293,7 @@ def test_reading_through_a_folder_linked_out_of_the_project_is_a_problem_at_the_
     with pytest.raises(BuildError) as raised:
         read_input_bytes(Path("content/page.md"), Path("."))
     [problem] = raised.value.problems
-    assert (problem.path, problem.message.split(":")[0]) == ("content", "symbolic link to a folder outside the project")
+    assert (problem.path, problem.message.split(":")[0]) == ((tmp_path / "project" / "content").as_posix(), "symbolic link to a folder outside the project")
     assert MARKER not in str(raised.value)
 
 

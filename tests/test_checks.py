@@ -7,8 +7,10 @@ from pathlib import Path
 
 from projects import load_site
 
-from sitegen.check.checks import coverage, coverage_problems, coverage_table, link_problems, scan_links
+from sitegen.check.checks import coverage_problems, coverage_table, link_problems, scan_links
+from sitegen.core.errors import shown
 from sitegen.pipeline import build
+from sitegen.resolve.coverage import coverage
 from sitegen.resolve.site import Site
 
 TARGET = b'<h2 id="aura">Aura</h2>'
@@ -20,7 +22,8 @@ def site_with(page: str) -> dict[str, bytes]:
 
 
 def messages(outputs: dict[str, bytes]) -> list[str]:
-    return [str(p) for p in link_problems(outputs)]
+    """The link problems as the command line prints them (the default output folder is site/ of the working folder)."""
+    return [shown(p) for p in link_problems(outputs)]
 
 
 def test_links_that_resolve_are_not_reported() -> None:
@@ -106,9 +109,9 @@ def test_a_scan_knows_each_id_and_nothing_between_or_around_them() -> None:
     assert not any(scanned.has_id(value) for value in ("", "aur", "ura", "aura\0stages", "stages\0"))
 
 
-def test_findings_use_the_given_output_prefix() -> None:
-    [problem] = link_problems(site_with('<a href="#nowhere">x</a>'), "public")
-    assert problem.path == "public/a/index.html"
+def test_findings_lie_in_the_given_output_folder(tmp_path: Path) -> None:
+    [problem] = link_problems(site_with('<a href="#nowhere">x</a>'), tmp_path / "public")
+    assert problem.path == (tmp_path / "public" / "a" / "index.html").as_posix()
 
 
 # Coverage, on the conftest seed 001: p1 and p3 are headings; p2, p4, p5 paragraphs; p5 excluded.
@@ -144,8 +147,10 @@ def test_a_cited_excluded_passage_counts_as_cited_only(make_project: Callable[..
 
 
 def test_each_uncited_paragraph_is_a_problem_at_its_seed_line(make_project: Callable[..., Path]) -> None:
-    [problem] = coverage_problems(coverage_of(make_project, "A fact [@001:p4].\n"))
-    assert str(problem) == "seeds/001_example.txt:3: p2 is neither cited by any page nor excluded in seeds/sources.yaml"
+    site = coverage_of(make_project, "A fact [@001:p4].\n")
+    [problem] = coverage_problems(site)
+    assert (problem.path, problem.line) == ((site.settings.root / "seeds" / "001_example.txt").as_posix(), 3)
+    assert problem.message == "p2 is neither cited by any page nor excluded in seeds/sources.yaml"
 
 
 def test_full_coverage_has_no_problems(make_project: Callable[..., Path]) -> None:
@@ -164,7 +169,7 @@ def test_cross_link_to_a_missing_anchor_is_found_in_the_rendered_site(make_proje
         "topic.md": "---\ntitle: Topic\n---\n## Aura\n\nText.\n",
         "other.md": "---\ntitle: Other\n---\nSee [stages](topic.md#stages) and [aura](topic.md#aura).\n",
     })
-    problems = [p for p in link_problems(build(root, write=False).outputs) if "#" in p.message]
+    problems = [p for p in link_problems(build(root, write=False).outputs, root / "site") if "#" in p.message]
     assert [(p.path, p.message) for p in problems] == [
-        ("site/other/index.html", "broken anchor '../topic/#stages': topic/index.html has no id 'stages'")
+        ((root / "site" / "other" / "index.html").as_posix(), "broken anchor '../topic/#stages': topic/index.html has no id 'stages'")
     ]

@@ -14,35 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..core.errors import Problem, display_path
+from ..core.errors import Problem, absolute_path
+from ..core.layout import NOT_FOUND, SEEDS_FOLDER, SOURCES_FILE
 from ..core.urls import relative_url, runs_script, url_scheme
+from ..resolve.coverage import coverage
 from ..resolve.site import ResolvedPage, Site
-
-
-@dataclass(frozen=True)
-class Coverage:
-    source_id: str
-    passages: int  # all blocks, headings included
-    paragraphs: int
-    cited: int
-    excluded: int
-    uncited: tuple[int, ...]  # paragraph numbers neither cited nor excluded
-
-    @property
-    def complete(self) -> bool:
-        return not self.uncited
-
-
-def coverage(site: Site) -> list[Coverage]:
-    """Per seed: how many paragraphs pages cite, how many are excluded, which are unaccounted for."""
-    rows = []
-    for source_page in site.source_pages:
-        paragraphs = [p for p in source_page.source.passages if not p.is_heading]
-        cited = {p.number for p in paragraphs if p.number in source_page.backlinks}
-        excluded = {p.number for p in paragraphs if p.excluded and p.number not in cited}
-        uncited = tuple(p.number for p in paragraphs if p.number not in cited and p.number not in excluded)
-        rows.append(Coverage(source_page.source.id, len(source_page.source.passages), len(paragraphs), len(cited), len(excluded), uncited))
-    return rows
 
 
 def coverage_problems(site: Site) -> list[Problem]:
@@ -52,9 +28,9 @@ def coverage_problems(site: Site) -> list[Problem]:
         for number in row.uncited:
             passage = source.passage(number)
             assert passage is not None
-            problems.append(Problem(
-                f"seeds/{source.file_name}", passage.line,
-                f"p{number} is neither cited by any page nor excluded in seeds/sources.yaml",
+            problems.append(Problem.at(
+                site.settings.seeds_dir / source.file_name, passage.line,
+                f"p{number} is neither cited by any page nor excluded in {SEEDS_FOLDER}/{SOURCES_FILE}",
             ))
     return problems
 
@@ -212,7 +188,7 @@ def scan_links(data: bytes) -> LinkScan:
 
 def link_problems(
     outputs: Mapping[str, bytes],
-    output_prefix: str = "site",
+    output_dir: str | Path = "site",
     site: Site | None = None,
     scan: Callable[[str, bytes], LinkScan] | None = None,
     only: Collection[str] | None = None,
@@ -234,7 +210,7 @@ def link_problems(
     hrefs: dict[str, _Href] = {}
     verdicts: dict[tuple[str, str], str] = {}  # (folder the href climbs to, href) → problem ("" for none)
     for path, collector in sorted(parsed.items()):
-        if path == "404.html" or (only is not None and path not in only):
+        if path == NOT_FOUND or (only is not None and path not in only):
             continue  # 404: served at any depth, with root-absolute links: checked by deploy tests
         folder = posixpath.dirname(path)
         climbed = _ancestors(folder)
@@ -259,7 +235,7 @@ def link_problems(
                 origins[path] = _ContentOrigins(page, site.settings.content_dir)  # type: ignore[union-attr]
             origin = origins[path].of(href) if path in origins else None
             if origin is None:
-                problems.append(Problem(f"{output_prefix}/{path}", line, message))
+                problems.append(Problem.at(Path(output_dir, path), line, message))
             elif origin not in reported:
                 problems.append(Problem(*origin, message))
         written_at: dict[str, tuple[str, int] | None] = {}  # searched once each, the first `MAX_SEARCHES` of them
@@ -267,7 +243,7 @@ def link_problems(
             if path in pages and needle not in written_at and len(written_at) < _ContentOrigins.MAX_SEARCHES:
                 written_at[needle] = _written_at(pages[path], needle, site.settings.content_dir)  # type: ignore[union-attr]
             written = written_at.get(needle)
-            problems.append(Problem(*written, message) if written else Problem(f"{output_prefix}/{path}", line, message))
+            problems.append(Problem(*written, message) if written else Problem.at(Path(output_dir, path), line, message))
     return problems
 
 
@@ -276,7 +252,7 @@ def _written_at(page: ResolvedPage, needle: str, content_dir: Path) -> tuple[str
     found = re.search(rf"#{re.escape(needle)}\b|\b{re.escape(needle)}\s*=", page.body, re.IGNORECASE)
     if found is None:
         return None
-    return display_path(content_dir / page.source), page.body_line + page.body.count("\n", 0, found.start())
+    return absolute_path(content_dir / page.source), page.body_line + page.body.count("\n", 0, found.start())
 
 
 class _ContentOrigins:
@@ -295,7 +271,7 @@ class _ContentOrigins:
         collector = _LinkCollector()
         collector.feed(page.html)
         self.page = page
-        self.path = display_path(content_dir / page.source)
+        self.path = absolute_path(content_dir / page.source)
         self.in_body = {href for _, href in collector.links}
         self.rewritten: dict[str, int] = {}
         for link in page.links:

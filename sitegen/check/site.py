@@ -10,11 +10,11 @@ of the whole site, so that an unchanged output in unchanged surroundings is not 
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
-from ..core.errors import Problem, display_path
+from ..core.errors import Problem, absolute_path
 from ..core.parallel import parallel_map
 from ..incremental.cache import ENGINE, instance_of, tuple_of
 from ..incremental.memo import Kind, Memo, digest
@@ -35,9 +35,10 @@ SCAN = Kind("scan", instance_of(Scan))
 LINKS = Kind("links", tuple_of(instance_of(Problem)))
 
 
-def check_site(site: Site, rendered: Rendered, memo: Memo) -> tuple[Problem, ...]:
-    """Every finding about the site, in a stable order."""
-    prefix = site.settings.output_dir.rstrip("/") or "site"
+def check_site(site: Site, rendered: Rendered, out_dir: Path, memo: Memo) -> tuple[Problem, ...]:
+    """Every finding about the site, in a stable order; a finding in an output lies in `out_dir`,
+    where the site is (or would be) written."""
+    prefix = absolute_path(out_dir)
     return (*site.findings, *_link_problems(site, rendered, prefix, memo), *coverage_problems(site))
 
 
@@ -48,7 +49,7 @@ def _link_problems(site: Site, rendered: Rendered, prefix: str, memo: Memo) -> l
     fingerprint = memo.fingerprint
     around = fingerprint.of(
         sorted(outputs), [(path, scans[path].ids_digest) for path in sorted(scans)], site.findings,
-        prefix, str(site.settings.content_dir), os.getcwd(),
+        prefix, str(site.settings.content_dir),
     )
     pages = {page.output: page for page in site.pages}
     keys = {
@@ -59,7 +60,7 @@ def _link_problems(site: Site, rendered: Rendered, prefix: str, memo: Memo) -> l
     missing = {path for path, found in known.items() if found is None}
     if missing:
         owners = {f"{prefix}/{path}": path for path in missing}
-        owners.update({display_path(site.settings.content_dir / p.source): p.output for p in site.pages if p.output in missing})
+        owners.update({absolute_path(site.settings.content_dir / p.source): p.output for p in site.pages if p.output in missing})
         fresh = link_problems(outputs, prefix, site, scan=lambda path, _: scans[path].scanned, only=missing)
         if any(problem.path not in owners for problem in fresh):  # cannot tell whose: keep nothing
             cached = [problem for path in sorted(known) if path not in missing for problem in known[path] or ()]

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from ..check.checks import coverage_table
-from ..core.errors import BuildError, display_path
+from ..core.errors import BuildError, Problem, display_path, shown
 from ..incremental.cache import cache_folder
 from ..load.settings import load_settings
 from ..pipeline import build
@@ -137,9 +137,10 @@ def _check(root: Path, strict: bool) -> int:
     return 1 if strict and result.findings else 0
 
 
-def _report(problems: Sequence[object]) -> None:
+def _report(problems: Sequence[Problem]) -> None:
+    """Each problem as `path:line: message`, its path relative to the working folder when inside it."""
     for problem in problems:
-        print(f"{problem}", file=sys.stderr)
+        print(shown(problem), file=sys.stderr)
 
 
 def _count(n: int, word: str) -> str:

@@ -29,7 +29,8 @@ from pathlib import Path
 
 from .. import __version__
 from ..core.errors import BuildError
-from ..write.output import MARKER
+from ..core.layout import CNAME, NOJEKYLL
+from ..core.layout import OUTPUT_MARKER as MARKER
 
 TRAILER = "Deployed-with"
 _OLD_SUBJECT = re.compile(r"Deploy( [0-9a-f]{4,64})? with sitegen \S+")
@@ -280,25 +281,25 @@ def _kept_cname(root: Path, parent: str) -> str:
     """The object id of the CNAME file of `parent`'s tree ("" when it has none, or not as a regular file)."""
     if not parent:
         return ""
-    listed = _git(root, "ls-tree", "-z", parent, "--", "CNAME").stdout.rstrip("\0")
+    listed = _git(root, "ls-tree", "-z", parent, "--", CNAME).stdout.rstrip("\0")
     mode_type_id, _, name = listed.partition("\t")
     fields = mode_type_id.split()
-    return fields[2] if name == "CNAME" and len(fields) == 3 and fields[:2] in (["100644", "blob"], ["100755", "blob"]) else ""
+    return fields[2] if name == CNAME and len(fields) == 3 and fields[:2] in (["100644", "blob"], ["100755", "blob"]) else ""
 
 
 def _write_tree(root: Path, folder: Path, cname: str, parent: str) -> tuple[str, int]:
     """The tree of the published branch (the site, `.nojekyll`, and CNAME from `cname` or kept from `parent`), and its file count."""
     files: dict[str, Path | bytes] = {**_site_files(folder)}
-    files.setdefault(".nojekyll", b"")
+    files.setdefault(NOJEKYLL, b"")
     if cname:
-        files["CNAME"] = f"{cname}\n".encode("ascii")
+        files[CNAME] = f"{cname}\n".encode("ascii")
     with tempfile.TemporaryDirectory(prefix="sitegen-deploy-") as temporary:
         scratch = Path(temporary)
         names = sorted(files)
         ids = dict(zip(names, _write_blobs(root, [files[name] for name in names], scratch), strict=True))
-        kept = "" if "CNAME" in ids else _kept_cname(root, parent)
+        kept = "" if CNAME in ids else _kept_cname(root, parent)
         if kept:
-            ids["CNAME"] = kept
+            ids[CNAME] = kept
         index = {"GIT_INDEX_FILE": str(scratch / "index")}  # a throwaway index: the repository's own is never read or written
         entries = "".join(f"100644 {object_id}\t{name}\0" for name, object_id in sorted(ids.items()))
         added = _git(root, "update-index", "-z", "--add", "--index-info", stdin=entries, env=index)

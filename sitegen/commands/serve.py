@@ -47,18 +47,18 @@ from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
 from tornado.routing import AnyMatches, Matcher, Rule
 
-from ..core.errors import BuildError, Problem
+from ..core.errors import BuildError, Problem, shown
+from ..core.layout import INPUT_FOLDERS, NOT_FOUND, SETTINGS_FILE
 from ..incremental.memo import Memo
-from ..load.settings import SETTINGS_FILE, load_settings
+from ..load.settings import load_settings
 from ..pipeline import build
-from ..render.pages import NOT_FOUND
 from ..write.output import MARKER, check_output_dir, update_site
 from ..write.search import BUNDLE_DIR, index_site
 from .watch import FileWatcher
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-WATCHED = ("content", "templates", "static", "seeds", SETTINGS_FILE)
+WATCHED = (*INPUT_FOLDERS, SETTINGS_FILE)
 INDEX = "index.html"
 NOT_FOUND_PAGE = ""  # the key under which every URL answered with the not-found page is recorded
 MAX_MESSAGE = 64 * 1024  # livereload.js sends a few hundred bytes; a longer websocket message closes the connection
@@ -163,7 +163,7 @@ def allow_script(page: bytes, script: bytes) -> bytes:
 
 def error_page(problems: Sequence[Problem]) -> bytes:
     """The page served while the build is broken: every problem as `path:line: message`."""
-    items = "\n".join(f"<li><code>{html.escape(str(problem))}</code></li>" for problem in problems)
+    items = "\n".join(f"<li><code>{html.escape(shown(problem))}</code></li>" for problem in problems)
     count = f"{len(problems)} problem{'' if len(problems) == 1 else 's'}"
     return f"""<!doctype html>
 <html lang="en">
@@ -248,7 +248,7 @@ class Preview:
             _say(f"{cause}{built} in {elapsed:.0f} ms, {rewritten}{findings}")
             return self._changed(bool(written) or bool(before))
         for problem in self.problems:
-            _complain(str(problem))
+            _complain(shown(problem))
         _complain("build failed: the browser shows the error; the site was left as it was")
         return self._changed(self.problems != before)
 
@@ -479,7 +479,7 @@ def _index_search(out_dir: Path) -> None:
         index_site(out_dir)
     except BuildError as exc:  # search is a convenience while previewing: say why it is missing, keep serving
         for problem in exc.problems:
-            _complain(f"warning: {problem}")
+            _complain(f"warning: {shown(problem)}")
 
 
 def serve(root: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool = False, search: bool = True) -> int:
@@ -490,7 +490,7 @@ def serve(root: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_b
         check_output_dir(out_dir, root)
     except BuildError as exc:
         for problem in exc.problems:
-            _complain(str(problem))
+            _complain(shown(problem))
         return 1
     warning = host_warning(host)
     if warning:

@@ -1,4 +1,9 @@
-"""The one error type of the engine: problems in the input, each pointing at a file and a line."""
+"""The one error type of the engine: problems in the input, each pointing at a file and a line.
+
+A problem names its file by an absolute path from the moment it is made, so the same input gives
+the same problem whichever folder the build runs from. Only the command line shows it otherwise:
+`shown` names the file relative to the working folder when it lies inside it.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +15,22 @@ from pathlib import Path
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong with the input, at `path:line` (line 0 when no line applies)."""
+    """One thing wrong with the input, at `path:line` (line 0 when no line applies).
+
+    `path` is the absolute POSIX path of the file or folder at fault (see `Problem.at`); a problem
+    about no file at all (an environment variable) is named by what it is about instead."""
 
     path: str
     line: int
     message: str
 
+    @classmethod
+    def at(cls, path: str | Path, line: int, message: str) -> Problem:
+        """A problem in the file `path`, named by its absolute path (a link by its own, never its target's)."""
+        return cls(absolute_path(path), line, message)
+
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
+        return _format(self.path, self.line, self.message)
 
 
 class BuildError(Exception):
@@ -32,19 +45,36 @@ class BuildError(Exception):
 
     @classmethod
     def at(cls, path: str | Path, line: int, message: str) -> BuildError:
-        return cls([Problem(display_path(path), line, message)])
+        return cls([Problem.at(path, line, message)])
+
+
+def absolute_path(path: str | Path) -> str:
+    """`path` made absolute against the working folder, as a POSIX path; symbolic links are not followed."""
+    return Path(os.path.abspath(path)).as_posix()
 
 
 def display_path(path: str | Path) -> str:
     """A path as shown to users: relative to the working folder when it lies inside it. A symbolic
-    link is named by its own path, never by its target's."""
-    p = Path(path)
-    for where, folder in ((Path(os.path.abspath(p)), Path(os.path.abspath(Path.cwd()))), (p.parent.resolve() / p.name, Path.cwd().resolve())):
+    link is named by its own path, never by its target's. A name that is not a path (an environment
+    variable) is shown as it is."""
+    if not os.path.isabs(path):
+        return Path(path).as_posix()
+    p = Path(os.path.abspath(path))
+    for where, folder in ((p, Path(os.path.abspath(Path.cwd()))), (p.parent.resolve() / p.name, Path.cwd().resolve())):
         try:
             return where.relative_to(folder).as_posix()
         except ValueError:
             continue
     return p.as_posix()
+
+
+def shown(problem: Problem) -> str:
+    """`problem` as the command line prints it: `path:line: message`, its path as `display_path` shows it."""
+    return _format(display_path(problem.path), problem.line, problem.message)
+
+
+def _format(path: str, line: int, message: str) -> str:
+    return f"{path}:{line}: {message}" if line else f"{path}: {message}"
 
 
 class Problems:
@@ -54,7 +84,7 @@ class Problems:
         self.items: list[Problem] = []
 
     def add(self, path: str | Path, line: int, message: str) -> None:
-        self.items.append(Problem(display_path(path), line, message))
+        self.items.append(Problem.at(path, line, message))
 
     def extend(self, error: BuildError) -> None:
         self.items.extend(error.problems)

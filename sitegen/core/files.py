@@ -4,8 +4,9 @@ Every input file is opened by `read_input_bytes` and every input folder is liste
 nothing outside the project is read, and nothing that is not a regular file. A symbolic link whose
 target lies inside the project works like the file it names; one that leads out of the project, to
 a folder, to nothing or to anything but a regular file is a problem at the link's own path, as is a
-FIFO, socket or device (never opened, so a build never waits on one). Hidden files (names starting
-with ".", such as AppleDouble `._page.md`) are left out of every listing, never read.
+FIFO, socket or device (never opened, so a build never waits on one). Hidden entries (names starting
+with ".": files such as AppleDouble `._page.md`, folders such as `.git/` and all they hold) are left
+out of every listing, never read; only the folders an input folder keeps (static/'s `.well-known/`) are listed.
 
 YAML is parsed by libyaml (PyYAML's C parser, several times faster) when it is installed and the
 text keeps to the constructs on which it and PyYAML's pure-Python parser agree exactly: the same
@@ -25,7 +26,8 @@ from typing import Any
 
 import yaml
 
-from .errors import BuildError, Problem, display_path
+from .errors import BuildError, Problem
+from .layout import PUBLISHED_HIDDEN
 
 MAX_YAML_NODES = 100_000
 
@@ -307,11 +309,11 @@ def _collect_key_lines(
             _collect_key_lines(child, path, out, first_line, file)
 
 
-def walk_tree(folder: Path, recursive: bool = True) -> tuple[list[str], list[str], list[str]]:
+def walk_tree(folder: Path, recursive: bool = True, hidden: HiddenRule | None = None) -> tuple[list[str], list[str], list[str]]:
     """The regular files, the folders and every other entry (symbolic links, sockets, devices) below
     `folder`, as POSIX paths relative to it, unsorted; empty when there is no such folder. Links to
-    folders are not followed. One `os.scandir` per folder lists a large tree several times faster
-    than `Path.rglob`."""
+    folders are not followed. Given a `hidden` rule, hidden entries are neither listed nor entered.
+    One `os.scandir` per folder lists a large tree several times faster than `Path.rglob`."""
     files: list[str] = []
     folders: list[str] = []
     others: list[str] = []
@@ -324,6 +326,8 @@ def walk_tree(folder: Path, recursive: bool = True) -> tuple[list[str], list[str
             continue
         with entries:
             for entry in entries:
+                if hidden is not None and hidden.hides(entry.name, prefix):
+                    continue
                 if entry.is_dir(follow_symlinks=False):
                     folders.append(prefix + entry.name)
                     if recursive:
@@ -333,6 +337,19 @@ def walk_tree(folder: Path, recursive: bool = True) -> tuple[list[str], list[str
                 else:
                     others.append(prefix + entry.name)
     return files, folders, others
+
+
+@dataclass(frozen=True)
+class HiddenRule:
+    """Which entries of an input folder are hidden: every name starting with "." (a file such as
+    AppleDouble `._page.md`, a folder such as `.git/` with all it holds), except the folders named
+    in `kept` at the top of the input folder (such as `.well-known/`; hidden names inside them stay hidden)."""
+
+    kept: frozenset[str] = frozenset()
+
+    def hides(self, name: str, prefix: str) -> bool:
+        """Whether entry `name` of the folder `prefix` ("" at the top, else ending in "/") is hidden."""
+        return name.startswith(".") and (bool(prefix) or name not in self.kept)
 
 
 def list_tree(folder: Path) -> tuple[list[str], list[str]]:
@@ -366,13 +383,14 @@ class InputListing:
     @property
     def problems(self) -> list[Problem]:
         """Each refused entry as a problem at its own path."""
-        return [Problem(display_path(self.folder / name if name else self.folder), 0, why) for name, why in self.refused.items()]
+        return [Problem.at(self.folder / name if name else self.folder, 0, why) for name, why in self.refused.items()]
 
 
 def list_inputs(folder: Path, recursive: bool = True) -> InputListing:
     """The files of input folder `folder` (content/, seeds/, static/, templates/: the project is the
-    folder that holds it), the one way every input folder is listed. Hidden names are left out; every
-    entry that must not be read (see `input_refusal`) is refused, at its own path. Nothing is opened."""
+    folder that holds it), the one way every input folder is listed. Hidden entries (see `HiddenRule`;
+    the folders `PUBLISHED_HIDDEN` names for this input folder are kept) are left out, never entered;
+    every entry that must not be read (see `input_refusal`) is refused, at its own path. Nothing is opened."""
     root = folder.parent
     if os.path.islink(folder):
         refusal = input_refusal(folder, root)
@@ -382,24 +400,17 @@ def list_inputs(folder: Path, recursive: bool = True) -> InputListing:
         refusal = ""
     if refusal:
         return InputListing(folder, [], [], {"": refusal})
-    files, folders, others = walk_tree(folder, recursive)
+    files, folders, others = walk_tree(folder, recursive, HiddenRule(frozenset(PUBLISHED_HIDDEN.get(folder.name, ()))))
     refused: dict[str, str] = {}
     for other in sorted(others, key=_components):
-        if _hidden(other):
-            continue
         refusal = input_refusal(folder / other, root)
         if refusal:
             refused[other] = refusal
         else:
             files.append(other)
-    files = [name for name in files if not _hidden(name)]
     files.sort(key=_components)
     folders.sort(key=_components)
     return InputListing(folder, files, folders, refused)
-
-
-def _hidden(relative: str) -> bool:
-    return relative.rsplit("/", 1)[-1].startswith(".")
 
 
 def site_entry(out_dir: Path) -> Path:

@@ -14,12 +14,6 @@ import html
 import re
 from urllib.parse import urlsplit
 
-# Where the engine's own pages live, relative to the site root.
-HOME_URL = ""
-GLOSSARY_URL = "glossary/"
-SOURCES_URL = "sources/"
-ABOUT_URL = "about/"
-
 ALLOWED_SCHEMES = ("http", "https", "mailto")
 SCRIPT_SCHEMES = ("javascript", "vbscript")
 # Browsers drop ASCII tabs and line breaks anywhere in a URL and controls and spaces around it, so

@@ -18,11 +18,12 @@ from pathlib import Path
 
 from ..core.errors import BuildError, Problem, Problems
 from ..core.files import read_input_bytes
+from ..core.layout import GLOSSARY_FILE, REFERENCES_FILE
 from ..incremental.cache import ENGINE, dict_of, instance_of, tuple_of
 from ..incremental.memo import Kind, Memo, digest, memoised_load
-from .pages import GLOSSARY_FILE, GlossaryTerm, Page, load_glossary, parse_page, read_pages
+from .pages import GlossaryTerm, Page, load_glossary, parse_page, read_pages
 from .settings import Settings
-from .sources import REFERENCES_FILE, Publication, Source, load_publications, load_sources
+from .sources import Publication, Source, load_publications, load_sources
 
 PAGE = Kind("page", instance_of(Page))
 SOURCES = Kind("sources", dict_of(instance_of(str), instance_of(Source)))

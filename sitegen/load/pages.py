@@ -12,11 +12,11 @@ from typing import Any
 
 from ..core.errors import BuildError, Problems
 from ..core.files import YamlDocument, list_inputs, parse_yaml, read_text
+from ..core.layout import GLOSSARY_FILE, RESERVED_NAMES
 from ..dialect.limits import block_breaks_problem, nesting_problem, page_size_problem
 from .fields import Fields
 from .schema import DATE, TEXT, TEXTS, WHOLE_NUMBER, Key, Schema, read_mapping
 
-GLOSSARY_FILE = "glossary.yaml"
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 MAX_SLUG = 100  # a slug names a folder of the site: file systems allow 255 bytes, and short addresses read better
 TERM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -25,8 +25,6 @@ TERM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # one ("References") gets another.
 RESERVED_IDS = frozenset({"main", "references", "search-input", "search-results", "toc-title", "topics-title", "seed-texts", "publications"})
 RESERVED_ID_PATTERN = re.compile(r"^(?:ref-[0-9]+|cite-[0-9]+-[0-9]+|pub-.*)$")
-# Files the build writes at the site root: no page may take their name as its first URL segment.
-RESERVED_NAMES = ("404.html", "sitemap.xml", "robots.txt", "_headers", "_redirects", ".nojekyll", ".sitegen-output")
 
 
 def _slug_problem(slug: str) -> str:

@@ -9,12 +9,10 @@ from pathlib import Path
 
 from ..core.errors import BuildError, Problems
 from ..core.files import parse_yaml, read_text, site_entry
+from ..core.layout import CONTENT_FOLDER, SEEDS_FOLDER, SETTINGS_FILE, STATIC_FOLDER, TEMPLATES_FOLDER, output_refusal
 from ..core.urls import url_problem
 from .fields import Fields
 from .schema import TEXT, WHOLE_NUMBER, Key, Schema, read_mapping
-
-SETTINGS_FILE = "site.yaml"
-INPUT_FOLDERS = ("content", "templates", "static", "seeds")
 
 SETTINGS_SCHEMA = Schema((
     Key("title", TEXT, required=True),
@@ -48,19 +46,19 @@ class Settings:
 
     @property
     def content_dir(self) -> Path:
-        return self.root / "content"
+        return self.root / CONTENT_FOLDER
 
     @property
     def seeds_dir(self) -> Path:
-        return self.root / "seeds"
+        return self.root / SEEDS_FOLDER
 
     @property
     def templates_dir(self) -> Path:
-        return self.root / "templates"
+        return self.root / TEMPLATES_FOLDER
 
     @property
     def static_dir(self) -> Path:
-        return self.root / "static"
+        return self.root / STATIC_FOLDER
 
     @property
     def output_path(self) -> Path:
@@ -73,14 +71,6 @@ class Settings:
         if not self.base_url:
             return "/"
         return "/" + self.base_url.split("://", 1)[1].partition("/")[2]
-
-
-def _overwrites_inputs(root: Path, output_dir: str) -> bool:
-    """True when the output folder is the project, one of its ancestors, or in one of its input folders."""
-    project = root.resolve()
-    out = (project / output_dir).resolve()
-    inputs = [project / name for name in INPUT_FOLDERS]
-    return out == project or out in project.parents or any(out == folder or folder in out.parents for folder in inputs)
 
 
 def load_settings(root: Path) -> Settings:
@@ -137,8 +127,7 @@ def _check_output_dir(fields: Fields, root: Path, output_dir: str) -> None:
         fields.problems.add(fields.path, line, "output_dir must name a folder")
     elif any(ord(character) < 32 or ord(character) == 127 for character in output_dir):
         fields.problems.add(fields.path, line, f"output_dir {output_dir!r} holds a control character: name a folder such as 'site'")
-    elif _overwrites_inputs(root, output_dir):
+    elif refusal := output_refusal(root / output_dir, root):
         fields.problems.add(
-            fields.path, line,
-            f"output_dir {output_dir!r} would replace the project or one of its input folders: use a folder of its own such as 'site'",
+            fields.path, line, f"output_dir {output_dir!r} {refusal}: the output folder is replaced on every build; use a folder of its own such as 'site'",
         )

@@ -18,11 +18,10 @@ from typing import Any
 
 from ..core.errors import BuildError, Problems
 from ..core.files import InputListing, YamlDocument, decode_text, list_inputs, parse_yaml, read_input_bytes, read_text
+from ..core.layout import SOURCES_FILE
 from .fields import Fields, text_problem
 from .schema import DATE, MAPPING, TEXT, TEXT_OR_NUMBER, TEXTS, TRUE_OR_FALSE, WHOLE_NUMBER, Key, Schema, read_mapping
 
-SOURCES_FILE = "sources.yaml"
-REFERENCES_FILE = "references.yaml"
 SEED_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # a plain URL segment: the seed's page is sources/<id>/
 PASSAGE_ID = re.compile(r"^p([1-9][0-9]*)$")
 SEED_ENTRY = Schema((

@@ -9,8 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from ..core.errors import BuildError, Problems
 from ..core.files import list_inputs, read_input_bytes
-
-ASSETS_URL = "static/"
+from ..core.layout import ASSETS_URL, WELL_KNOWN
 
 
 class MissingAssetError(LookupError):
@@ -43,13 +42,17 @@ class Assets:
 
 
 def fingerprinted(name: str, data: bytes) -> str:
+    """The output path of static file `name`: under static/ with its content's digest in its name;
+    a well-known file at the site root under its own name (its URL is fixed by convention)."""
+    if name.startswith(f"{WELL_KNOWN}/"):
+        return name
     digest = hashlib.sha256(data).hexdigest()[:10]
     path = PurePosixPath(name)
     return f"{ASSETS_URL}{path.with_name(f'{path.stem}.{digest}{path.suffix}').as_posix()}"
 
 
 def load_assets(static_dir: Path) -> Assets:
-    """Every file of `static/` (hidden files left out); a link out of the project or a special file is a problem."""
+    """Every file of `static/` (hidden files and folders left out, `.well-known/` kept); a link out of the project or a special file is a problem."""
     listing = list_inputs(static_dir)
     problems = Problems()
     problems.items.extend(listing.problems)

@@ -11,12 +11,9 @@ Paths in `_headers` are URL paths on the host, so they start at the site's base 
 
 from __future__ import annotations
 
+from ..core.layout import ASSETS_URL, HEADERS, NOJEKYLL
 from ..load.settings import Settings
-from .assets import ASSETS_URL
 from .pages import CONTENT_SECURITY_POLICY
-
-NOJEKYLL = ".nojekyll"
-HEADERS = "_headers"
 
 # `frame-ancestors` only works in a header (browsers ignore it in a <meta> policy), so it is added here.
 HEADER_CONTENT_SECURITY_POLICY = f"{CONTENT_SECURITY_POLICY}; frame-ancestors 'none'"

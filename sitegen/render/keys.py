@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import jinja2
 
-from ..core.urls import HOME_URL
+from ..core.layout import HOME_URL
 from ..incremental.cache import ENGINE, dict_of, instance_of
 from ..incremental.memo import Kind, Memo, digest
 from ..resolve.site import ResolvedPage, Site

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.errors import BuildError, Problems
+from ..core.layout import ROBOTS, SITEMAP
 from ..core.parallel import parallel_map
 from ..incremental.cache import instance_of, tuple_of, tuple_with
 from ..incremental.memo import Kind, Memo
@@ -44,8 +45,8 @@ def render_site(site: Site, theme: Theme, theme_key: str, memo: Memo) -> Rendere
     pages, job_keys, fresh = _render_pages(site, theme, jobs, keys, memo)
     outputs.update(pages)
     if site.settings.base_url:
-        outputs["sitemap.xml"] = sitemap(site).encode("utf-8")
-        outputs["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {site.settings.base_url}sitemap.xml\n".encode()
+        outputs[SITEMAP] = sitemap(site).encode("utf-8")
+        outputs[ROBOTS] = f"User-agent: *\nAllow: /\nSitemap: {site.settings.base_url}{SITEMAP}\n".encode()
     outputs.update(hosting_files(site.settings))
     return Rendered(outputs, job_keys, fresh)
 

@@ -22,15 +22,16 @@ import jinja2
 
 from .. import __version__
 from ..core.errors import BuildError, Problem
+from ..core.layout import GLOSSARY_URL, HOME_URL, NOT_FOUND, SOURCES_URL
 from ..core.urls import relative_url
 from ..dialect.data import inline_markdown
 from ..load.settings import Settings
-from ..resolve.site import GLOSSARY_URL, HOME_URL, SOURCES_URL, Reference, ResolvedPage, Site, SourcePage, passage_url
+from ..resolve.coverage import source_coverage
+from ..resolve.site import Reference, ResolvedPage, Site, SourcePage, passage_url
 from .assets import MissingAssetError
 from .menu import menu
 from .theme import Theme
 
-NOT_FOUND = "404.html"
 EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"
 _EPOCH = re.compile(r"^-?[0-9]{1,20}$")
 # One policy for the <meta> tag of every page and for the hosting headers: no inline script, no third party.
@@ -75,7 +76,7 @@ def page_jobs(site: Site) -> list[Job]:
     """Every page of the site to render, in output order."""
     jobs = [Job(page.output, _PAGE_TEMPLATES.get(page.url, "page.html"), page.url, page) for page in site.pages]
     jobs += [Job(f"{sp.url}index.html", "source.html", sp.url, sp) for sp in site.source_pages]
-    jobs.append(Job(NOT_FOUND, "404.html", HOME_URL, None))
+    jobs.append(Job(NOT_FOUND, NOT_FOUND, HOME_URL, None))
     return jobs
 
 
@@ -148,7 +149,7 @@ def fixed_context(settings: Settings, theme: Theme, url: str, absolute_root: boo
         "json_ld": lambda data: jinja2.utils.markupsafe.Markup(
             json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).replace("<", "\\u003c")
         ),
-        "source_counts": source_counts,
+        "source_counts": source_coverage,
     }
 
 
@@ -187,13 +188,6 @@ def reference_label(reference: Reference) -> str:
     key = reference.key
     span = f"p{key.first}" if key.first == key.last else f"p{key.first}–p{key.last}"
     return f"{reference.source.publisher}, “{reference.source.title}”, {span}"
-
-
-def source_counts(source_page: SourcePage) -> dict[str, int]:
-    paragraphs = [p for p in source_page.source.passages if not p.is_heading]
-    cited = sum(1 for p in paragraphs if p.number in source_page.backlinks)
-    excluded = sum(1 for p in paragraphs if p.excluded and p.number not in source_page.backlinks)
-    return {"passages": len(source_page.source.passages), "paragraphs": len(paragraphs), "cited": cited, "excluded": excluded}
 
 
 def sitemap(site: Site) -> str:

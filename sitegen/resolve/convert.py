@@ -4,7 +4,7 @@ glossary and the engine."""
 
 from __future__ import annotations
 
-from ..core.urls import GLOSSARY_URL
+from ..core.layout import GLOSSARY_URL
 from ..incremental.cache import ENGINE, instance_of
 from ..incremental.memo import Kind, Memo
 from ..load.inputs import Inputs

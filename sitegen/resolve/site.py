@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from ..core.errors import BuildError, Problem, Problems, display_path
-from ..core.urls import GLOSSARY_URL, HOME_URL, SOURCES_URL, relative_url
+from ..core.errors import BuildError, Problem, Problems, absolute_path
+from ..core.layout import GLOSSARY_URL, HOME_URL, SOURCES_URL
+from ..core.urls import relative_url
 from ..incremental.cache import ENGINE
 from ..incremental.memo import Memo, digest
 from ..load.inputs import Inputs
@@ -187,7 +188,7 @@ def resolve_page(
         problems.add(settings.content_dir / page.source, page.body_line + error.line - 1, error.message)
     findings: tuple[Problem, ...] = ()
     if result.link_problems:
-        path = display_path(settings.content_dir / page.source)
+        path = absolute_path(settings.content_dir / page.source)
         findings = tuple(Problem(path, page.body_line + link.line - 1, link.message) for link in result.link_problems)
     references = tuple(
         _reference(number, key, anchors, sources, publications)

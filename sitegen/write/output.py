@@ -17,10 +17,11 @@ from pathlib import Path, PurePosixPath
 
 from ..core.errors import BuildError
 from ..core.files import files_under, site_entry, walk_tree
+from ..core.layout import OUTPUT_MARKER as MARKER
+from ..core.layout import output_refusal
 from ..core.parallel import worker_count
 from .swap import replace, writing
 
-MARKER = ".sitegen-output"
 MIN_FILES_PER_THREAD = 64  # below this, starting a thread costs more than it saves
 _MARKER_TEXT = b"This folder is written by sitegen; it is replaced on every build.\n"
 
@@ -28,11 +29,9 @@ _MARKER_TEXT = b"This folder is written by sitegen; it is replaced on every buil
 def check_output_dir(out_dir: Path, root: Path) -> None:
     """Refuse output folders whose replacement would destroy something that is not ours."""
     out = out_dir.resolve()
-    project = root.resolve()
-    inputs = ("content", "templates", "static", "seeds", "tests", "sitegen", ".git")
-    forbidden = {Path("/"), Path.home().resolve(), project, *(project / name for name in inputs)}
-    if out in forbidden or out in project.parents or out == out.parent:
-        raise BuildError.at(out_dir, 0, "refusing to write the site here: choose a dedicated output folder such as site/")
+    refusal = output_refusal(out_dir, root)
+    if refusal:
+        raise BuildError.at(out_dir, 0, f"refusing to write the site here: the output folder {refusal}; choose a dedicated output folder such as site/")
     if out.exists() and not out.is_dir():
         raise BuildError.at(out_dir, 0, "output path exists and is not a folder")
     blocked = next((parent for parent in out.parents if parent.exists() and not parent.is_dir()), None)
@@ -60,15 +59,15 @@ def recover(out_dir: Path, root: Path) -> None:
             pass
 
 
-def _check_paths(outputs: Mapping[str, bytes]) -> None:
-    """Every output path stays inside the folder, and none is both a file and a folder."""
+def _check_paths(outputs: Mapping[str, bytes], out_dir: Path) -> None:
+    """Every output path stays inside the folder `out_dir`, and none is both a file and a folder."""
     folders = _folders_of(outputs)
     for relative in sorted(outputs):
         parts = _parts(relative)
         if relative.startswith("/") or ".." in parts or not parts or "\\" in relative:
-            raise BuildError.at(relative, 0, "output path escapes the output folder")
+            raise BuildError.at(out_dir, 0, f"output path {relative!r} escapes the output folder")
         if "/".join(parts) in folders:
-            raise BuildError.at(relative, 0, "output path is both a file and a folder: two pages or files claim the same URL")
+            raise BuildError.at(out_dir / relative, 0, "output path is both a file and a folder: two pages or files claim the same URL")
 
 
 def _parts(relative: str) -> list[str]:
@@ -90,7 +89,7 @@ def _folders_of(outputs: Iterable[str]) -> set[str]:
 def _safe_target(out_dir: Path, relative: str) -> Path:
     path = PurePosixPath(relative)
     if path.is_absolute() or ".." in path.parts or not path.parts:
-        raise BuildError.at(relative, 0, "output path escapes the output folder")
+        raise BuildError.at(out_dir, 0, f"output path {relative!r} escapes the output folder")
     return out_dir.joinpath(*path.parts)
 
 
@@ -109,7 +108,7 @@ def write_site(
     first (those rendered anew), so that a folder that differs is found out at once.
     """
     check_output_dir(out_dir, root)
-    _check_paths(outputs)
+    _check_paths(outputs, out_dir)
     entry = site_entry(out_dir)
     with writing(entry):
         if before_swap is None and holds_exactly(entry.resolve(), outputs, likely_changed):
@@ -211,7 +210,7 @@ def update_site(
     except those for which `keep` is true (a search index written by another tool).
     """
     check_output_dir(out_dir, root)
-    _check_paths(outputs)
+    _check_paths(outputs, out_dir)
     entry = site_entry(out_dir)
     with writing(entry):
         return _update(outputs, entry.resolve(), keep, prune)

@@ -19,8 +19,8 @@ import sys
 from pathlib import Path
 
 from ..core.errors import BuildError
+from ..core.layout import SEARCH_BUNDLE as BUNDLE_DIR
 
-BUNDLE_DIR = "pagefind"
 # Pagefind writes ready-made interfaces we do not load; site.js talks to pagefind.js directly.
 UNUSED_FILES = (
     "pagefind-ui.js",
