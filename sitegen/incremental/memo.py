@@ -6,8 +6,9 @@ every rebuild of the dev server. It keeps three things:
 
 - entries by (kind, key) in the persistent, verified `BuildCache` (see `cache`), each kind declared
   by the stage that owns it as a `Kind` with the type its values must have;
-- what a stage keeps in this process from one build to the next (`kept`), such as the status of the
-  files it read, so that an unchanged file is not even read again;
+- what a stage carries in this process from one build to the next: what it noted in the last build
+  (`carried`: the status of the files it read, so that an unchanged file is not even read again;
+  the pages it resolved) or one value it keeps while its inputs are unchanged (`kept`: the theme);
 - the fingerprint of this build (`fingerprint`), through which a stage that knows what a value was
   made from records its digest for the later stages that depend on it.
 
