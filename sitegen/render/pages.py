@@ -1,8 +1,9 @@
-"""Render: the resolved `Site` through Jinja2 templates into `{output path: bytes}`, touching no disk.
+"""One page through the theme: which template renders which output (`Job`), what its templates
+see (`page_context`), a template's problem at its own line, and the sitemap. Touches no disk.
 
-Templates are compiled once per `Theme`; every page gets `root` (the relative way back to the site
-root) and `url()`/`asset()` helpers, so every internal link is relative and the folder works from
-`file://`, at a domain root and under a sub-path.
+Every page gets `root` (the relative way back to the site root) and `link()`/`asset()` helpers, so
+every internal link is relative and the folder works from `file://`, at a domain root and under a
+sub-path.
 """
 
 from __future__ import annotations
