@@ -197,7 +197,7 @@ def table(results: dict[str, dict[str, dict[str, float]]]) -> str:
                 )
             else:
                 rows.append(f"{site:<10} {name:<12} {values['engine_ms'] / 1000:>8.3f} {'':>8} {'':>8} {'':>9}  "
-                            f"engine time in Builder.render(); {values['rerendered']:.0f} outputs re-rendered")
+                            f"engine time of one build through a long-lived Memo; {values['rerendered']:.0f} outputs re-rendered")
     return "\n".join(rows)
 
 

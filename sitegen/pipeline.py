@@ -20,7 +20,7 @@ from .load.settings import Settings, load_settings
 from .render.outputs import render_site
 from .render.theme import theme_for
 from .resolve.site import Site, resolve_site
-from .write.output import check_output_dir, recover, write_site
+from .write.output import prepare_output, write_site
 
 
 @dataclass(frozen=True)
@@ -51,10 +51,9 @@ def build(
     memo = memo if memo is not None else Memo.for_project(root)
     settings = load_settings(root)
     target = out_dir or settings.output_path
-    check_output_dir(target, root)
-    memo.check_folder(_protected_folders(settings, target))
     if write:
-        recover(target, root)  # what a killed build left beside the output folder
+        prepare_output(target, root)
+    memo.check_folder(_protected_folders(settings, target))
     with memo.build(persist):
         inputs = load_inputs(settings, memo)
         memo.settle()

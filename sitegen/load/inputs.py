@@ -84,17 +84,25 @@ def _sources_and_publications(settings: Settings, memo: Memo) -> tuple[dict[str,
     return sources, publications
 
 
+@dataclass(frozen=True)
+class _ReadFile:
+    """A page file as a build read it: its status then, and the key its `Page` is kept under."""
+
+    status: tuple[int, ...]
+    key: str
+
+
 def _parse(memo: Memo, root: Path, path: Path, relative: str) -> Page:
     """A page file's `Page`, kept under a digest of its path and bytes, which the fingerprint then
     uses for the page."""
-    last, now = memo.carried("load.page_files")  # (path, relative) → its status when read, and its key
+    last, now = memo.carried("load.page_files")  # (path, relative) → _ReadFile
     checked_at = time.time_ns()
     status = _file_status(path)
-    known = last.get((str(path), relative))
-    page = memo.get(PAGE, known[1]) if known is not None and status is not None and known[0] == status else None
+    known: _ReadFile | None = last.get((str(path), relative))
+    page = memo.get(PAGE, known.key) if known is not None and status is not None and known.status == status else None
     if page is not None and known is not None:
         now[(str(path), relative)] = known
-        memo.fingerprint.remember(page, known[1])
+        memo.fingerprint.remember(page, known.key)
         return page
     data = read_input_bytes(path, root)
     key = digest(ENGINE, "page", str(path), relative, data)
@@ -107,7 +115,7 @@ def _parse(memo: Memo, root: Path, path: Path, relative: str) -> Page:
     # A file changed in the same tick of the file system's clock as its last change keeps its
     # times: its status is trusted only once that tick is well past (as git does for its index).
     if status is not None and status[1] < checked_at - _SETTLED_NS:
-        now[(str(path), relative)] = (status, key)
+        now[(str(path), relative)] = _ReadFile(status, key)
     return page
 
 

@@ -45,14 +45,12 @@ def check_output_dir(out_dir: Path, root: Path) -> None:
         )
 
 
-def recover(out_dir: Path, root: Path) -> None:
-    """Before a build renders: put back a site that a killed build left between two renames and
-    remove what killed builds left beside it, or fail at once when another build is writing it.
-    A folder that is not ours is left for the write to refuse."""
-    try:
-        check_output_dir(out_dir, root)
-    except BuildError:
-        return
+def prepare_output(out_dir: Path, root: Path) -> None:
+    """Before a build does any work: refuse an output folder that is not ours (see
+    `check_output_dir`; the write checks again when it writes), put back a site that a killed build
+    left between two renames and remove what killed builds left beside it, or fail at once when
+    another build is writing it."""
+    check_output_dir(out_dir, root)
     entry = site_entry(out_dir)
     if entry.parent.is_dir():
         with writing(entry):
