@@ -18,7 +18,8 @@ from ..load.pages import GlossaryTerm
 from ..load.settings import Settings
 from ..load.sources import Passage, Publication, Source
 from .citations import CitationKey
-from .markup import LinkTarget, TocEntry
+from .markup import TocEntry
+from .page_state import LinkTarget
 
 
 @dataclass(frozen=True)

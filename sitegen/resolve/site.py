@@ -19,8 +19,9 @@ from ..load.settings import Settings
 from ..load.sources import Publication, Source
 from .citations import CitationKey, FoundCitation, citation_problem, find_citations
 from .convert import convert_pages
-from .markup import LinkTarget, MarkupResult
+from .markup import MarkupResult
 from .model import Backlink, PageResolution, PageSummary, Reference, ResolvedPage, Site, SourcePage, source_page_digest, source_url, summary
+from .page_state import LinkTarget
 
 __all__ = ["check_citations", "resolve_page", "resolve_site"]
 
