@@ -15,8 +15,9 @@ from ..core.layout import SOURCES_URL
 from ..core.urls import relative_url
 from ..incremental.memo import Memo, digest
 from ..load.pages import GlossaryTerm
+from ..load.publications import Publication
 from ..load.settings import Settings
-from ..load.sources import Passage, Publication, Source
+from ..load.sources import Passage, Source
 from .citations import CitationKey
 from .markup import TocEntry
 from .page_state import LinkTarget

@@ -15,8 +15,9 @@ from ..incremental.cache import ENGINE
 from ..incremental.memo import Memo
 from ..load.inputs import Inputs
 from ..load.pages import Page
+from ..load.publications import Publication
 from ..load.settings import Settings
-from ..load.sources import Publication, Source
+from ..load.sources import Source
 from .citations import CitationKey, FoundCitation, citation_problem, find_citations
 from .convert import convert_pages
 from .markup import MarkupResult
