@@ -19,7 +19,8 @@ from .load.inputs import load_inputs
 from .load.settings import Settings, load_settings
 from .render.outputs import render_site
 from .render.theme import theme_for
-from .resolve.site import Site, resolve_site
+from .resolve.model import Site
+from .resolve.site import resolve_site
 from .write.output import prepare_output, write_site
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 from sitegen.incremental.memo import Memo
 from sitegen.load.inputs import load_inputs
 from sitegen.load.settings import load_settings
-from sitegen.resolve.site import Site, resolve_site
+from sitegen.resolve.model import Site
+from sitegen.resolve.site import resolve_site
 
 
 def write(path: Path, text: str) -> Path:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from test_bad_input import assert_clean_failure, built_once, built_project, put, run, snapshot, topic_line  # noqa: F401 (fixtures)
 from test_inline import stock_and_skipping
 
-from sitegen.dialect import inline, limits
+from sitegen.dialect import brackets, inline, limits
 from sitegen.dialect.limits import MAX_NESTING, MAX_PAGE_BYTES, block_depth, nesting_problem
 
 TOPIC_LINE = 8  # the line `topic_line` writes on
@@ -117,7 +117,7 @@ def test_a_page_at_the_size_limit_is_accepted() -> None:
 
 
 def test_the_linear_walk_and_bracket_pairing_are_in_use_with_this_python_markdown() -> None:
-    assert inline.LINEAR_WALK and inline.LINEAR_LINKS
+    assert inline.LINEAR_WALK and brackets.LINEAR_LINKS
 
 
 BRACKETS = """\

@@ -11,7 +11,7 @@ from sitegen.check.checks import coverage_problems, coverage_table, link_problem
 from sitegen.core.errors import shown
 from sitegen.pipeline import build
 from sitegen.resolve.coverage import coverage
-from sitegen.resolve.site import Site
+from sitegen.resolve.model import Site
 
 TARGET = b'<h2 id="aura">Aura</h2>'
 

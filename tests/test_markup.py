@@ -8,7 +8,8 @@ import pytest
 
 from sitegen.core.urls import relative_url
 from sitegen.load.pages import GlossaryTerm
-from sitegen.resolve.markup import LinkTarget, Markup, MarkupResult
+from sitegen.resolve.markup import Markup, MarkupResult
+from sitegen.resolve.page_state import LinkTarget
 
 URLS = {"index.md": "", "other.md": "other/", "guide/index.md": "guide/", "guide/deep.md": "guide/deep/"}
 TERMS = (GlossaryTerm("aura", "aura", "A warning phase.", ("auras",)), GlossaryTerm("nmda-receptor", "NMDA receptor", "A receptor.", ()))

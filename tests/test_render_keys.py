@@ -13,7 +13,7 @@ from sitegen.incremental.memo import Memo
 from sitegen.render.keys import RenderKeys
 from sitegen.render.pages import Job, page_jobs
 from sitegen.render.theme import theme_for
-from sitegen.resolve.site import Site
+from sitegen.resolve.model import Site
 
 WiderSite = dataclasses.make_dataclass("WiderSite", [("extra", str, "")], bases=(Site,), frozen=True)
 

@@ -14,7 +14,7 @@ from sitegen.core.errors import BuildError
 from sitegen.incremental.memo import Memo
 from sitegen.render.outputs import render_site
 from sitegen.render.theme import theme_for
-from sitegen.resolve.site import Backlink
+from sitegen.resolve.model import Backlink
 
 HOME = "---\ntitle: Home\n---\nWelcome.\n"
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from sitegen.core.errors import BuildError
-from sitegen.load.sources import Source, load_publications, load_sources
+from sitegen.load.publications import load_publications
+from sitegen.load.sources import Source, load_sources
 
 SEED = "Title Line\n\nFirst paragraph of the seed. It states something.\n\n\nSecond Heading\nA paragraph under the second heading.\n"
 

@@ -18,7 +18,7 @@ from ..core.errors import Problem, absolute_path
 from ..core.layout import NOT_FOUND, SEEDS_FOLDER, SOURCES_FILE
 from ..core.urls import relative_url, runs_script, url_scheme
 from ..resolve.coverage import coverage
-from ..resolve.site import ResolvedPage, Site
+from ..resolve.model import ResolvedPage, Site
 
 
 def coverage_problems(site: Site) -> list[Problem]:

@@ -19,7 +19,7 @@ from ..core.parallel import parallel_map
 from ..incremental.cache import ENGINE, instance_of, tuple_of
 from ..incremental.memo import Kind, Memo, digest
 from ..render.outputs import Rendered
-from ..resolve.site import Site
+from ..resolve.model import Site
 from .checks import LinkScan, coverage_problems, link_problems, scan_links
 
 

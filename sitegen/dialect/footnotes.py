@@ -22,7 +22,7 @@ import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown us
 import markdown
 from markdown.extensions import footnotes
 
-from .inline import source_digest
+from .upstream import source_digest
 
 # The Python-Markdown code the methods below reproduce (3.11).
 _KNOWN = {

@@ -167,9 +167,19 @@ def _inline_depths(paragraph: list[tuple[int, str]]) -> Iterator[tuple[int, int,
     text = "\n".join(line for _, line in paragraph)
     if "*" not in text and "_" not in text:
         return
-    starts = [0]
-    for _, line in paragraph:
-        starts.append(starts[-1] + len(line) + 1)
+    change, opened = _emphasis_changes(text)
+    depth = 0
+    offsets = {event: offset for offset, event in opened}
+    for event, step in enumerate(change):
+        depth += step
+        if depth > MAX_NESTING and event in offsets:
+            yield _line_at(paragraph, offsets[event]), depth, "emphasis"
+            return
+
+
+def _emphasis_changes(text: str) -> tuple[list[int], list[tuple[int, int]]]:
+    """Each delimiter run of `text` (`*`, `_`) is an event: how the emphasis depth changes at each
+    (an opener gains what later runs close of it, a closer loses it), and (offset, event) of each opener."""
     stacks: dict[str, list[list[int]]] = {"*": [], "_": []}  # per character: [event, characters left]
     opened: list[tuple[int, int]] = []  # (offset in text, event) of each opener
     change: list[int] = []  # per event: how the depth changes there
@@ -195,10 +205,12 @@ def _inline_depths(paragraph: list[tuple[int, str]]) -> Iterator[tuple[int, int,
         elif opens:
             stack.append([event, len(run.group())])
             opened.append((run.start(), event))
-    depth = 0
-    offsets = {event: offset for offset, event in opened}
-    for event, step in enumerate(change):
-        depth += step
-        if depth > MAX_NESTING and event in offsets:
-            yield paragraph[bisect.bisect_right(starts, offsets[event]) - 1][0], depth, "emphasis"
-            return
+    return change, opened
+
+
+def _line_at(paragraph: list[tuple[int, str]], offset: int) -> int:
+    """The page line of the paragraph's lines (joined by newlines) that `offset` falls on."""
+    starts = [0]
+    for _, line in paragraph:
+        starts.append(starts[-1] + len(line) + 1)
+    return paragraph[bisect.bisect_right(starts, offset) - 1][0]

@@ -22,8 +22,9 @@ from ..core.layout import GLOSSARY_FILE, REFERENCES_FILE
 from ..incremental.cache import ENGINE, dict_of, instance_of, tuple_of
 from ..incremental.memo import Kind, Memo, digest, memoised_load
 from .pages import GlossaryTerm, Page, load_glossary, parse_page, read_pages
+from .publications import Publication, load_publications
 from .settings import Settings
-from .sources import Publication, Source, load_publications, load_sources
+from .sources import Source, load_sources
 
 PAGE = Kind("page", instance_of(Page))
 SOURCES = Kind("sources", dict_of(instance_of(str), instance_of(Source)))

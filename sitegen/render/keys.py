@@ -22,7 +22,7 @@ import jinja2
 from ..core.layout import HOME_URL
 from ..incremental.cache import ENGINE, dict_of, instance_of
 from ..incremental.memo import Kind, Memo, digest
-from ..resolve.site import ResolvedPage, Site
+from ..resolve.model import ResolvedPage, Site
 from .pages import Job, build_date, fixed_context, menu, site_context
 from .theme import Theme
 

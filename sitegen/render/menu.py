@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..resolve.site import PageSummary, Site
+from ..resolve.model import PageSummary, Site
 
 MENU_LIMIT = 40  # topics listed in full in every header up to this many; sections beyond
 SECTION_LIMIT = 15  # topics of the current section listed at scale

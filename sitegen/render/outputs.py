@@ -18,7 +18,7 @@ from ..core.layout import ROBOTS, SITEMAP
 from ..core.parallel import parallel_map
 from ..incremental.cache import instance_of, tuple_of, tuple_with
 from ..incremental.memo import Kind, Memo
-from ..resolve.site import ResolvedPage, Site
+from ..resolve.model import ResolvedPage, Site
 from .hosting import hosting_files
 from .keys import RenderKeys
 from .pages import Job, page_jobs, render_job, sitemap

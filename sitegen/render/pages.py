@@ -28,7 +28,7 @@ from ..core.urls import relative_url
 from ..dialect.data import inline_markdown
 from ..load.settings import Settings
 from ..resolve.coverage import source_coverage
-from ..resolve.site import Reference, ResolvedPage, Site, SourcePage, passage_url
+from ..resolve.model import Reference, ResolvedPage, Site, SourcePage, passage_url
 from .assets import MissingAssetError
 from .menu import menu
 from .theme import Theme

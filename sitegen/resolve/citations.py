@@ -10,7 +10,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..load.sources import Publication, Source
+from ..load.publications import Publication
+from ..load.sources import Source
 
 BRACKET = re.compile(r"\[(@[^\[\]\n]*)\]")
 _ITEM = re.compile(r"^@([A-Za-z0-9][A-Za-z0-9_-]*)(?::p([1-9][0-9]*)(?:\s*-\s*p([1-9][0-9]*))?)?$")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .site import Site, SourcePage
+from .model import Site, SourcePage
 
 
 @dataclass(frozen=True)

@@ -1,173 +1,30 @@
-"""Resolve: loaded sources and pages become one `Site`, with citations numbered, links rewritten,
-navigation ordered and back-links from every cited passage to the citations that use it.
+"""Resolving: loaded sources and pages become one `Site` (see `model`), with citations checked and
+numbered, links rewritten, review dates worked out, navigation ordered and back-links from every
+cited passage to the citations that use it. Start at `resolve_site`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 from ..core.errors import BuildError, Problem, Problems, absolute_path
-from ..core.layout import GLOSSARY_URL, HOME_URL, SOURCES_URL
-from ..core.urls import relative_url
+from ..core.layout import HOME_URL
 from ..incremental.cache import ENGINE
-from ..incremental.memo import Memo, digest
+from ..incremental.memo import Memo
 from ..load.inputs import Inputs
-from ..load.pages import GlossaryTerm, Page
+from ..load.pages import Page
+from ..load.publications import Publication
 from ..load.settings import Settings
-from ..load.sources import Passage, Publication, Source
+from ..load.sources import Source
 from .citations import CitationKey, FoundCitation, citation_problem, find_citations
 from .convert import convert_pages
-from .markup import LinkTarget, MarkupResult, TocEntry
+from .markup import MarkupResult
+from .model import Backlink, PageResolution, PageSummary, Reference, ResolvedPage, Site, SourcePage, source_page_digest, source_url, summary
+from .page_state import LinkTarget
 
-__all__ = ["GLOSSARY_URL", "HOME_URL", "SOURCES_URL", "Site", "resolve_site"]
-
-
-@dataclass(frozen=True)
-class Reference:
-    """One entry of a page's reference list."""
-
-    number: int
-    key: CitationKey
-    anchors: tuple[str, ...]  # ids of the in-text citations that point here, in reading order
-    passages: tuple[Passage, ...]  # empty for a publication
-    source: Source | None
-    publication: Publication | None
-
-
-@dataclass(frozen=True)
-class ResolvedPage:
-    """A content page ready to render, as its template sees it (`page.title`, `page.html`, …): the
-    front matter as written, the body converted, the references numbered. Every field is plain data,
-    so its fingerprint covers all a template can read."""
-
-    source: str  # path relative to content/, e.g. "migraine.md"
-    url: str  # pretty URL relative to the site root: "" for the home page, "migraine/" otherwise
-    title: str
-    description: str
-    order: int | None
-    reviewed: dt.date | None
-    next_review: dt.date | None
-    html: str
-    toc: tuple[TocEntry, ...]
-    references: tuple[Reference, ...]
-    terms: tuple[str, ...]
-    links: tuple[LinkTarget, ...]
-    body: str  # the Markdown as written, for checks that point at a line of it
-    body_line: int  # the file line on which the body starts
-
-    @property
-    def output(self) -> str:
-        return f"{self.url}index.html"
-
-    @property
-    def slug(self) -> str:
-        return PurePosixPath(self.url).name
-
-
-@dataclass(frozen=True)
-class PageSummary:
-    """A page as lists of pages show it (menus, previous/next, "used on"): its address and title, not its content.
-
-    Outputs that list pages depend on these alone, so editing a page's text re-renders no list.
-    """
-
-    url: str
-    title: str
-    description: str
-
-
-def summary(page: ResolvedPage) -> PageSummary:
-    return PageSummary(page.url, page.title, page.description)
-
-
-@dataclass(frozen=True)
-class Backlink:
-    """A page citing a passage, with the anchors of each citation there."""
-
-    url: str
-    title: str
-    anchors: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class SourcePage:
-    source: Source
-    url: str
-    backlinks: Mapping[int, tuple[Backlink, ...]]  # passage number → citing pages
-
-
-@dataclass(frozen=True)
-class Site:
-    """The resolved site: plain frozen data, made once per build and only read after. The indexes
-    below the fields are made with it, from its pages, so looking a page up never changes it."""
-
-    settings: Settings
-    pages: tuple[ResolvedPage, ...]  # home first, then by nav order, then by title
-    nav: tuple[ResolvedPage, ...]  # topic pages in reading order
-    topics: tuple[PageSummary, ...]  # the same, as lists show them
-    sources: Mapping[str, Source]
-    source_pages: tuple[SourcePage, ...]
-    publications: Mapping[str, Publication]
-    glossary: tuple[GlossaryTerm, ...]
-    term_pages: Mapping[str, tuple[PageSummary, ...]]  # glossary id → pages linking it
-    findings: tuple[Problem, ...]  # broken cross-links: warnings, errors with --strict
-    _by_url: Mapping[str, ResolvedPage] = field(init=False, repr=False, compare=False)
-    _nav_index: Mapping[str, int] = field(init=False, repr=False, compare=False)  # position of each topic in `nav`
-
-    def __post_init__(self) -> None:
-        # The first page of a URL wins, as a scan would find it.
-        object.__setattr__(self, "_by_url", {p.url: p for p in reversed(self.pages)})
-        object.__setattr__(self, "_nav_index", {p.url: index for index, p in enumerate(self.nav)})
-
-    def page(self, url: str) -> ResolvedPage | None:
-        return self._by_url.get(url)
-
-    def neighbours(self, page: ResolvedPage) -> tuple[PageSummary | None, PageSummary | None]:
-        """Previous and next topic in reading order."""
-        index = self._nav_index.get(page.url)
-        if index is None or self.nav[index] != page:
-            return None, None
-        return (self.topics[index - 1] if index else None, self.topics[index + 1] if index + 1 < len(self.topics) else None)
-
-
-def source_page_digest(memo: Memo, source_page: SourcePage) -> str:
-    """What the fingerprint of a source page would cover, in one pass (thousands of back-links per build)."""
-    parts: list[object] = [memo.fingerprint.of(source_page.source), source_page.url]
-    for number, backlinks in source_page.backlinks.items():
-        parts.append(number)
-        parts += [f"{link.url}\0{link.title}\0{' '.join(link.anchors)}" for link in backlinks]
-    return digest(*parts)
-
-
-if [f.name for f in dataclasses.fields(SourcePage)] != ["source", "url", "backlinks"] or [f.name for f in dataclasses.fields(Backlink)] != [
-    "url", "title", "anchors",
-]:
-    raise RuntimeError("source_page_digest must cover every field of SourcePage and Backlink")
-
-
-def source_url(source_id: str) -> str:
-    return f"{SOURCES_URL}{source_id}/"
-
-
-def passage_url(from_url: str, passage: Passage) -> str:
-    return relative_url(from_url, source_url(passage.source_id)) + f"#{passage.anchor}"
-
-
-@dataclass(frozen=True)
-class PageResolution:
-    """One page resolved, with what the site's lists and source pages take from it, and the problems
-    (the build fails) and findings (reported) it has."""
-
-    resolved: ResolvedPage
-    summary: PageSummary
-    backlinks: tuple[tuple[str, int, Backlink], ...]  # (source id, passage number, back-link) per passage cited
-    problems: tuple[Problem, ...]
-    findings: tuple[Problem, ...]
+__all__ = ["check_citations", "resolve_page", "resolve_site"]
 
 
 def resolve_page(
@@ -180,45 +37,77 @@ def resolve_page(
 ) -> PageResolution:
     """Pure: one page and its converted Markdown become a `ResolvedPage`; `problem_of` is
     `citation_problem` for these sources."""
-    problems = Problems()
-    if result.failure:
-        problems.add(settings.content_dir / page.source, page.body_line, result.failure)
-    check_citations(settings, page, sources, publications, problems, result.found, problem_of)
-    for error in result.errors:
-        problems.add(settings.content_dir / page.source, page.body_line + error.line - 1, error.message)
-    findings: tuple[Problem, ...] = ()
-    if result.link_problems:
-        path = absolute_path(settings.content_dir / page.source)
-        findings = tuple(Problem(path, page.body_line + link.line - 1, link.message) for link in result.link_problems)
-    references = tuple(
-        _reference(number, key, anchors, sources, publications)
-        for number, (key, anchors) in enumerate(result.citations, start=1)
-        if not problem_of(key)
-    )
-    reviewed = page.reviewed
-    next_review = _add_months(reviewed, settings.review_interval_months) if reviewed else None
-    if reviewed and next_review is None:
-        problems.add(
-            settings.content_dir / page.source, page.reviewed_line or 1,
-            f"reviewed {reviewed.isoformat()} plus the review interval of {settings.review_interval_months} months is past 9999-12-31: give the real date",
-        )
+    problems = _markup_problems(settings, page, result, sources, publications, problem_of)
+    next_review = _next_review(settings, page, problems)
     resolved = ResolvedPage(
         source=page.source,
         url=page.url,
         title=page.title,
         description=page.description,
         order=page.order,
-        reviewed=reviewed,
+        reviewed=page.reviewed,
         next_review=next_review,
         html=result.html,
         toc=result.toc,
-        references=references,
+        references=_references(result, sources, publications, problem_of),
         terms=result.terms,
         links=tuple(LinkTarget(page.body_line + t.line - 1, t.target_url, t.fragment) for t in result.links),
         body=page.body,
         body_line=page.body_line,
     )
-    return PageResolution(resolved, summary(resolved), _backlinks(resolved), tuple(problems.items), findings)
+    return PageResolution(resolved, summary(resolved), _backlinks(resolved), tuple(problems.items), _link_findings(settings, page, result))
+
+
+def _markup_problems(
+    settings: Settings,
+    page: Page,
+    result: MarkupResult,
+    sources: Mapping[str, Source],
+    publications: Mapping[str, Publication],
+    problem_of: Callable[[CitationKey], str],
+) -> Problems:
+    """The problems of a page's converted Markdown, at their file lines: a conversion that failed, its
+    citations, then the errors Markdown reported."""
+    problems = Problems()
+    if result.failure:
+        problems.add(settings.content_dir / page.source, page.body_line, result.failure)
+    check_citations(settings, page, sources, publications, problems, result.found, problem_of)
+    for error in result.errors:
+        problems.add(settings.content_dir / page.source, page.body_line + error.line - 1, error.message)
+    return problems
+
+
+def _link_findings(settings: Settings, page: Page, result: MarkupResult) -> tuple[Problem, ...]:
+    """The broken cross-links of a page, at their file lines (reported, errors only with --strict)."""
+    if not result.link_problems:
+        return ()
+    path = absolute_path(settings.content_dir / page.source)
+    return tuple(Problem(path, page.body_line + link.line - 1, link.message) for link in result.link_problems)
+
+
+def _references(
+    result: MarkupResult, sources: Mapping[str, Source], publications: Mapping[str, Publication], problem_of: Callable[[CitationKey], str],
+) -> tuple[Reference, ...]:
+    """The page's reference list, numbered in order of first citation; citations that do not resolve are left out."""
+    return tuple(
+        _reference(number, key, anchors, sources, publications)
+        for number, (key, anchors) in enumerate(result.citations, start=1)
+        if not problem_of(key)
+    )
+
+
+def _next_review(settings: Settings, page: Page, problems: Problems) -> dt.date | None:
+    """When the page is due for review: its review date plus the settings' interval; a problem when that is past the calendar."""
+    reviewed = page.reviewed
+    if reviewed is None:
+        return None
+    next_review = _add_months(reviewed, settings.review_interval_months)
+    if next_review is None:
+        problems.add(
+            settings.content_dir / page.source, page.reviewed_line or 1,
+            f"reviewed {reviewed.isoformat()} plus the review interval of {settings.review_interval_months} months is past 9999-12-31: give the real date",
+        )
+    return next_review
 
 
 def _backlinks(page: ResolvedPage) -> tuple[tuple[str, int, Backlink], ...]:

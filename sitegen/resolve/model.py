@@ -1,0 +1,168 @@
+"""The site model: the plain frozen data resolving makes and rendering and checking read (`Site`,
+its pages, references, back-links and source pages), and the small pure helpers on it (summaries,
+source-page URLs, a source page's digest)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from ..core.errors import Problem
+from ..core.layout import SOURCES_URL
+from ..core.urls import relative_url
+from ..incremental.memo import Memo, digest
+from ..load.pages import GlossaryTerm
+from ..load.publications import Publication
+from ..load.settings import Settings
+from ..load.sources import Passage, Source
+from .citations import CitationKey
+from .markup import TocEntry
+from .page_state import LinkTarget
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One entry of a page's reference list."""
+
+    number: int
+    key: CitationKey
+    anchors: tuple[str, ...]  # ids of the in-text citations that point here, in reading order
+    passages: tuple[Passage, ...]  # empty for a publication
+    source: Source | None
+    publication: Publication | None
+
+
+@dataclass(frozen=True)
+class ResolvedPage:
+    """A content page ready to render, as its template sees it (`page.title`, `page.html`, …): the
+    front matter as written, the body converted, the references numbered. Every field is plain data,
+    so its fingerprint covers all a template can read."""
+
+    source: str  # path relative to content/, e.g. "migraine.md"
+    url: str  # pretty URL relative to the site root: "" for the home page, "migraine/" otherwise
+    title: str
+    description: str
+    order: int | None
+    reviewed: dt.date | None
+    next_review: dt.date | None
+    html: str
+    toc: tuple[TocEntry, ...]
+    references: tuple[Reference, ...]
+    terms: tuple[str, ...]
+    links: tuple[LinkTarget, ...]
+    body: str  # the Markdown as written, for checks that point at a line of it
+    body_line: int  # the file line on which the body starts
+
+    @property
+    def output(self) -> str:
+        return f"{self.url}index.html"
+
+    @property
+    def slug(self) -> str:
+        return PurePosixPath(self.url).name
+
+
+@dataclass(frozen=True)
+class PageSummary:
+    """A page as lists of pages show it (menus, previous/next, "used on"): its address and title, not its content.
+
+    Outputs that list pages depend on these alone, so editing a page's text re-renders no list.
+    """
+
+    url: str
+    title: str
+    description: str
+
+
+def summary(page: ResolvedPage) -> PageSummary:
+    return PageSummary(page.url, page.title, page.description)
+
+
+@dataclass(frozen=True)
+class Backlink:
+    """A page citing a passage, with the anchors of each citation there."""
+
+    url: str
+    title: str
+    anchors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    """A source's own page, with the pages that cite each of its passages."""
+
+    source: Source
+    url: str
+    backlinks: Mapping[int, tuple[Backlink, ...]]  # passage number → citing pages
+
+
+@dataclass(frozen=True)
+class Site:
+    """The resolved site: plain frozen data, made once per build and only read after. The indexes
+    below the fields are made with it, from its pages, so looking a page up never changes it."""
+
+    settings: Settings
+    pages: tuple[ResolvedPage, ...]  # home first, then by nav order, then by title
+    nav: tuple[ResolvedPage, ...]  # topic pages in reading order
+    topics: tuple[PageSummary, ...]  # the same, as lists show them
+    sources: Mapping[str, Source]
+    source_pages: tuple[SourcePage, ...]
+    publications: Mapping[str, Publication]
+    glossary: tuple[GlossaryTerm, ...]
+    term_pages: Mapping[str, tuple[PageSummary, ...]]  # glossary id → pages linking it
+    findings: tuple[Problem, ...]  # broken cross-links: warnings, errors with --strict
+    _by_url: Mapping[str, ResolvedPage] = field(init=False, repr=False, compare=False)
+    _nav_index: Mapping[str, int] = field(init=False, repr=False, compare=False)  # position of each topic in `nav`
+
+    def __post_init__(self) -> None:
+        # The first page of a URL wins, as a scan would find it.
+        object.__setattr__(self, "_by_url", {p.url: p for p in reversed(self.pages)})
+        object.__setattr__(self, "_nav_index", {p.url: index for index, p in enumerate(self.nav)})
+
+    def page(self, url: str) -> ResolvedPage | None:
+        return self._by_url.get(url)
+
+    def neighbours(self, page: ResolvedPage) -> tuple[PageSummary | None, PageSummary | None]:
+        """Previous and next topic in reading order."""
+        index = self._nav_index.get(page.url)
+        if index is None or self.nav[index] != page:
+            return None, None
+        return (self.topics[index - 1] if index else None, self.topics[index + 1] if index + 1 < len(self.topics) else None)
+
+
+def source_page_digest(memo: Memo, source_page: SourcePage) -> str:
+    """What the fingerprint of a source page would cover, in one pass (thousands of back-links per build)."""
+    parts: list[object] = [memo.fingerprint.of(source_page.source), source_page.url]
+    for number, backlinks in source_page.backlinks.items():
+        parts.append(number)
+        parts += [f"{link.url}\0{link.title}\0{' '.join(link.anchors)}" for link in backlinks]
+    return digest(*parts)
+
+
+if [f.name for f in dataclasses.fields(SourcePage)] != ["source", "url", "backlinks"] or [f.name for f in dataclasses.fields(Backlink)] != [
+    "url", "title", "anchors",
+]:
+    raise RuntimeError("source_page_digest must cover every field of SourcePage and Backlink")
+
+
+def source_url(source_id: str) -> str:
+    return f"{SOURCES_URL}{source_id}/"
+
+
+def passage_url(from_url: str, passage: Passage) -> str:
+    return relative_url(from_url, source_url(passage.source_id)) + f"#{passage.anchor}"
+
+
+@dataclass(frozen=True)
+class PageResolution:
+    """One page resolved, with what the site's lists and source pages take from it, and the problems
+    (the build fails) and findings (reported) it has."""
+
+    resolved: ResolvedPage
+    summary: PageSummary
+    backlinks: tuple[tuple[str, int, Backlink], ...]  # (source id, passage number, back-link) per passage cited
+    problems: tuple[Problem, ...]
+    findings: tuple[Problem, ...]

@@ -1,0 +1,81 @@
+"""The page being converted, as `Markup` and the processors of its extension share it: the Markdown as
+written (to find the line of what the processors meet) and what they collect (citations, glossary
+terms, cross-links, problems). Reset for every page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .citations import CitationKey
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """A rewritten cross-link, kept so that checks can verify the target anchor."""
+
+    line: int
+    target_url: str
+    fragment: str
+
+
+@dataclass(frozen=True)
+class LinkProblem:
+    """Something wrong at a line of the page's Markdown."""
+
+    line: int
+    message: str
+
+
+@dataclass
+class PageState:
+    """Mutable state of the page being converted; reset for every page."""
+
+    body: str = ""
+    source: str = ""
+    url: str = ""
+    citations: dict[CitationKey, list[str]] = field(default_factory=dict)
+    terms: list[str] = field(default_factory=list)
+    links: list[LinkTarget] = field(default_factory=list)
+    link_problems: list[LinkProblem] = field(default_factory=list)
+    errors: list[LinkProblem] = field(default_factory=list)
+    brackets: set[str] = field(default_factory=set)
+    searched: dict[str, int] = field(default_factory=dict)  # where the next search for each link target starts
+    matched: dict[str, int] = field(default_factory=dict)  # where the next search for each pattern of `line_matching` starts
+    counted: tuple[int, int] = (0, 1)  # a position in `body` and its line, where the last count of lines ended
+
+    def start(self, body: str, source: str, url: str) -> None:
+        """Forget the last page: `body` of content file `source`, at `url`, is the one converted now."""
+        self.body, self.source, self.url = body, source, url
+        self.citations, self.terms, self.links, self.link_problems, self.errors = {}, [], [], [], []
+        self.brackets, self.searched, self.matched, self.counted = set(), {}, {}, (0, 1)
+
+    def line_of(self, needle: str) -> int:
+        """The line of the next use of link target `needle` (links are visited in reading order)."""
+        start = self.searched.get(needle, 0)
+        index = self.body.find(f"]({needle}", start)
+        if index < 0:
+            index = self.body.find(needle, start)
+        if index < 0:
+            index = self.body.find(needle)
+        self.searched[needle] = index + 1
+        return self._line_at(index) if index >= 0 else 1
+
+    def line_matching(self, pattern: str) -> int:
+        """The line of the next match of `pattern` (a regular expression), in reading order; 1 if none."""
+        start = self.matched.get(pattern, 0)
+        compiled = re.compile(pattern)
+        match = compiled.search(self.body, start) or compiled.search(self.body)
+        if match is None:
+            return 1
+        self.matched[pattern] = match.start() + 1
+        return self._line_at(match.start())
+
+    def _line_at(self, index: int) -> int:
+        """The line of `body` that position `index` is on."""
+        # Count on from the last line found: lines are asked for in reading order, so the whole page is counted about once.
+        position, line = self.counted if index >= self.counted[0] else (0, 1)
+        line += self.body.count("\n", position, index)
+        self.counted = (index, line)
+        return line
