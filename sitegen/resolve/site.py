@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 
 from ..core.errors import BuildError, Problem, Problems, absolute_path
 from ..core.layout import HOME_URL
@@ -177,20 +178,29 @@ def _check_reserved_urls(inputs: Inputs, problems: Problems) -> None:
             )
 
 
+@dataclass(frozen=True)
+class _Resolved:
+    """A page as a build resolved it: the objects it was resolved from, the settings, the result."""
+
+    made_from: tuple[object, ...]
+    settings: Settings
+    resolution: PageResolution
+
+
 def _resolve_page_memoised(
     memo: Memo, inputs: Inputs, page: Page, result: MarkupResult, problem_of: Callable[[CitationKey], str],
 ) -> PageResolution:
     """`resolve_page`, reused while the page, its Markdown's result and the sources are the very objects
-    of the previous build (the memo hands out the same objects) and the settings are equal."""
-    last, now = memo.carried("resolve.pages")  # id(page) → what it was resolved from, and how
-    settings = inputs.settings
+    of the previous build (the memo hands out the same objects) and the settings are equal (they are
+    read anew each build: compared by value)."""
+    last, now = memo.carried("resolve.pages")  # id(page) → _Resolved
     made_from = (page, result, inputs.sources, inputs.publications)
-    known = last.get(id(page))
-    if known is not None and all(old is new for old, new in zip(known[0], made_from, strict=True)) and known[1] == settings:
-        resolution = known[2]  # settings are read anew each build: compared by value
+    known: _Resolved | None = last.get(id(page))
+    if known is not None and all(old is new for old, new in zip(known.made_from, made_from, strict=True)) and known.settings == inputs.settings:
+        resolution = known.resolution
     else:
-        resolution = resolve_page(settings, page, result, inputs.sources, inputs.publications, problem_of)
-    now[id(page)] = (made_from, settings, resolution)
+        resolution = resolve_page(inputs.settings, page, result, inputs.sources, inputs.publications, problem_of)
+    now[id(page)] = _Resolved(made_from, inputs.settings, resolution)
     return resolution
 
 
