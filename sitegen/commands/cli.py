@@ -17,7 +17,8 @@ from ..load.settings import load_settings
 from ..pipeline import build
 from ..write.search import index_site
 from ..write.swap import FolderBusyError
-from .deploy import DeployError, check_target, publish, uncommitted_changes
+from .deploy import check_target, publish, uncommitted_changes
+from .git import DeployError
 
 
 class _Parser(argparse.ArgumentParser):
