@@ -27,7 +27,8 @@ from tornado.ioloop import IOLoop
 from tornado.netutil import bind_sockets
 from tornado.websocket import websocket_connect
 
-from sitegen.commands.serve import MAX_MESSAGE, NOT_FOUND_PAGE, Preview, application
+from sitegen.commands.preview import NOT_FOUND_PAGE, Preview
+from sitegen.commands.serve import MAX_MESSAGE, application
 from sitegen.commands.watch import FileWatcher
 from sitegen.load.settings import load_settings
 

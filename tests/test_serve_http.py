@@ -21,7 +21,7 @@ from typing import TypeVar
 import pytest
 from serving import ServeProcess, copy_project
 
-from sitegen.commands.serve import allow_script, host_warning, resolve_request
+from sitegen.commands.http import allow_script, host_warning, resolve_request
 
 SECRET = "secret-token-8f3a1c"
 T = TypeVar("T")

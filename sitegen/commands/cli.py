@@ -1,5 +1,6 @@
-"""The command line: `build`, `check`, `serve`, `deploy`. Thin: parses arguments, calls the engine,
-prints problems as `path:line: message` and exits 1 on any."""
+"""The command line: `build`, `check`, `serve`, `deploy`. Thin: parses arguments, dispatches to one
+short handler per command, and prints every problem (in `_report`, through `core.errors.shown`) as
+`path:line: message`, exiting 1 on any."""
 
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ from pathlib import Path
 from typing import NoReturn
 
 from ..check.checks import coverage_table
-from ..core.errors import BuildError, Problem, display_path, shown
+from ..core.errors import BuildError, Problem, shown
 from ..incremental.cache import cache_folder
 from ..load.settings import load_settings
 from ..pipeline import build
 from ..write.search import index_site
 from ..write.swap import FolderBusyError
-from .deploy import DeployError, check_target, publish, uncommitted_changes
+from .deploy import check_target, publish, uncommitted_changes
+from .git import DeployError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -65,56 +67,53 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command `argv` names (`build` when none); returns the exit code. Every problem is printed here."""
     args = _parser().parse_args(list(argv) if argv is not None else None)
     root = args.project.resolve()
-    command = args.command or "build"
+    handler = {"build": _build, "check": _check, "deploy": _deploy, "serve": _serve}[args.command or "build"]
     try:
-        if command == "check":
-            return _check(root, args.strict)
-        if command == "deploy":
-            return _deploy(root, args)
-        if command == "serve":
-            from .serve import serve  # the server and its libraries load only when serving
-
-            return serve(root, args.host, args.port, open_browser=args.open, search=not args.no_search)
-        return _build(root, getattr(args, "strict", False), getattr(args, "out", None), search=not getattr(args, "no_search", False))
+        return handler(root, args)
     except DeployError as exc:
-        _report(exc.problems)
-        return 1
+        return _failed(exc.problems)
     except FolderBusyError as exc:
-        _report(exc.problems)
-        print("build failed: this build wrote nothing", file=sys.stderr)
-        return 1
+        return _failed(exc.problems, "build failed: this build wrote nothing")
     except BuildError as exc:
-        _report(exc.problems)
-        print(f"build failed: {_count(len(exc.problems), 'problem')}; the previous site was left as it was", file=sys.stderr)
-        return 1
+        return _failed(exc.problems, f"build failed: {_count(len(exc.problems), 'problem')}; the previous site was left as it was")
     except OSError as exc:  # a folder that cannot be written, a full disk: the machine's problem, not a bug
-        named = exc.filename if isinstance(exc.filename, (str, os.PathLike)) else None  # a file descriptor names no path
-        print(f"{display_path(named or root)}: {exc.strerror or exc}", file=sys.stderr)
-        print("build failed: the previous site was left as it was", file=sys.stderr)
-        return 1
+        return _failed([_machine_problem(exc, root)], "build failed: the previous site was left as it was")
     except KeyboardInterrupt:
         return 130
 
 
-def _build(root: Path, strict: bool, out: Path | None, search: bool = True) -> int:
+def _build(root: Path, args: argparse.Namespace) -> int:
+    """`build`, also run when no command is named (then without the options of `build`)."""
+    _build_site(root, getattr(args, "strict", False), getattr(args, "out", None), search=not getattr(args, "no_search", False))
+    return 0
+
+
+def _build_site(root: Path, strict: bool, out: Path | None, search: bool = True) -> None:
+    """Build into `out` (None: the folder site.yaml names), print the findings and what was written."""
     result = build(root, out_dir=out.resolve() if out else None, strict=strict, before_swap=index_site if search else None)
     _report(result.findings)
     target = out or Path(result.site.settings.output_dir)
     done = f"built {len(result.outputs)} files into {target}/" if result.written is not False else f"{target}/ already up to date: {len(result.outputs)} files"
     print(f"{done} ({len(result.site.pages)} pages, {len(result.site.source_pages)} sources)")
-    return 0
+
+
+def _check(root: Path, args: argparse.Namespace) -> int:
+    result = build(root, write=False)
+    print(coverage_table(result.site))
+    _report(result.findings)
+    print(f"checked {len(result.outputs)} files: {_count(len(result.findings), 'finding')}")
+    return 1 if args.strict and result.findings else 0
 
 
 def _deploy(root: Path, args: argparse.Namespace) -> int:
     target = check_target(root, args.branch, None if args.no_push else args.remote, force=args.force)
     try:
-        _build(root, True, None)
+        _build_site(root, True, None)
     except BuildError as exc:
-        _report(exc.problems)
-        print(f"deploy refused: {_count(len(exc.problems), 'problem')}; nothing was published", file=sys.stderr)
-        return 1
+        return _failed(exc.problems, f"deploy refused: {_count(len(exc.problems), 'problem')}; nothing was published")
     settings = load_settings(root)
     uncommitted = uncommitted_changes(root, [settings.output_path, cache_folder(root)])
     if uncommitted:
@@ -129,12 +128,24 @@ def _deploy(root: Path, args: argparse.Namespace) -> int:
     return 0
 
 
-def _check(root: Path, strict: bool) -> int:
-    result = build(root, write=False)
-    print(coverage_table(result.site))
-    _report(result.findings)
-    print(f"checked {len(result.outputs)} files: {_count(len(result.findings), 'finding')}")
-    return 1 if strict and result.findings else 0
+def _serve(root: Path, args: argparse.Namespace) -> int:
+    from .serve import serve  # the server and its libraries load only when serving
+
+    return serve(root, args.host, args.port, open_browser=args.open, search=not args.no_search)
+
+
+def _machine_problem(exc: OSError, root: Path) -> Problem:
+    """An operating-system error as a problem of the file it names (of the project when it names none)."""
+    named = exc.filename if isinstance(exc.filename, (str, os.PathLike)) else None  # a file descriptor names no path
+    return Problem(os.fspath(named or root), 0, str(exc.strerror or exc))
+
+
+def _failed(problems: Sequence[Problem], summary: str = "") -> int:
+    """Report `problems`, then `summary` (if any); the exit code of a failed command."""
+    _report(problems)
+    if summary:
+        print(summary, file=sys.stderr)
+    return 1
 
 
 def _report(problems: Sequence[Problem]) -> None:
