@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from markdown.extensions.footnotes import FootnoteExtension
 from test_bad_input import PAGES, run
 
-from sitegen.check.checks import _ContentOrigins
+from sitegen.check.origins import MarkdownOrigins
 from sitegen.dialect import footnotes
 from sitegen.dialect.footnotes import LinearFootnoteExtension, LinearFootnoteInlineProcessor
 
@@ -93,13 +93,13 @@ def test_broken_links_past_the_searched_first_hundred_are_still_each_reported(
     """A page's broken links are looked up in its Markdown for the first hundred only (footnotes
     nothing refers to can make thousands, with back-links to nowhere): the rest are reported at
     their line of the HTML, and none is left out."""
-    count = _ContentOrigins.MAX_SEARCHES + 50
+    count = MarkdownOrigins.MAX_SEARCHES + 50
     links = "\n\n".join(f"See [there](#nowhere-{i})." for i in range(count))
     root = make_project({**PAGES, "topic.md": f"---\ntitle: A topic\norder: 1\n---\n\nA fact [@001:p4].\n\n{links}\n"})
     monkeypatch.chdir(root)
     _, stderr = run(root, ("build",), capsys)
     broken = [line for line in stderr.splitlines() if "broken anchor '#nowhere-" in line]
     assert len(broken) == count
-    assert sum(line.startswith("content/topic.md:") for line in broken) == _ContentOrigins.MAX_SEARCHES
+    assert sum(line.startswith("content/topic.md:") for line in broken) == MarkdownOrigins.MAX_SEARCHES
     assert "content/topic.md:8: broken anchor '#nowhere-0'" in stderr  # at the line it is written on
     assert all(line.startswith(("content/topic.md:", "site/topic/index.html:")) for line in broken)

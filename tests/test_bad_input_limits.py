@@ -153,7 +153,7 @@ def test_a_long_text_of_links_and_unclosed_brackets_gives_python_markdowns_own_h
 
 
 def test_the_anchors_of_a_page_of_many_are_found_as_in_a_page_of_few() -> None:
-    from sitegen.check.checks import scan_links
+    from sitegen.check.links import scan_links
 
     many = scan_links("".join(f'<a id="cite-1-{i}" href="#ref-1">1</a>' for i in range(5000)).encode())
     few = scan_links(b'<a id="cite-1-7" href="#ref-1">1</a>')
@@ -165,7 +165,7 @@ def test_the_anchors_of_a_page_of_many_are_found_as_in_a_page_of_few() -> None:
 def test_the_set_of_a_pages_anchors_is_not_kept_in_the_cache() -> None:
     import pickle
 
-    from sitegen.check.checks import scan_links
+    from sitegen.check.links import scan_links
 
     scan = scan_links("".join(f'<a id="a{i}">x</a>' for i in range(5000)).encode())
     assert scan.has_id("a42")

@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 from projects import SEED_TEXT, write
 
-from sitegen.incremental.cache import BuildCache, Fingerprint, instance_of, write_verified
+from sitegen.incremental.cache import BuildCache, instance_of
+from sitegen.incremental.fingerprint import Fingerprint
 from sitegen.incremental.memo import Memo
+from sitegen.incremental.verified import write_verified
 from sitegen.load import inputs as load_inputs_module
 from sitegen.load.pages import GlossaryTerm
 from sitegen.pipeline import BuildResult, build

@@ -7,11 +7,13 @@ from pathlib import Path
 
 from projects import load_site
 
-from sitegen.check.checks import coverage_problems, coverage_table, link_problems, scan_links
+from sitegen.check.coverage import coverage_problems, coverage_table
+from sitegen.check.links import link_problems, scan_links
+from sitegen.check.origins import MarkdownOrigins
 from sitegen.core.errors import shown
 from sitegen.pipeline import build
 from sitegen.resolve.coverage import coverage
-from sitegen.resolve.model import Site
+from sitegen.resolve.model import ResolvedPage, Site
 
 TARGET = b'<h2 id="aura">Aura</h2>'
 
@@ -173,3 +175,48 @@ def test_cross_link_to_a_missing_anchor_is_found_in_the_rendered_site(make_proje
     assert [(p.path, p.message) for p in problems] == [
         ((root / "site" / "other" / "index.html").as_posix(), "broken anchor '../topic/#stages': topic/index.html has no id 'stages'")
     ]
+
+
+# Where in a page's Markdown a problem was written: one mechanism for broken links and raw-HTML notes.
+
+
+def topic_page(make_project: Callable[..., Path], body: str) -> tuple[ResolvedPage, Path]:
+    """The resolved page content/topic.md (its body starts on line 4) and the project's content folder."""
+    site = coverage_of(make_project, body)
+    return next(page for page in site.pages if page.source == "topic.md"), site.settings.content_dir
+
+
+def test_origins_place_a_thing_at_the_first_markdown_line_that_spells_it(make_project: Callable[..., Path]) -> None:
+    page, content = topic_page(make_project, "One.\n\nA zebra here.\n\nA zebra again.\n")
+    assert MarkdownOrigins(page, content).of("zebra") == ((content / "topic.md").as_posix(), 6)
+
+
+def test_origins_find_nothing_for_a_thing_the_markdown_does_not_spell(make_project: Callable[..., Path]) -> None:
+    page, content = topic_page(make_project, "One.\n")
+    assert MarkdownOrigins(page, content).of("zebra") is None
+
+
+def test_origins_use_a_known_line_before_any_search(make_project: Callable[..., Path]) -> None:
+    page, content = topic_page(make_project, "One.\n\nA zebra here.\n")
+    assert MarkdownOrigins(page, content, known={"zebra": 9}).of("zebra") == ((content / "topic.md").as_posix(), 9)
+
+
+def test_origins_search_the_markdown_for_the_first_max_searches_things_only(make_project: Callable[..., Path]) -> None:
+    count = MarkdownOrigins.MAX_SEARCHES + 5
+    page, content = topic_page(make_project, "".join(f"thing-{i}\n\n" for i in range(count)))
+    origins = MarkdownOrigins(page, content)
+    found = [origins.of(f"thing-{i}") for i in range(count)]
+    assert [place is not None for place in found] == [True] * MarkdownOrigins.MAX_SEARCHES + [False] * 5
+    assert origins.of("thing-0") == ((content / "topic.md").as_posix(), 4)  # what was found stays found
+
+
+def test_duplicate_ids_past_the_searched_first_hundred_are_still_each_reported(make_project: Callable[..., Path]) -> None:
+    count = MarkdownOrigins.MAX_SEARCHES + 20
+    twice = "".join(f"## Part {i} {{#part-{i}}}\n\n<div id=\"part-{i}\">Raw.</div>\n\n" for i in range(count))
+    root = make_project({"index.md": HOME, "topic.md": f"---\ntitle: Topic\n---\n{twice}"})
+    result = build(root, write=False)
+    notes = [p for p in link_problems(result.outputs, root / "site", result.site) if "duplicate id" in p.message]
+    in_markdown = [p for p in notes if p.path == (root / "content" / "topic.md").as_posix()]
+    assert len(notes) == count
+    assert len(in_markdown) == MarkdownOrigins.MAX_SEARCHES
+    assert (in_markdown[0].line, in_markdown[0].message) == (4, "duplicate id 'part-0': links to #part-0 reach only its first use")

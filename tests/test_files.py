@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sitegen.core import files
 from sitegen.core.errors import BuildError
-from sitegen.core.files import YamlDocument, list_tree, parse_yaml
+from sitegen.core.files import list_tree, read_text
+from sitegen.load import yaml_files
+from sitegen.load.yaml_files import YamlDocument, parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 needs_libyaml = pytest.mark.skipif(getattr(yaml, "CSafeLoader", None) is None, reason="PyYAML built without libyaml")
@@ -56,13 +57,13 @@ def test_list_tree_does_not_follow_a_link_to_a_folder(tmp_path: Path) -> None:
 
 def read_by_both(text: str, first_line: int = 1) -> tuple[YamlDocument | None, YamlDocument]:
     path = Path("doc.yaml")
-    return files._parse_with_libyaml(yaml.CSafeLoader, text, path, first_line), files._parse_with_pure_python(text, path, first_line)
+    return yaml_files._parse_with_libyaml(yaml.CSafeLoader, text, path, first_line), yaml_files._parse_with_pure_python(text, path, first_line)
 
 
 def front_matters() -> list[tuple[str, str]]:
     found = []
     for page in sorted((ROOT / "content").rglob("*.md")):
-        lines = files.read_text(page, ROOT).split("\n")
+        lines = read_text(page, ROOT).split("\n")
         end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
         found.append((page.name, "\n".join(lines[1:end])))
     return found
@@ -87,8 +88,8 @@ def test_key_lines_of_front_matter_are_offset_by_its_first_line() -> None:
 @needs_libyaml
 @pytest.mark.parametrize("name", ["site.yaml", "content/glossary.yaml", "content/references.yaml", "seeds/sources.yaml"])
 def test_the_projects_yaml_files_read_alike_by_both_parsers(name: str) -> None:
-    text = files.read_text(ROOT / name, ROOT)
-    assert files._libyaml_reads_like_pure(text)
+    text = read_text(ROOT / name, ROOT)
+    assert yaml_files._libyaml_reads_like_pure(text)
     fast, pure = read_by_both(text)
     assert fast is not None
     assert (fast.data, fast.key_lines) == (pure.data, pure.key_lines)
@@ -97,7 +98,7 @@ def test_the_projects_yaml_files_read_alike_by_both_parsers(name: str) -> None:
 @needs_libyaml
 def test_the_projects_front_matter_reads_alike_by_both_parsers() -> None:
     for name, text in front_matters():
-        assert files._libyaml_reads_like_pure(text), name
+        assert yaml_files._libyaml_reads_like_pure(text), name
         fast, pure = read_by_both(text, first_line=2)
         assert fast is not None, name
         assert (fast.data, fast.key_lines) == (pure.data, pure.key_lines), name
@@ -113,8 +114,8 @@ def test_the_projects_front_matter_reads_alike_by_both_parsers() -> None:
     pytest.param("list: " + "[" * 1200 + "]" * 1200 + "\n", id="nested-deeper-than-libyaml-recurses-safely"),
 ])
 def test_constructs_libyaml_reads_differently_go_to_the_pure_parser(text: str) -> None:
-    assert not files._libyaml_reads_like_pure(text)
-    assert outcome(parse_yaml, text) == outcome(files._parse_with_pure_python, text)
+    assert not yaml_files._libyaml_reads_like_pure(text)
+    assert outcome(parse_yaml, text) == outcome(yaml_files._parse_with_pure_python, text)
 
 
 def outcome(parse: Callable[[str, Path, int], YamlDocument], text: str) -> tuple[object, ...]:
@@ -130,7 +131,7 @@ def test_an_error_is_reported_in_the_pure_parsers_words() -> None:
     with pytest.raises(BuildError) as fast:
         parse_yaml(text, Path("doc.yaml"), first_line=2)
     with pytest.raises(BuildError) as pure:
-        files._parse_with_pure_python(text, Path("doc.yaml"), first_line=2)
+        yaml_files._parse_with_pure_python(text, Path("doc.yaml"), first_line=2)
     assert [str(p) for p in fast.value.problems] == [str(p) for p in pure.value.problems]
 
 
@@ -139,13 +140,13 @@ def test_an_impossible_date_is_reported_in_the_pure_parsers_words() -> None:
     with pytest.raises(BuildError) as fast:
         parse_yaml(text, Path("doc.yaml"), first_line=2)
     with pytest.raises(BuildError) as pure:
-        files._parse_with_pure_python(text, Path("doc.yaml"), first_line=2)
+        yaml_files._parse_with_pure_python(text, Path("doc.yaml"), first_line=2)
     assert [str(p) for p in fast.value.problems] == [str(p) for p in pure.value.problems]
     assert fast.value.problems[0].line == 3
 
 
 def test_without_libyaml_the_pure_parser_reads_everything(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(files, "_LIBYAML_LOADER", None)
-    monkeypatch.setattr(files, "_parse_with_libyaml", lambda *args: pytest.fail("libyaml used"))
+    monkeypatch.setattr(yaml_files, "_LIBYAML_LOADER", None)
+    monkeypatch.setattr(yaml_files, "_parse_with_libyaml", lambda *args: pytest.fail("libyaml used"))
     document = parse_yaml(NESTED_MAPPINGS, Path("doc.yaml"), first_line=2)
     assert (document.data["seo"]["keywords"]["secondary"], document.line("order")) == ("aura", 8)

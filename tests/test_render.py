@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.check.checks import link_problems
+from sitegen.check.links import link_problems
 from sitegen.core.errors import BuildError
 from sitegen.pipeline import build
 

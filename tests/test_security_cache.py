@@ -22,8 +22,9 @@ import jinja2.bccache
 import pytest
 from test_bad_input import PAGES, assert_clean_failure, run, snapshot
 
-from sitegen.incremental.cache import MAX_FILE_BYTES, label_of, read_verified, wait_for_saves, write_verified
+from sitegen.incremental.cache import label_of, wait_for_saves
 from sitegen.incremental.memo import Memo, all_kinds
+from sitegen.incremental.verified import MAX_FILE_BYTES, read_verified, write_verified
 from sitegen.pipeline import build
 
 KINDS = sorted(all_kinds())

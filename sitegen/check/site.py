@@ -20,7 +20,8 @@ from ..incremental.cache import ENGINE, instance_of, tuple_of
 from ..incremental.memo import Kind, Memo, digest
 from ..render.outputs import Rendered
 from ..resolve.model import Site
-from .checks import LinkScan, coverage_problems, link_problems, scan_links
+from .coverage import coverage_problems
+from .links import LinkScan, link_problems, scan_links
 
 
 @dataclass(frozen=True)

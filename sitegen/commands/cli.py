@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from ..check.checks import coverage_table
+from ..check.coverage import coverage_table
 from ..core.errors import BuildError, Problem, shown
 from ..incremental.cache import cache_folder
 from ..load.settings import load_settings

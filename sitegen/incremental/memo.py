@@ -30,7 +30,9 @@ import jinja2
 
 from ..core.errors import BuildError
 from ..core.files import list_inputs, read_input_bytes
-from .cache import ENGINE, BuildCache, Fingerprint, Shape, VerifiedBytecodeCache, cache_folder, check_cache_folder, discard, wait_for_saves
+from .cache import ENGINE, BuildCache, Shape, cache_folder, check_cache_folder, label_of, wait_for_saves
+from .fingerprint import Fingerprint
+from .verified import VerifiedBytecodeCache, discard
 
 T = TypeVar("T")
 
@@ -167,7 +169,7 @@ class Memo:
         folder = self.folder / "jinja"
         if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
             discard(folder)  # a file or a link where the folder should be
-        return VerifiedBytecodeCache(folder)
+        return VerifiedBytecodeCache(folder, label_of)
 
 
 def digest(*parts: object) -> str:

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import Problems
-from ..core.files import YamlDocument
 from ..core.urls import url_problem
 from ..dialect.data import markdown_problems
+from .yaml_files import YamlDocument
 
 # C0 and C1 controls but tab and line feed, lone surrogates (from a YAML "\ud800" escape, which no
 # UTF-8 page can hold) and the two non-characters U+FFFE and U+FFFF.

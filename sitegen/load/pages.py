@@ -11,11 +11,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..core.errors import BuildError, Problems
-from ..core.files import YamlDocument, list_inputs, parse_yaml, read_text
+from ..core.files import list_inputs, read_text
 from ..core.layout import GLOSSARY_FILE, RESERVED_NAMES
 from ..dialect.limits import block_breaks_problem, nesting_problem, page_size_problem
 from .fields import Fields
 from .schema import DATE, TEXT, TEXTS, WHOLE_NUMBER, Key, Schema, read_mapping
+from .yaml_files import YamlDocument, parse_yaml
 
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 MAX_SLUG = 100  # a slug names a folder of the site: file systems allow 255 bytes, and short addresses read better

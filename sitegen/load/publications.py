@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import BuildError, Problems
-from ..core.files import parse_yaml, read_text
+from ..core.files import read_text
 from .fields import Fields
 from .schema import TEXT, TEXT_OR_NUMBER, TEXTS, WHOLE_NUMBER, Key, Schema, read_mapping
+from .yaml_files import parse_yaml
 
 PUBLICATION = Schema((
     Key("authors", TEXTS, required=True), Key("year", WHOLE_NUMBER, required=True), Key("title", TEXT, required=True),

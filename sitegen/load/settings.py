@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import BuildError, Problems
-from ..core.files import parse_yaml, read_text, site_entry
+from ..core.files import read_text, site_entry
 from ..core.layout import CONTENT_FOLDER, SEEDS_FOLDER, SETTINGS_FILE, STATIC_FOLDER, TEMPLATES_FOLDER, output_refusal
 from ..core.urls import url_problem
 from .fields import Fields
 from .schema import TEXT, WHOLE_NUMBER, Key, Schema, read_mapping
+from .yaml_files import parse_yaml
 
 SETTINGS_SCHEMA = Schema((
     Key("title", TEXT, required=True),

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import BuildError, Problems
-from ..core.files import InputListing, YamlDocument, decode_text, list_inputs, parse_yaml, read_input_bytes, read_text
+from ..core.files import InputListing, decode_text, list_inputs, read_input_bytes, read_text
 from ..core.layout import SOURCES_FILE
 from .fields import Fields, text_problem
 from .schema import DATE, MAPPING, TEXT, TRUE_OR_FALSE, Key, Schema, read_mapping
+from .yaml_files import YamlDocument, parse_yaml
 
 SEED_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # a plain URL segment: the seed's page is sources/<id>/
 PASSAGE_ID = re.compile(r"^p([1-9][0-9]*)$")
