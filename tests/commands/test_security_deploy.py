@@ -8,17 +8,17 @@ import os
 import subprocess
 from pathlib import Path
 
+import git_repos
 import pytest
-import test_deploy
-from test_deploy import branch_commit, git
+from git_repos import branch_commit, git
 
 from sitegen.commands.cli import main
 from sitegen.core.errors import BuildError
 from sitegen.load.settings import load_settings
 
 Repo = tuple[Path, Path]
-isolated_git = test_deploy.isolated_git  # git without this machine's configuration (autouse)
-repo = test_deploy.repo  # a project under git, with a bare repository as `origin`
+isolated_git = git_repos.isolated_git  # git without this machine's configuration (autouse)
+repo = git_repos.repo  # a project under git, with a bare repository as `origin`
 
 
 def deploy(root: Path, *options: str) -> int:

@@ -18,9 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from serving import ServeProcess, copy_project
-from test_bad_input import run
-from test_serve_http import _connect, _in_own_loop, _next_message
+from projects import PAGES, run, write_project
+from serving import ServeProcess, in_own_loop, livereload_connect, next_message
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
@@ -36,7 +35,7 @@ HELLO = json.dumps({"command": "hello", "protocols": ["http://livereload.com/pro
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
-    project = copy_project(tmp_path_factory.mktemp("private") / "project")
+    project = write_project(tmp_path_factory.mktemp("private") / "project", PAGES)
     with ServeProcess(project) as running:
         yield running.ready()
         running.stop()
@@ -72,7 +71,7 @@ def websocket_status(server: ServeProcess, headers: dict[str, str]) -> int:
         connection.close()
         return 101
 
-    return _in_own_loop(attempt)
+    return in_own_loop(attempt)
 
 
 # --- /forcereload ----------------------------------------------------------------------------------
@@ -88,12 +87,12 @@ def test_forcereload_answers_without_a_server_error(server: ServeProcess, path: 
 
 def test_forcereload_reloads_the_connected_pages(server: ServeProcess) -> None:
     async def run_() -> dict[str, object] | None:
-        page = await _connect(server, "")
+        page = await livereload_connect(server, "")
         await asyncio.sleep(0.2)
         await asyncio.get_running_loop().run_in_executor(None, request, server.port, "/forcereload")
-        return await _next_message(page, 5)
+        return await next_message(page, 5)
 
-    message = _in_own_loop(run_)
+    message = in_own_loop(run_)
     assert message is not None and message["command"] == "reload"
 
 
@@ -126,7 +125,7 @@ def test_malformed_websocket_message_is_ignored_and_the_connection_still_works(s
         connection.close()
         return reply
 
-    reply = _in_own_loop(run_)
+    reply = in_own_loop(run_)
     assert isinstance(reply, str) and json.loads(reply)["command"] == "hello"
     assert no_traceback(server, start), server.lines[start:]
 
@@ -138,7 +137,7 @@ def test_oversized_websocket_message_closes_only_that_connection(server: ServePr
         await connection.write_message("x" * (MAX_MESSAGE + 1))
         return await asyncio.wait_for(connection.read_message(), 5)
 
-    assert _in_own_loop(run_) is None  # closed by the server
+    assert in_own_loop(run_) is None  # closed by the server
     assert request(server.port, "/")[0] == 200
     assert no_traceback(server, start), server.lines[start:]
 

@@ -6,31 +6,29 @@ import asyncio
 import base64
 import hashlib
 import http.client
-import json
 import re
 import shutil
 import signal
 import socket
 import sys
 import time
-from collections.abc import Callable, Coroutine, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
-from serving import ServeProcess, copy_project
+from projects import PAGES, write, write_project
+from serving import ServeProcess, in_own_loop, livereload_connect, next_message
 
 from sitegen.commands.serve import allow_script, host_warning, resolve_request
 
 SECRET = "secret-token-8f3a1c"
-T = TypeVar("T")
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
-    """The real project, copied, served; a secret file lies next to the output folder."""
-    project = copy_project(tmp_path_factory.mktemp("serve") / "project")
+    """A small project, served; a secret file lies next to the output folder."""
+    project = write_project(tmp_path_factory.mktemp("serve") / "project", PAGES)
+    write(project / "site.yaml", "title: Test site\nlanguage: en\nreview_interval_months: 12\n")  # words a leak of it would show
     (project / "secret.txt").write_text(SECRET, encoding="utf-8")
     with ServeProcess(project) as running:
         yield running.ready()
@@ -220,41 +218,16 @@ def small(make_project: Callable[..., Path]) -> Iterator[ServeProcess]:
         running.stop()
 
 
-async def _connect(server: ServeProcess, page: str) -> object:
-    from tornado.websocket import websocket_connect
-
-    socket_ = await websocket_connect(f"ws://127.0.0.1:{server.port}/livereload")
-    await socket_.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
-    await socket_.read_message()
-    await socket_.write_message(json.dumps({"command": "info", "url": f"{server.url}{page}", "plugins": {}}))
-    return socket_
-
-
-async def _next_message(socket_: object, timeout: float) -> dict[str, object] | None:
-    try:
-        message = await asyncio.wait_for(socket_.read_message(), timeout)  # type: ignore[attr-defined]
-    except TimeoutError:
-        return None
-    return json.loads(message) if message else None
-
-
-def _in_own_loop(run: Callable[[], Coroutine[object, object, T]]) -> T:
-    """Run a coroutine in a thread of its own: the browser tests' Playwright keeps an event loop
-    running in this one."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(lambda: asyncio.run(run())).result()
-
-
 def _reload_after(server: ServeProcess, page: str, change: Callable[[], None], timeout: float = 15) -> dict[str, object] | None:
     assert get(server, f"/{page}")[0] == 200  # a browser loads the page, then its script connects
 
     async def run() -> dict[str, object] | None:
-        socket_ = await _connect(server, page)
+        socket_ = await livereload_connect(server, page)
         await asyncio.sleep(0.2)
         change()
-        return await _next_message(socket_, timeout)
+        return await next_message(socket_, timeout)
 
-    return _in_own_loop(run)
+    return in_own_loop(run)
 
 
 def test_edit_sends_a_reload_message(small: ServeProcess) -> None:
@@ -279,9 +252,9 @@ def test_page_connecting_after_a_change_it_missed_is_told_to_reload(small: Serve
     small.wait_for("content/topic.md: rebuilt", start=start)
 
     async def run() -> dict[str, object] | None:
-        return await _next_message(await _connect(small, "topic/"), 5)
+        return await next_message(await livereload_connect(small, "topic/"), 5)
 
-    message = _in_own_loop(run)
+    message = in_own_loop(run)
     assert message is not None and message["command"] == "reload", small.lines
 
 
@@ -289,9 +262,9 @@ def test_page_connecting_after_no_change_is_left_alone(small: ServeProcess) -> N
     assert get(small, "/topic/")[0] == 200
 
     async def run() -> dict[str, object] | None:
-        return await _next_message(await _connect(small, "topic/"), 1)
+        return await next_message(await livereload_connect(small, "topic/"), 1)
 
-    assert _in_own_loop(run) is None
+    assert in_own_loop(run) is None
 
 
 def test_the_build_at_start_says_it_wrote_the_site(small: ServeProcess) -> None:

@@ -8,14 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import yaml
+from yaml_parsers import needs_libyaml, read_by_both
 
 from sitegen.core import files
 from sitegen.core.errors import BuildError
 from sitegen.core.files import YamlDocument, list_tree, parse_yaml
-
-ROOT = Path(__file__).resolve().parent.parent
-needs_libyaml = pytest.mark.skipif(getattr(yaml, "CSafeLoader", None) is None, reason="PyYAML built without libyaml")
 
 NESTED_MAPPINGS = "title: T\nseo:\n  description: D\n  keywords:\n    primary: migraine\n    secondary: aura\norder: 2\n"
 LISTS_OF_MAPPINGS = (
@@ -54,20 +51,6 @@ def test_list_tree_does_not_follow_a_link_to_a_folder(tmp_path: Path) -> None:
 # --- YAML ---
 
 
-def read_by_both(text: str, first_line: int = 1) -> tuple[YamlDocument | None, YamlDocument]:
-    path = Path("doc.yaml")
-    return files._parse_with_libyaml(yaml.CSafeLoader, text, path, first_line), files._parse_with_pure_python(text, path, first_line)
-
-
-def front_matters() -> list[tuple[str, str]]:
-    found = []
-    for page in sorted((ROOT / "content").rglob("*.md")):
-        lines = files.read_text(page, ROOT).split("\n")
-        end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
-        found.append((page.name, "\n".join(lines[1:end])))
-    return found
-
-
 @needs_libyaml
 @pytest.mark.parametrize("text", REPRESENTATIVE)
 def test_libyaml_gives_the_same_values_and_key_lines_as_the_pure_parser(text: str) -> None:
@@ -82,25 +65,6 @@ def test_key_lines_of_front_matter_are_offset_by_its_first_line() -> None:
     assert fast is not None
     assert fast.key_lines == pure.key_lines
     assert (fast.line("title"), fast.line("seo", "keywords", "secondary"), fast.line("order")) == (2, 7, 8)
-
-
-@needs_libyaml
-@pytest.mark.parametrize("name", ["site.yaml", "content/glossary.yaml", "content/references.yaml", "seeds/sources.yaml"])
-def test_the_projects_yaml_files_read_alike_by_both_parsers(name: str) -> None:
-    text = files.read_text(ROOT / name, ROOT)
-    assert files._libyaml_reads_like_pure(text)
-    fast, pure = read_by_both(text)
-    assert fast is not None
-    assert (fast.data, fast.key_lines) == (pure.data, pure.key_lines)
-
-
-@needs_libyaml
-def test_the_projects_front_matter_reads_alike_by_both_parsers() -> None:
-    for name, text in front_matters():
-        assert files._libyaml_reads_like_pure(text), name
-        fast, pure = read_by_both(text, first_line=2)
-        assert fast is not None, name
-        assert (fast.data, fast.key_lines) == (pure.data, pure.key_lines), name
 
 
 @pytest.mark.parametrize("text", [

@@ -16,12 +16,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from projects import ROOT
 
 from sitegen.core import parallel
 from sitegen.core.errors import BuildError, Problem
 from sitegen.core.parallel import parallel_map
 
-ROOT = Path(__file__).resolve().parent.parent
 PRELUDE = """
 import json, os, sys, threading
 from sitegen.core import parallel

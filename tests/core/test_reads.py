@@ -20,14 +20,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from test_bad_input import ROOT, SEED, assert_clean_failure, built_once, built_project, run, snapshot
+from projects import ROOT, SEED, assert_clean_failure, run, snapshot
 
 from sitegen.core.errors import BuildError
 from sitegen.core.files import list_inputs, read_input_bytes
 from sitegen.incremental.memo import Memo
 from sitegen.pipeline import build
-
-__all__ = ["built_once", "built_project"]  # fixtures shared with test_bad_input
 
 MARKER = "OUTSIDE-THE-PROJECT-7f3a"
 

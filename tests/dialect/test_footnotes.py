@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown.extensions.footnotes import FootnoteExtension
-from test_bad_input import PAGES, run
+from projects import PAGES, run
 
 from sitegen.check.checks import _ContentOrigins
 from sitegen.dialect import footnotes

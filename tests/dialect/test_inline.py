@@ -9,11 +9,8 @@ import markdown
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from markdown.extensions.abbr import AbbrExtension
-from markdown.extensions.attr_list import AttrListExtension
-from markdown.extensions.footnotes import FootnoteExtension
-from markdown.extensions.smarty import SmartyExtension
 from markdown.inlinepatterns import InlineProcessor
+from markdown_pairs import converter, stock_and_skipping
 
 from sitegen.dialect import inline
 from sitegen.dialect.inline import SkippingInlineProcessor, skip_impossible_patterns
@@ -35,21 +32,6 @@ HTML is an abbreviation.
 [short ref]: https://example.org/short
 [^1]: The footnote, with *emphasis* and "quotes".
 """.format(BREAK="  \n")
-
-
-def _converter(skipping: bool) -> markdown.Markdown:
-    md = markdown.Markdown(
-        extensions=[SmartyExtension(), FootnoteExtension(), AbbrExtension(), AttrListExtension()],
-        output_format="html",
-    )
-    if skipping:
-        skip_impossible_patterns(md)
-    return md
-
-
-def stock_and_skipping(text: str) -> tuple[str, str]:
-    """`text` as HTML by Python-Markdown as it is, and with `skip_impossible_patterns` applied."""
-    return _converter(False).convert(text), _converter(True).convert(text)
 
 
 def test_every_inline_syntax_gives_python_markdowns_own_html() -> None:
@@ -75,7 +57,7 @@ def _names(registry: markdown.util.Registry) -> list[str]:
 
 
 def test_the_inline_passes_are_replaced_in_place() -> None:
-    stock, skipping = _converter(False), _converter(True)
+    stock, skipping = converter(False), converter(True)
     assert _names(skipping.treeprocessors) == _names(stock.treeprocessors)
     assert isinstance(skipping.treeprocessors["inline"], SkippingInlineProcessor)
     assert isinstance(skipping.treeprocessors["smarty"], SkippingInlineProcessor)

@@ -6,7 +6,7 @@ exceeded, exit 1, and the previous site untouched, never a RecursionError. The s
 pages is measured by `benchmarks/pathological.py`, not here.
 """
 
-# ruff: noqa: F811 (the fixtures of test_bad_input are imported, then named as test arguments)
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_bad_input import assert_clean_failure, built_once, built_project, put, run, snapshot, topic_line  # noqa: F401 (fixtures)
-from test_inline import stock_and_skipping
+from markdown_pairs import stock_and_skipping
+from projects import assert_clean_failure, put, run, snapshot, topic_line
 
 from sitegen.dialect import inline, limits
 from sitegen.dialect.limits import MAX_NESTING, MAX_PAGE_BYTES, block_depth, nesting_problem

@@ -13,13 +13,13 @@ that passes it, and the same lines with blank lines between them build. The spee
 measured by `benchmarks/pathological.py`, not here.
 """
 
-# ruff: noqa: F811 (the fixtures of test_bad_input are imported, then named as test arguments)
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from test_bad_input import assert_clean_failure, built_once, built_project, run, snapshot, topic_line  # noqa: F401 (fixtures)
+from projects import assert_clean_failure, run, snapshot, topic_line
 
 from sitegen.dialect.limits import FREE_BREAK_WORK, MAX_BREAK_WORK, MAX_TEXT_CHARACTERS, block_breaks_problem, text_length_problem
 from sitegen.resolve.markup import Markup

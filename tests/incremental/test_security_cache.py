@@ -20,7 +20,7 @@ from pathlib import Path
 
 import jinja2.bccache
 import pytest
-from test_bad_input import PAGES, assert_clean_failure, run, snapshot
+from projects import PAGES, assert_clean_failure, run, snapshot
 
 from sitegen.incremental.cache import MAX_FILE_BYTES, label_of, read_verified, wait_for_saves, write_verified
 from sitegen.incremental.memo import Memo, all_kinds

@@ -8,29 +8,19 @@ Each failing case checks that the previously built site stayed byte for byte as 
 
 from __future__ import annotations
 
-import hashlib
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import yaml
-from test_bad_input import assert_clean_failure, run, snapshot
-from test_security import elements, html_pages
+from data_files import data, fails_cleanly, line_of, write_data
+from html_parts import elements, html_pages
+from projects import ROOT, run, snapshot
 
 from sitegen.core.urls import url_problem
 from sitegen.load.pages import RESERVED_IDS, is_reserved_id
 
-ROOT = Path(__file__).resolve().parent.parent
 MARKUP = '<img src=x onerror=alert(1)><iframe src="https://evil.example/"></iframe><meta http-equiv="refresh" content="0;url=https://evil.example/"><script>alert(1)</script>'
-SEED = "Example Article\n\nA first paragraph about the topic. It has two sentences.\n\nSection Two\n\nThe second paragraph, with a fact worth citing.\n"
-PAGES = {
-    "index.md": "---\ntitle: Home\n---\nWelcome [@001:p2].\n",
-    "topic.md": "---\ntitle: A topic\norder: 1\nreviewed: 2026-01-15\n---\n## Facts {#facts}\n\nAura is a fact [@001:p4] and a study [@smith2020].\n",
-    "glossary.md": "---\ntitle: Glossary\n---\nThe terms.\n",
-    "sources.md": "---\ntitle: Sources\n---\nThe texts.\n",
-}
 BAD_URLS = {
     "javascript": "javascript:alert(1)",
     "javascript-upper-case": "JavaScript:alert(1)",
@@ -45,64 +35,6 @@ BAD_URLS = {
     "no-host": "https:///path",
 }
 GOOD_URLS = ("https://example.org/a?b=1#c", "http://example.org/", "mailto:editor@example.org", "other/page.html", "#facts")
-
-
-def data(settings: dict[str, object] | None = None, source: dict[str, object] | None = None, glossary: list[object] | None = None,
-         references: dict[str, object] | None = None) -> dict[str, object]:
-    """The data files of a small valid project, with the given parts replaced (see `write_data`)."""
-    return {
-        "site.yaml": {"title": "Test site", "language": "en", "disclaimer": "Education only, not *advice*.", **(settings or {})},
-        "seeds/sources.yaml": {"001": {"title": "Example Article", "publisher": "Example Clinic", "date": "2022-01-01", "kind": "article",
-                                        "promotional": False, "sha256": hashlib.sha256(SEED.encode()).hexdigest(),
-                                        "exclude": {"p2": "Navigation of the clinic website"}, **(source or {})}},
-        "content/glossary.yaml": glossary if glossary is not None else [{"term": "Aura", "id": "aura", "definition": "Lights *before* a migraine."}],
-        "content/references.yaml": {"smith2020": {"authors": ["Smith J"], "year": 2020, "title": "A study", "journal": "J", "doi": "10.1/x",
-                                                  **(references or {})}},
-    }
-
-
-def write_data(root: Path, files: dict[str, object]) -> None:
-    for relative, value in files.items():
-        (root / relative).write_text(yaml.safe_dump(value, allow_unicode=True, sort_keys=False), encoding="utf-8")
-
-
-def line_of(root: Path, relative: str, needle: str) -> int:
-    """The line of `relative` on which `needle` (a key) first appears."""
-    lines = (root / relative).read_text(encoding="utf-8").splitlines()
-    return next(number for number, text in enumerate(lines, start=1) if re.match(rf"^\s*(- )?{re.escape(needle)}:", text))
-
-
-@pytest.fixture(scope="module")
-def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("built") / "project"
-    shutil.copytree(ROOT / "templates", root / "templates")
-    shutil.copytree(ROOT / "static", root / "static")
-    (root / "seeds").mkdir(parents=True)
-    (root / "seeds" / "001_example.txt").write_text(SEED, encoding="utf-8")
-    (root / "content").mkdir()
-    for name, text in PAGES.items():
-        (root / "content" / name).write_text(text, encoding="utf-8")
-    write_data(root, data())
-    return root
-
-
-@pytest.fixture
-def project(built_once: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Path:
-    """A valid project with its site built (the working folder, so messages name files relative to it)."""
-    root = tmp_path / "project"
-    shutil.copytree(built_once, root)
-    monkeypatch.chdir(root)
-    monkeypatch.setenv("SITEGEN_CACHE", "off")
-    code, err = run(root, ("build", "--no-search"), capsys)
-    assert code == 0, err
-    return root
-
-
-def fails_cleanly(root: Path, capsys: pytest.CaptureFixture[str], file: str, line: int | None, says: str) -> None:
-    before = snapshot(root / "site")
-    code, err = run(root, ("build", "--no-search"), capsys)
-    assert_clean_failure(code, err, file, line, says)
-    assert snapshot(root / "site") == before
 
 
 def injected_elements(site: Path) -> list[str]:

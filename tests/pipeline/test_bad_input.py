@@ -10,51 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
-import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from projects import SEED, assert_clean_failure, put, run, snapshot, topic_line
 
 from sitegen.commands.cli import main
-from sitegen.incremental.cache import wait_for_saves
 from sitegen.write.output import update_site
-
-ROOT = Path(__file__).resolve().parent.parent
-TOPIC = "---\ntitle: A topic\norder: 1\n---\n\nA fact [@001:p4].\n\n{}\n"  # line 8 holds the inserted text
-PAGES = {
-    "index.md": "---\ntitle: Home\n---\nWelcome [@001:p2].\n",
-    "sources.md": "---\ntitle: Sources\n---\nThe texts this site rests on.\n",
-    "topic.md": TOPIC.format(""),
-}
-SEED = "seeds/001_example.txt"
-PROBLEM_LINE = re.compile(r"^(?P<path>[^:\n]+?)(?::(?P<line>\d+))?: (?P<message>\S.*)$")
-
 
 # ---------------------------------------------------------------------------------------------
 # Helpers that break a valid project in one way each
 # ---------------------------------------------------------------------------------------------
-
-
-def put(relative: str, text: str | bytes) -> Callable[[Path], None]:
-    def apply(root: Path) -> None:
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(text, bytes):
-            path.write_bytes(text)
-        else:
-            path.write_text(text, encoding="utf-8")
-
-    return apply
-
-
-def topic_line(text: str) -> Callable[[Path], None]:
-    """content/topic.md with `text` on line 8."""
-    return put("content/topic.md", TOPIC.format(text))
 
 
 def append(relative: str, text: str) -> Callable[[Path], None]:
@@ -238,58 +206,6 @@ CASES = [
     Case("settings-output-dir-inside-content", settings("title: Test site\noutput_dir: content/site\n"), "site.yaml", 2, "output_dir"),
     Case("settings-output-dir-is-parent", settings("title: Test site\noutput_dir: ..\n"), "site.yaml", 2, "output_dir"),
 ]
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def run(root: Path, args: tuple[str, ...], capsys: pytest.CaptureFixture[str], in_subprocess: bool = False) -> tuple[int, str]:
-    """Run the command line in `root` (so messages name files relative to it); exit code and stderr."""
-    if in_subprocess:
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        done = subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=root, capture_output=True, text=True, env=env, timeout=120)
-        return done.returncode, done.stderr
-    code = main(["--project", str(root), *args])
-    captured = capsys.readouterr()
-    return code, captured.err
-
-
-def assert_clean_failure(code: int, stderr: str, file: str, line: int | None, says: str, command: str = "build") -> None:
-    assert code == 1, stderr
-    assert "Traceback" not in stderr
-    lines = stderr.splitlines()
-    problems = [PROBLEM_LINE.match(text) for text in lines if not text.startswith("build failed")]
-    assert all(problems), f"a line that is not path:line: message in:\n{stderr}"
-    if command == "build":
-        assert lines[-1].startswith("build failed"), stderr  # the summary comes last
-    matching = [m for m in problems if m and m["path"] == file and (m["line"] is None if line is None else m["line"] == str(line))]
-    assert matching, f"no problem at {file}:{line} in:\n{stderr}"
-    assert any(says in m["message"] for m in matching), stderr
-
-
-@pytest.fixture(scope="module")
-def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where the first test leaves its valid, built project for the others to copy."""
-    return tmp_path_factory.mktemp("built") / "project"
-
-
-@pytest.fixture
-def built_project(
-    make_project: Callable[..., Path], built_once: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Path:
-    """A valid project with its site built, in this test's own folder (the working folder)."""
-    if built_once.exists():
-        root = tmp_path / "project"
-        shutil.copytree(built_once, root, symlinks=True)
-    else:
-        root = make_project(pages=PAGES)
-        assert main(["--project", str(root), "build", "--strict", "--no-search"]) == 0, capsys.readouterr().err
-        wait_for_saves(root / ".cache" / "sitegen")  # the cache is written in the background
-        shutil.copytree(root, built_once, symlinks=True)
-    monkeypatch.chdir(root)
-    capsys.readouterr()
-    return root
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

@@ -1,4 +1,4 @@
-"""End to end: the real project builds, and the written files carry pages, sources and citations."""
+"""End to end: a small project builds, and the written files carry pages, sources and citations."""
 
 from __future__ import annotations
 
@@ -6,28 +6,37 @@ import re
 from pathlib import Path
 
 import pytest
+from projects import write_project
 
 from sitegen.commands.cli import main
 
+PAGES = {
+    "index.md": "---\ntitle: Home\n---\nWelcome [@001:p2].\n",
+    "topic.md": "---\ntitle: A topic\norder: 1\n---\n## Facts {#facts}\n\nA fact [@001:p4], and the first one again [@001:p2].\n",
+    "other-topic.md": "---\ntitle: Another topic\norder: 2\n---\nThe same fact [@001:p4].\n",
+}
+
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("real") / "site"
-    root = Path(__file__).resolve().parent.parent
-    assert main(["--project", str(root), "build", "--out", str(out)]) == 0
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_project(tmp_path_factory.mktemp("e2e") / "project", PAGES)
+
+
+@pytest.fixture(scope="module")
+def built(project: Path) -> Path:
+    out = project / "site"
+    assert main(["--project", str(project), "build", "--out", str(out)]) == 0
     return out
 
 
-def test_every_content_page_is_written_as_a_pretty_url(built: Path) -> None:
-    root = Path(__file__).resolve().parent.parent
-    for page in (root / "content").glob("*.md"):
+def test_every_content_page_is_written_as_a_pretty_url(project: Path, built: Path) -> None:
+    for page in (project / "content").glob("*.md"):
         expected = built / "index.html" if page.stem == "index" else built / page.stem / "index.html"
         assert expected.is_file(), f"{page.name} was not written"
 
 
-def test_each_seed_gets_a_source_page_with_an_anchor_per_passage(built: Path) -> None:
-    root = Path(__file__).resolve().parent.parent
-    for seed in (root / "seeds").glob("*.txt"):
+def test_each_seed_gets_a_source_page_with_an_anchor_per_passage(project: Path, built: Path) -> None:
+    for seed in (project / "seeds").glob("*.txt"):
         seed_id = seed.name.split("_")[0]
         html = (built / "sources" / seed_id / "index.html").read_text(encoding="utf-8")
         blocks = [line for line in seed.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -37,7 +46,7 @@ def test_each_seed_gets_a_source_page_with_an_anchor_per_passage(built: Path) ->
 
 
 def test_source_pages_link_back_to_citations_that_exist(built: Path) -> None:
-    html = (built / "sources" / "000" / "index.html").read_text(encoding="utf-8")
+    html = (built / "sources" / "001" / "index.html").read_text(encoding="utf-8")
     backlinks = re.findall(r'href="\.\./\.\./([a-z-]*/)#(cite-\d+-\d+)"', html)
     assert backlinks, "no 'cited on' links on the source page"
     for page, anchor in backlinks:
@@ -45,7 +54,7 @@ def test_source_pages_link_back_to_citations_that_exist(built: Path) -> None:
 
 
 def test_topic_pages_have_a_reference_list_quoting_the_passages(built: Path) -> None:
-    html = (built / "mechanisms" / "index.html").read_text(encoding="utf-8")
+    html = (built / "topic" / "index.html").read_text(encoding="utf-8")
     assert 'id="references"' in html
     assert re.search(r'<li id="ref-1">.*?<blockquote class="ref-quote"', html, re.DOTALL)
-    assert 'href="../sources/000/#p' in html
+    assert 'href="../sources/001/#p' in html

@@ -19,12 +19,12 @@ import pytest
 import yaml
 from hypothesis import event, given, note
 from hypothesis import strategies as st
+from projects import ROOT
 
 from sitegen.core.errors import BuildError
 from sitegen.load.pages import FRONT_MATTER_KEYS
 from sitegen.pipeline import build
 
-ROOT = Path(__file__).resolve().parent.parent
 VALID_SEED = "Example Article\n\nA first paragraph about the topic.\n\nSection Two\n\nThe second paragraph, with a fact.\n"
 
 # --- front matter --------------------------------------------------------------------------------

@@ -22,15 +22,15 @@ from typing import Any
 
 import pytest
 import yaml
+from html_parts import elements
 from hypothesis import event, given, note
 from hypothesis import strategies as st
-from test_security import elements
+from projects import ROOT
 
 from sitegen.core.errors import BuildError
 from sitegen.core.urls import url_scheme
 from sitegen.pipeline import build
 
-ROOT = Path(__file__).resolve().parent.parent
 SEED = "Example Article\n\nA first paragraph about the topic.\n\nSection Two\n\nThe second paragraph, with a fact.\n"
 TOPIC_BODY = "## Facts {#facts}\n\nAura is a fact [@001:p4] and a study [@smith2020].\n"
 PROBLEM_LINE = re.compile(r"^[^:\n]+(:\d+)?: \S[^\n]*$")

@@ -9,14 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import test_security_data
-from test_bad_input import run
-from test_security_data import data, fails_cleanly, line_of, write_data
+from data_files import data, fails_cleanly, line_of, write_data
+from projects import run
 
 from sitegen.core.urls import url_problem
 
-built_once = test_security_data.built_once  # the fixtures of a small valid project, built
-project = test_security_data.project
 TOPIC = "---\ntitle: A topic\norder: 1\n---\n\nFirst [@001:p4].\n\n{}\n"  # line 8 holds the inserted text
 
 

@@ -10,16 +10,16 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from html_parts import elements, html_pages
+from projects import ROOT
 
 from sitegen.commands.cli import main
 from sitegen.render.hosting import HEADERS
 from sitegen.render.pages import CONTENT_SECURITY_POLICY
 
-ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = '<script>alert("x")</script>'
 IMAGE = '"><img src=x onerror=alert(1)>'
 HOSTILE_SEED = f"""Example Article
@@ -32,41 +32,6 @@ The second paragraph ends with {IMAGE} and a fact.
 
 The third paragraph, promotional and excluded.
 """
-
-
-class _Elements(HTMLParser):
-    """Every start tag with its attributes, and the text inside each <script>."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.scripts: list[tuple[dict[str, str | None], str]] = []
-        self._in_script: dict[str, str | None] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-        if tag == "script":
-            self._in_script = dict(attrs)
-            self.scripts.append((self._in_script, ""))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script":
-            self._in_script = None
-
-    def handle_data(self, data: str) -> None:
-        if self._in_script is not None:
-            attrs, text = self.scripts[-1]
-            self.scripts[-1] = (attrs, text + data)
-
-
-def elements(html: str) -> _Elements:
-    parser = _Elements()
-    parser.feed(html)
-    return parser
-
-
-def html_pages(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.html"))}
 
 
 @pytest.fixture

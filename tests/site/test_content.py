@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the repository
 CONTENT = ROOT / "content"
 
 TOPIC_PAGES = ("ketamine", "migraine", "migraine-stages", "causes-and-triggers", "mechanisms", "evidence", "safety")

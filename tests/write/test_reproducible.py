@@ -10,16 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from data_files import write_data_project
+from projects import ROOT, snapshot
 
 from sitegen.commands.cli import main
 from sitegen.render.pages import build_date
 
-ROOT = Path(__file__).resolve().parent.parent
 DATED_PAGE = '{% extends "base.html" %}\n{% block main %}\n<p id="built">{{ build_date|date("iso") if build_date else "undated" }}</p>\n{% endblock %}\n'
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def build_in_subprocess(root: Path, out: Path, **env: str) -> None:
@@ -30,15 +27,17 @@ def build_in_subprocess(root: Path, out: Path, **env: str) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def test_two_builds_of_the_real_project_are_byte_identical(tmp_path: Path) -> None:
-    assert main(["--project", str(ROOT), "build", "--out", str(tmp_path / "one")]) == 0
-    assert main(["--project", str(ROOT), "build", "--out", str(tmp_path / "two")]) == 0
+def test_two_builds_of_a_project_with_every_kind_of_input_are_byte_identical(tmp_path: Path) -> None:
+    root = write_data_project(tmp_path / "project")
+    assert main(["--project", str(root), "build", "--out", str(tmp_path / "one")]) == 0
+    assert main(["--project", str(root), "build", "--out", str(tmp_path / "two")]) == 0
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
 
 
 def test_builds_under_different_hash_seeds_are_byte_identical(tmp_path: Path) -> None:
-    build_in_subprocess(ROOT, tmp_path / "one", PYTHONHASHSEED="1")
-    build_in_subprocess(ROOT, tmp_path / "two", PYTHONHASHSEED="2")
+    root = write_data_project(tmp_path / "project")
+    build_in_subprocess(root, tmp_path / "one", PYTHONHASHSEED="1")
+    build_in_subprocess(root, tmp_path / "two", PYTHONHASHSEED="2")
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from projects import ROOT
 
 from sitegen.commands.cli import main
 from sitegen.core.errors import display_path
@@ -24,7 +25,6 @@ from sitegen.core.files import site_entry
 from sitegen.write import swap
 from sitegen.write.output import update_site
 
-ROOT = Path(__file__).resolve().parent.parent
 TOPIC = "---\ntitle: A topic\norder: 1\n---\n\n{} [@001:p4].\n"
 OLD, NEW = "A fact", "The same fact, said anew"
 BUSY = "another build is writing this folder now; build again when it has finished"
