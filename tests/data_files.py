@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from projects import assert_clean_failure, run, snapshot, write_project
+from projects import assert_clean_failure, page, run, snapshot, write_project
 
 SEED = "Example Article\n\nA first paragraph about the topic. It has two sentences.\n\nSection Two\n\nThe second paragraph, with a fact worth citing.\n"
 PAGES = {
-    "index.md": "---\ntitle: Home\n---\nWelcome [@001:p2].\n",
-    "topic.md": "---\ntitle: A topic\norder: 1\nreviewed: 2026-01-15\n---\n## Facts {#facts}\n\nAura is a fact [@001:p4] and a study [@smith2020].\n",
-    "glossary.md": "---\ntitle: Glossary\n---\nThe terms.\n",
-    "sources.md": "---\ntitle: Sources\n---\nThe texts.\n",
+    "index.md": page("Home", "Welcome [@001:p2].\n"),
+    "topic.md": page("A topic", "## Facts {#facts}\n\nAura is a fact [@001:p4] and a study [@smith2020].\n", order=1, reviewed="2026-01-15"),
+    "glossary.md": page("Glossary", "The terms.\n"),
+    "sources.md": page("Sources", "The texts.\n"),
 }
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from projects import page
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -34,9 +35,9 @@ def isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 PAGES = {  # a strict-clean project
-    "index.md": "---\ntitle: Home\n---\nWelcome [@001:p2].\n",
-    "topic.md": "---\ntitle: A topic\norder: 1\n---\n## Facts {#facts}\n\nA fact [@001:p4].\n",
-    "sources.md": "---\ntitle: Sources\n---\nThe texts this site quotes.\n",
+    "index.md": page("Home", "Welcome [@001:p2].\n"),
+    "topic.md": page("A topic", "## Facts {#facts}\n\nA fact [@001:p4].\n", order=1),
+    "sources.md": page("Sources", "The texts this site quotes.\n"),
 }
 
 

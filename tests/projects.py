@@ -41,16 +41,24 @@ The second paragraph, with a fact worth citing.
 
 The third paragraph, promotional and excluded.
 """
+
+
+def page(title: str, body: str = "Text.\n", **front_matter: object) -> str:
+    """A page's text: front matter (`title`, then each of `front_matter` as `key: value`, in the order given), then `body`."""
+    keys = "".join(f"{key}: {value}\n" for key, value in front_matter.items())
+    return f"---\ntitle: {title}\n{keys}---\n{body}"
+
+
 SEED = "seeds/001_example.txt"
 TOPIC = "---\ntitle: A topic\norder: 1\n---\n\nA fact [@001:p4].\n\n{}\n"  # line 8 holds the inserted text
 PAGES = {
-    "index.md": "---\ntitle: Home\n---\nWelcome [@001:p2].\n",
-    "sources.md": "---\ntitle: Sources\n---\nThe texts this site rests on.\n",
+    "index.md": page("Home", "Welcome [@001:p2].\n"),
+    "sources.md": page("Sources", "The texts this site rests on.\n"),
     "topic.md": TOPIC.format(""),
 }
 DEFAULT_PAGES = {
-    "index.md": "---\ntitle: Home\n---\nWelcome [@001:p2].\n",
-    "topic.md": "---\ntitle: A topic\norder: 1\nreviewed: 2026-01-15\n---\n## Facts {#facts}\n\nA fact [@001:p4].\n",
+    "index.md": page("Home", "Welcome [@001:p2].\n"),
+    "topic.md": page("A topic", "## Facts {#facts}\n\nA fact [@001:p4].\n", order=1, reviewed="2026-01-15"),
 }
 PROBLEM_LINE = re.compile(r"^(?P<path>[^:\n]+?)(?::(?P<line>\d+))?: (?P<message>\S.*)$")
 

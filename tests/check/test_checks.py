@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from projects import load_site
+from projects import load_site, page
 
 from sitegen.check.checks import coverage, coverage_problems, coverage_table, link_problems, scan_links
 from sitegen.pipeline import build
@@ -112,7 +112,7 @@ def test_findings_use_the_given_output_prefix() -> None:
 
 
 # Coverage, on the conftest seed 001: p1 and p3 are headings; p2, p4, p5 paragraphs; p5 excluded.
-HOME = "---\ntitle: Home\n---\nWelcome.\n"
+HOME = page("Home", "Welcome.\n")
 
 
 def coverage_of(make_project: Callable[..., Path], body: str, seed_text: str | None = None) -> Site:
@@ -161,8 +161,8 @@ def test_coverage_table_has_one_row_per_seed_with_its_counts(make_project: Calla
 def test_cross_link_to_a_missing_anchor_is_found_in_the_rendered_site(make_project: Callable[..., Path]) -> None:
     root = make_project({
         "index.md": HOME,
-        "topic.md": "---\ntitle: Topic\n---\n## Aura\n\nText.\n",
-        "other.md": "---\ntitle: Other\n---\nSee [stages](topic.md#stages) and [aura](topic.md#aura).\n",
+        "topic.md": page("Topic", "## Aura\n\nText.\n"),
+        "other.md": page("Other", "See [stages](topic.md#stages) and [aura](topic.md#aura).\n"),
     })
     problems = [p for p in link_problems(build(root, write=False).outputs) if "#" in p.message]
     assert [(p.path, p.message) for p in problems] == [

@@ -7,17 +7,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from projects import page
 
 from sitegen.commands.cli import main
 
-HOME = "---\ntitle: Home\n---\nWelcome [@001:p2].\n"
+HOME = page("Home", "Welcome [@001:p2].\n")
 # Every page the shared footer links to, and every paragraph of the conftest seed cited or excluded.
 COMPLETE = {
     "index.md": HOME,
-    "topic.md": "---\ntitle: A topic\norder: 1\n---\nA fact [@001:p4].\n",
-    "glossary.md": "---\ntitle: Glossary\n---\nTerms.\n",
-    "sources.md": "---\ntitle: Sources\n---\nSeeds.\n",
-    "about.md": "---\ntitle: About\n---\nAbout.\n",
+    "topic.md": page("A topic", "A fact [@001:p4].\n", order=1),
+    "glossary.md": page("Glossary", "Terms.\n"),
+    "sources.md": page("Sources", "Seeds.\n"),
+    "about.md": page("About", "About.\n"),
 }
 LINE = re.compile(r"^\S+:\d+: \S")
 
@@ -33,7 +34,7 @@ def broken_project(make_project: Callable[..., Path]) -> Path:
     return make_project({
         "index.md": HOME,
         "a.md": "---\ntitle: A\ncolour: red\n---\nText.\n",
-        "b.md": "---\ntitle: B\n---\nOne [@001:p99].\n\nTwo [@009:p1].\n",
+        "b.md": page("B", "One [@001:p99].\n\nTwo [@009:p1].\n"),
     })
 
 
@@ -99,7 +100,7 @@ def test_build_out_writes_to_the_given_folder(make_project: Callable[..., Path],
 
 
 def test_strict_build_fails_on_a_broken_cross_link(make_project: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
-    root = make_project({**COMPLETE, "topic.md": "---\ntitle: A topic\n---\nA fact [@001:p4]. See [gone](gone.md).\n"})
+    root = make_project({**COMPLETE, "topic.md": page("A topic", "A fact [@001:p4]. See [gone](gone.md).\n")})
     code, _, err = run(capsys, "--project", str(root), "build", "--strict", "--no-search")
     assert code == 1
     assert re.search(r"content/topic\.md:4: link to 'gone\.md': no page content/gone\.md", err)
@@ -112,7 +113,7 @@ def test_check_prints_the_coverage_table(make_project: Callable[..., Path], caps
 
 
 def test_check_strict_exits_1_while_a_paragraph_is_uncited(make_project: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
-    root = make_project({**COMPLETE, "index.md": "---\ntitle: Home\n---\nWelcome.\n"})
+    root = make_project({**COMPLETE, "index.md": page("Home", "Welcome.\n")})
     code, out, err = run(capsys, "--project", str(root), "check", "--strict")
     assert code == 1
     assert "seeds/001_example.txt:3: p2 is neither cited by any page nor excluded" in err
@@ -126,7 +127,7 @@ def test_check_strict_exits_0_when_every_paragraph_is_accounted_for(make_project
 
 
 def test_check_without_strict_reports_findings_but_exits_0(make_project: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
-    root = make_project({**COMPLETE, "index.md": "---\ntitle: Home\n---\nWelcome.\n"})
+    root = make_project({**COMPLETE, "index.md": page("Home", "Welcome.\n")})
     code, _, err = run(capsys, "--project", str(root), "check")
     assert code == 0 and "p2 is neither cited" in err
 

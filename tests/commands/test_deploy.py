@@ -12,6 +12,7 @@ import git_repos
 import pytest
 import yaml
 from git_repos import branch_commit, git
+from projects import page
 
 from sitegen.commands.cli import main
 from sitegen.pipeline import build
@@ -72,7 +73,7 @@ def test_a_second_deploy_continues_the_published_history(repo: tuple[Path, Path]
     root, bare = repo
     assert main(["--project", str(root), "deploy"]) == 0
     first = branch_commit(bare)
-    (root / "content" / "index.md").write_text("---\ntitle: Home\n---\nWelcome back [@001:p2].\n", encoding="utf-8")
+    (root / "content" / "index.md").write_text(page("Home", "Welcome back [@001:p2].\n"), encoding="utf-8")
     assert main(["--project", str(root), "deploy"]) == 0
     assert git(bare, "rev-parse", "gh-pages^") == first
     assert "Welcome back" in git(bare, "show", "gh-pages:index.html")

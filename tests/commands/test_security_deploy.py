@@ -11,6 +11,7 @@ from pathlib import Path
 import git_repos
 import pytest
 from git_repos import branch_commit, git
+from projects import page
 
 from sitegen.commands.cli import main
 from sitegen.core.errors import BuildError
@@ -280,14 +281,14 @@ def test_a_cname_that_is_not_a_bare_host_name_is_an_error_at_its_line(tmp_path: 
 
 def test_uncommitted_changes_are_warned_about(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     root, _ = repo
-    (root / "content" / "index.md").write_text("---\ntitle: Home\n---\nWelcome, edited [@001:p2].\n", encoding="utf-8")
+    (root / "content" / "index.md").write_text(page("Home", "Welcome, edited [@001:p2].\n"), encoding="utf-8")
     assert deploy(root) == 0
     assert "warning: the work tree has uncommitted changes (1 path)" in capsys.readouterr().err
 
 
 def test_uncommitted_changes_are_named_in_the_deploy_commit_message(repo: Repo) -> None:
     root, bare = repo
-    (root / "content" / "new.md").write_text("---\ntitle: New\n---\nNew [@001:p2].\n", encoding="utf-8")
+    (root / "content" / "new.md").write_text(page("New", "New [@001:p2].\n"), encoding="utf-8")
     assert deploy(root) == 0
     assert "uncommitted changes" in git(bare, "log", "-1", "--format=%B", "gh-pages")
 

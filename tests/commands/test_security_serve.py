@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from projects import PAGES, run, write_project
+from projects import PAGES, page, run, write_project
 from serving import ServeProcess, in_own_loop, livereload_connect, next_message
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.httpserver import HTTPServer
@@ -281,7 +281,7 @@ def test_aliases_of_a_page_share_its_entry_in_the_served_pages_record(preview: P
 def test_unknown_url_served_before_a_change_is_stale_after_it(preview: Preview) -> None:
     with serving_in_process(preview, "127.0.0.1") as port:
         assert request(port, "/no/such/page/")[0] == 404
-    (preview.root / "content" / "topic.md").write_text("---\ntitle: Changed\norder: 1\n---\nA changed fact [@001:p4].\n", encoding="utf-8")
+    (preview.root / "content" / "topic.md").write_text(page("Changed", "A changed fact [@001:p4].\n", order=1), encoding="utf-8")
     assert preview.rebuild()
     assert preview.is_stale("/no/such/page/")
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from projects import PAGES, write, write_project
+from projects import PAGES, page, write, write_project
 from serving import ServeProcess, in_own_loop, livereload_connect, next_message
 
 from sitegen.commands.serve import allow_script, host_warning, resolve_request
@@ -207,12 +207,12 @@ def test_live_script_is_allowed_by_its_hash_only() -> None:
 
 # The live-reload websocket, spoken to as livereload.js does: hello, then info with the page's URL.
 
-TOPIC = "---\ntitle: A topic\norder: 1\n---\n## Facts {{#facts}}\n\n{text} [@001:p4].\n"
+TOPIC = page("A topic", "## Facts {{#facts}}\n\n{text} [@001:p4].\n", order=1)
 
 
 @pytest.fixture
 def small(make_project: Callable[..., Path]) -> Iterator[ServeProcess]:
-    root = make_project(pages={"index.md": "---\ntitle: Home\n---\nWelcome [@001:p2].\n", "topic.md": TOPIC.format(text="A fact")})
+    root = make_project(pages={"index.md": page("Home", "Welcome [@001:p2].\n"), "topic.md": TOPIC.format(text="A fact")})
     with ServeProcess(root) as running:
         yield running.ready()
         running.stop()

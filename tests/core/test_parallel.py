@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from projects import ROOT
+from projects import ROOT, page
 
 from sitegen.core import parallel
 from sitegen.core.errors import BuildError, Problem
@@ -86,7 +86,7 @@ def test_a_build_error_survives_the_trip_between_processes() -> None:
 
 
 def _project_with_topics(make_project: Callable[..., Path], count: int) -> Path:
-    pages = {"index.md": "---\ntitle: Home\n---\nWelcome [@001:p2].\n"}
+    pages = {"index.md": page("Home", "Welcome [@001:p2].\n")}
     for n in range(1, count + 1):
         pages[f"topic{n}.md"] = f"---\ntitle: Topic {n}\norder: {n}\n---\n## Part {{#part}}\n\nText {n} [@001:p4], see [the next](topic{n % count + 1}.md).\n"
     return make_project(pages=pages)

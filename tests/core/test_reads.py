@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from projects import ROOT, SEED, assert_clean_failure, run, snapshot
+from projects import ROOT, SEED, assert_clean_failure, page, run, snapshot
 
 from sitegen.core.errors import BuildError
 from sitegen.core.files import list_inputs, read_input_bytes
@@ -171,7 +171,7 @@ def test_an_input_folder_linked_from_outside_the_project_is_one_error_at_the_lin
 
 def test_a_link_to_a_folder_inside_content_is_an_error_not_a_silent_skip(built_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (built_project / "notes").mkdir()
-    (built_project / "notes" / "extra.md").write_text("---\ntitle: Extra\n---\nText.\n", encoding="utf-8")
+    (built_project / "notes" / "extra.md").write_text(page("Extra", "Text.\n"), encoding="utf-8")
     (built_project / "content" / "more").symlink_to(built_project / "notes", target_is_directory=True)
     code, stderr = run(built_project, ("build",), capsys)
     assert_clean_failure(code, stderr, "content/more", None, "links to folders are not followed")
@@ -185,7 +185,7 @@ def test_a_link_to_nothing_in_static_is_an_error_at_the_link(built_project: Path
 
 def test_a_link_to_a_file_inside_the_project_is_read_like_the_file(built_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (built_project / "drafts").mkdir()
-    (built_project / "drafts" / "extra.md").write_text("---\ntitle: Extra page\n---\nWelcome [@001:p2].\n", encoding="utf-8")
+    (built_project / "drafts" / "extra.md").write_text(page("Extra page", "Welcome [@001:p2].\n"), encoding="utf-8")
     (built_project / "content" / "extra.md").symlink_to(Path("..") / "drafts" / "extra.md")
     code, stderr = run(built_project, ("build", "--no-search"), capsys)
     assert code == 0, stderr

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from projects import load_site
+from projects import load_site, page
 
 from sitegen.incremental.memo import Memo
 from sitegen.pipeline import build
@@ -18,7 +18,7 @@ TOPICS = 5
 
 @pytest.fixture
 def project(make_project: Callable[..., Path]) -> Path:
-    pages = {"index.md": "---\ntitle: Home\n---\nWelcome [@001:p2].\n"}
+    pages = {"index.md": page("Home", "Welcome [@001:p2].\n")}
     for n in range(1, TOPICS + 1):
         pages[f"topic{n}.md"] = f"---\ntitle: Topic {n}\norder: {n}\n---\n## Part {{#part}}\n\nText {n}.\n"
     pages["topic1.md"] = pages["topic1.md"].replace("Text 1.", "Text 1 [@001:p4].")
@@ -111,7 +111,7 @@ def test_the_menu_lists_every_topic_when_there_are_few(project: Path) -> None:
 
 
 def test_the_menu_stays_bounded_when_there_are_many_topics(make_project: Callable[..., Path]) -> None:
-    pages = {"index.md": "---\ntitle: Home\n---\nWelcome [@001:p2] [@001:p4].\n"}
+    pages = {"index.md": page("Home", "Welcome [@001:p2] [@001:p4].\n")}
     for n in range(300):
         pages[f"part-{n // 10:02d}/t{n:03d}.md"] = f"---\ntitle: Topic {n}\norder: {n + 1}\n---\nText.\n"
     site = load_site(make_project(pages=pages))

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from projects import SEED_TEXT, write
+from projects import SEED_TEXT, page, write
 
 from sitegen.incremental.cache import BuildCache, Fingerprint, instance_of, write_verified
 from sitegen.incremental.memo import Memo
@@ -20,13 +20,13 @@ from sitegen.load.pages import GlossaryTerm
 from sitegen.pipeline import BuildResult, build
 
 PAGES = {
-    "index.md": "---\ntitle: Home\n---\nWelcome [@001:p2].\n",
-    "glossary.md": "---\ntitle: Glossary\n---\nTerms used on this site.\n",
-    "sources.md": "---\ntitle: Sources\n---\nWhat the pages cite.\n",
-    "about.md": "---\ntitle: About\n---\nAbout this site.\n",
-    "topic.md": "---\ntitle: A topic\norder: 1\nreviewed: 2026-01-15\n---\n## Facts {#facts}\n\nAn aura fact [@001:p4]. See [more](other.md#more).\n",
+    "index.md": page("Home", "Welcome [@001:p2].\n"),
+    "glossary.md": page("Glossary", "Terms used on this site.\n"),
+    "sources.md": page("Sources", "What the pages cite.\n"),
+    "about.md": page("About", "About this site.\n"),
+    "topic.md": page("A topic", "## Facts {#facts}\n\nAn aura fact [@001:p4]. See [more](other.md#more).\n", order=1, reviewed="2026-01-15"),
     "other.md": "---\ntitle: Other topic\norder: 2\ndescription: The other one.\n---\n## More {#more}\n\nStudies [@smith2020] agree [@001:p2].\n",
-    "third.md": "---\ntitle: Third topic\norder: 3\n---\n## Third {#third}\n\nNothing cited here.\n",
+    "third.md": page("Third topic", "## Third {#third}\n\nNothing cited here.\n", order=3),
 }
 GLOSSARY = """
 - term: aura
@@ -86,7 +86,7 @@ def edit_anchor(root: Path) -> None:
 
 
 def add_page(root: Path) -> None:
-    write(root / "content" / "new.md", "---\ntitle: New topic\norder: 4\n---\nAn aura again [@001:p4].\n")
+    write(root / "content" / "new.md", page("New topic", "An aura again [@001:p4].\n", order=4))
 
 
 def remove_page(root: Path) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from projects import SEED_TEXT, write
+from projects import SEED_TEXT, page, write
 
 from sitegen.commands.cli import main
 
@@ -17,7 +17,7 @@ EXCLUDE = '  exclude:\n    p5: "Advertising for the clinic\'s services, no medic
 # Each format: its file and a valid text of it.
 VALID = {
     "site.yaml": ("site.yaml", "title: Test site\nlanguage: en\n"),
-    "front matter": ("content/topic.md", "---\ntitle: A topic\norder: 1\n---\nA fact [@001:p4].\n"),
+    "front matter": ("content/topic.md", page("A topic", "A fact [@001:p4].\n", order=1)),
     "sources.yaml": ("seeds/sources.yaml", f'"001":\n  title: Example Article\n  publisher: Example Clinic\n  kind: article\n  sha256: {SHA256}\n{EXCLUDE}'),
     "references.yaml": ("content/references.yaml", "smith2020:\n  authors: [Smith J]\n  year: 2020\n  title: A study\n  doi: 10.1/x\n"),
     "glossary.yaml": ("content/glossary.yaml", "- term: Aura\n  definition: Lights before a migraine.\n"),

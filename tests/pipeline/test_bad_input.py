@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from projects import SEED, assert_clean_failure, put, run, snapshot, topic_line
+from projects import SEED, assert_clean_failure, page, put, run, snapshot, topic_line
 
 from sitegen.commands.cli import main
 from sitegen.write.output import update_site
@@ -240,7 +240,7 @@ def test_broken_anchor_is_only_a_warning_without_strict(built_project: Path, cap
 
 def test_every_citation_problem_is_reported_in_one_run(built_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     topic_line("Claim [@009:p1] and [@001:p99].\n\nAlso [@001:p3].")(built_project)
-    put("content/index.md", "---\ntitle: Home\n---\nWelcome [@001:p2-p1].\n")(built_project)
+    put("content/index.md", page("Home", "Welcome [@001:p2-p1].\n"))(built_project)
     code = main(["--project", str(built_project), "build"])
     lines = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("build failed")]
     assert code == 1

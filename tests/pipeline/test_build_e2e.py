@@ -6,14 +6,14 @@ import re
 from pathlib import Path
 
 import pytest
-from projects import write_project
+from projects import page, write_project
 
 from sitegen.commands.cli import main
 
 PAGES = {
-    "index.md": "---\ntitle: Home\n---\nWelcome [@001:p2].\n",
-    "topic.md": "---\ntitle: A topic\norder: 1\n---\n## Facts {#facts}\n\nA fact [@001:p4], and the first one again [@001:p2].\n",
-    "other-topic.md": "---\ntitle: Another topic\norder: 2\n---\nThe same fact [@001:p4].\n",
+    "index.md": page("Home", "Welcome [@001:p2].\n"),
+    "topic.md": page("A topic", "## Facts {#facts}\n\nA fact [@001:p4], and the first one again [@001:p2].\n", order=1),
+    "other-topic.md": page("Another topic", "The same fact [@001:p4].\n", order=2),
 }
 
 
@@ -30,9 +30,9 @@ def built(project: Path) -> Path:
 
 
 def test_every_content_page_is_written_as_a_pretty_url(project: Path, built: Path) -> None:
-    for page in (project / "content").glob("*.md"):
-        expected = built / "index.html" if page.stem == "index" else built / page.stem / "index.html"
-        assert expected.is_file(), f"{page.name} was not written"
+    for source in (project / "content").glob("*.md"):
+        expected = built / "index.html" if source.stem == "index" else built / source.stem / "index.html"
+        assert expected.is_file(), f"{source.name} was not written"
 
 
 def test_each_seed_gets_a_source_page_with_an_anchor_per_passage(project: Path, built: Path) -> None:
@@ -49,8 +49,8 @@ def test_source_pages_link_back_to_citations_that_exist(built: Path) -> None:
     html = (built / "sources" / "001" / "index.html").read_text(encoding="utf-8")
     backlinks = re.findall(r'href="\.\./\.\./([a-z-]*/)#(cite-\d+-\d+)"', html)
     assert backlinks, "no 'cited on' links on the source page"
-    for page, anchor in backlinks:
-        assert f'id="{anchor}"' in (built / page / "index.html").read_text(encoding="utf-8")
+    for folder, anchor in backlinks:
+        assert f'id="{anchor}"' in (built / folder / "index.html").read_text(encoding="utf-8")
 
 
 def test_topic_pages_have_a_reference_list_quoting_the_passages(built: Path) -> None:

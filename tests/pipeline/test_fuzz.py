@@ -19,7 +19,7 @@ import pytest
 import yaml
 from hypothesis import event, given, note
 from hypothesis import strategies as st
-from projects import ROOT
+from projects import ROOT, page
 
 from sitegen.core.errors import BuildError
 from sitegen.load.pages import FRONT_MATTER_KEYS
@@ -105,7 +105,7 @@ publications = st.dictionaries(
 
 @dataclass
 class Project:
-    pages: dict[str, str] = field(default_factory=lambda: {"index.md": "---\ntitle: Home\n---\nWelcome.\n"})
+    pages: dict[str, str] = field(default_factory=lambda: {"index.md": page("Home", "Welcome.\n")})
     seed: bytes = VALID_SEED.encode()
     sha256: str | None = None  # None: the seed's real checksum
     exclude: dict[str, object] = field(default_factory=dict)

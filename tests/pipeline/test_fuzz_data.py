@@ -25,7 +25,7 @@ import yaml
 from html_parts import elements
 from hypothesis import event, given, note
 from hypothesis import strategies as st
-from projects import ROOT
+from projects import ROOT, page
 
 from sitegen.core.errors import BuildError
 from sitegen.core.urls import url_scheme
@@ -122,9 +122,9 @@ def write_project(root: Path, files: dict[str, Any], seed: str) -> None:
         (root / relative).write_text(dump(files[relative]), encoding="utf-8")
     front = dump(files["front matter"]).rstrip("\n")
     (root / "content" / "topic.md").write_text(f"---\n{front}\n---\n{TOPIC_BODY}", encoding="utf-8")
-    (root / "content" / "index.md").write_text("---\ntitle: Home\n---\nWelcome [@001:p2].\n", encoding="utf-8")
-    (root / "content" / "glossary.md").write_text("---\ntitle: Glossary\n---\nThe terms.\n", encoding="utf-8")
-    (root / "content" / "sources.md").write_text("---\ntitle: Sources\n---\nThe texts.\n", encoding="utf-8")
+    (root / "content" / "index.md").write_text(page("Home", "Welcome [@001:p2].\n"), encoding="utf-8")
+    (root / "content" / "glossary.md").write_text(page("Glossary", "The terms.\n"), encoding="utf-8")
+    (root / "content" / "sources.md").write_text(page("Sources", "The texts.\n"), encoding="utf-8")
 
 
 def markup_in(html: str) -> list[str]:

@@ -8,24 +8,25 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from projects import page
 
 from sitegen.check.checks import link_problems
 from sitegen.core.errors import BuildError
 from sitegen.pipeline import build
 
-HOME = "---\ntitle: Home\n---\nWelcome [@001:p2].\n"
+HOME = page("Home", "Welcome [@001:p2].\n")
 # The pages the shared footer links to, so that a site built from these has no broken link.
 COMPLETE = {
     "index.md": HOME,
-    "glossary.md": "---\ntitle: Glossary\n---\nTerms.\n",
-    "sources.md": "---\ntitle: Sources\n---\nSeeds.\n",
-    "about.md": "---\ntitle: About\n---\nAbout.\n",
+    "glossary.md": page("Glossary", "Terms.\n"),
+    "sources.md": page("Sources", "Seeds.\n"),
+    "about.md": page("About", "About.\n"),
 }
 NESTED = {
     **COMPLETE,
-    "topic.md": "---\ntitle: Topic\norder: 1\n---\nA fact [@001:p4]. See [deep](guide/deep.md#later).\n",
-    "guide/index.md": "---\ntitle: Guide\norder: 2\n---\nGuide [@001:p2].\n",
-    "guide/deep.md": "---\ntitle: Deep\norder: 3\n---\nBack to [topic](../topic.md) and [home](../index.md).\n\n## Later\n\nText.\n",
+    "topic.md": page("Topic", "A fact [@001:p4]. See [deep](guide/deep.md#later).\n", order=1),
+    "guide/index.md": page("Guide", "Guide [@001:p2].\n", order=2),
+    "guide/deep.md": page("Deep", "Back to [topic](../topic.md) and [home](../index.md).\n\n## Later\n\nText.\n", order=3),
 }
 
 

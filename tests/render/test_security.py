@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from html_parts import elements, html_pages
-from projects import ROOT
+from projects import ROOT, page
 
 from sitegen.commands.cli import main
 from sitegen.render.hosting import HEADERS
@@ -41,7 +41,7 @@ def hostile_site(make_project: Callable[..., Path], capsys: pytest.CaptureFixtur
         pages={
             "index.md": f"---\ntitle: 'Home {SCRIPT}'\ndescription: '{IMAGE.replace(chr(39), chr(39) * 2)}'\n---\nWelcome [@001:p2].\n",
             "topic.md": f"---\ntitle: 'Topic {SCRIPT}'\norder: 1\ndescription: 'About {IMAGE}'\n---\nA fact [@001:p4].\n",
-            "sources.md": "---\ntitle: Sources\n---\nThe texts.\n",
+            "sources.md": page("Sources", "The texts.\n"),
         },
         seed_text=HOSTILE_SEED,
     )

@@ -10,12 +10,14 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from projects import page
+
 from sitegen.pipeline import build
 
 PAGES = {
-    "index.md": "---\ntitle: Home\n---\nWelcome [@001:p2].\n",
+    "index.md": page("Home", "Welcome [@001:p2].\n"),
     "first.md": "---\ntitle: First topic\ndescription: The first one.\norder: 1\nreviewed: 2026-01-15\n---\nA fact about the brain [@001:p4].\n",
-    "second.md": "---\ntitle: Second topic\norder: 2\n---\nAnother fact [@001:p2].\n",
+    "second.md": page("Second topic", "Another fact [@001:p2].\n", order=2),
 }
 GLOSSARY = "- term: brain\n  definition: The organ that *thinks*.\n"
 
@@ -77,7 +79,7 @@ def references(html: str) -> list[str]:
     return re.findall(r'<li id="ref-\d+">.*?</li>', html, re.S)
 
 
-TWO_PASSAGES = {"index.md": "---\ntitle: Home\n---\nHome.\n", "first.md": "---\ntitle: First\norder: 1\n---\nOne [@001:p4]. Two [@001:p2].\n"}
+TWO_PASSAGES = {"index.md": page("Home", "Home.\n"), "first.md": page("First", "One [@001:p4]. Two [@001:p2].\n", order=1)}
 
 
 def test_promotional_source_is_labelled_in_every_reference(make_project: Callable[..., Path]) -> None:
@@ -94,7 +96,7 @@ def test_source_is_named_in_full_at_its_first_reference_then_by_its_publisher(ma
 def test_sources_of_one_publisher_are_always_named_in_full(make_project: Callable[..., Path]) -> None:
     other = "Another Article\n\nIts only paragraph.\n"
     digest = hashlib.sha256(other.encode("utf-8")).hexdigest()
-    pages = {**TWO_PASSAGES, "first.md": "---\ntitle: First\norder: 1\n---\nOne [@001:p4]. Two [@002:p2]. Three [@001:p2].\n"}
+    pages = {**TWO_PASSAGES, "first.md": page("First", "One [@001:p4]. Two [@002:p2]. Three [@001:p2].\n", order=1)}
     entry = ["\"002\":", "  title: Another Article", "  publisher: Example Clinic", "  kind: article", f"  sha256: {digest}"]
     root = make_project(pages, sources_extra=("\n" + " " * 12).join(entry))  # under the indentation of the template
     (root / "seeds" / "002_other.txt").write_text(other, encoding="utf-8")

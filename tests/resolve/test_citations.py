@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from projects import load_site
+from projects import load_site, page
 
 from sitegen.core.errors import BuildError
 from sitegen.pipeline import build
@@ -15,7 +15,7 @@ from sitegen.resolve.citations import CitationKey, CitationSyntaxError, find_cit
 from sitegen.resolve.markup import Markup
 
 # The conftest seed 001: p1 heading, p2 paragraph, p3 heading "Section Two", p4 and p5 paragraphs (p5 excluded).
-HOME = "---\ntitle: Home\n---\nWelcome.\n"
+HOME = page("Home", "Welcome.\n")
 
 
 def topic(body: str) -> dict[str, str]:

@@ -7,17 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from projects import load_site
+from projects import load_site, page
 
 from sitegen.core.errors import BuildError
 from sitegen.resolve.site import Backlink
 
-HOME = "---\ntitle: Home\n---\nWelcome.\n"
-
-
-def page(title: str, body: str = "Text.\n", order: int | None = None, extra: str = "") -> str:
-    order_line = f"order: {order}\n" if order is not None else ""
-    return f"---\ntitle: {title}\n{order_line}{extra}---\n{body}"
+HOME = page("Home", "Welcome.\n")
 
 
 def test_broken_cross_link_is_a_finding_at_the_file_line(make_project: Callable[..., Path]) -> None:
@@ -29,7 +24,7 @@ def test_broken_cross_link_is_a_finding_at_the_file_line(make_project: Callable[
 
 
 def test_problems_in_seeds_and_pages_are_reported_in_one_run(make_project: Callable[..., Path]) -> None:
-    root = make_project({"index.md": HOME, "topic.md": page("Topic", extra="colour: red\n")})
+    root = make_project({"index.md": HOME, "topic.md": page("Topic", colour="red")})
     (root / "seeds" / "001_example.txt").write_text("Changed text.\n", encoding="utf-8")
     with pytest.raises(BuildError) as info:
         load_site(root)
@@ -88,7 +83,7 @@ def test_term_pages_list_the_pages_that_use_a_term(make_project: Callable[..., P
 
 
 def test_next_review_falls_due_after_the_review_interval(make_project: Callable[..., Path]) -> None:
-    root = make_project({"index.md": HOME, "topic.md": page("Topic", extra="reviewed: 2026-01-31\n")})
+    root = make_project({"index.md": HOME, "topic.md": page("Topic", reviewed="2026-01-31")})
     (root / "site.yaml").write_text("title: T\nreview_interval_months: 1\n", encoding="utf-8")
     resolved = load_site(root).page("topic/")
     assert resolved is not None and resolved.next_review == dt.date(2026, 2, 28)
@@ -101,7 +96,7 @@ def test_page_at_a_source_url_is_an_error(make_project: Callable[..., Path]) -> 
 
 
 def test_a_page_that_fails_to_load_does_not_hide_citation_problems_elsewhere(make_project: Callable[..., Path]) -> None:
-    root = make_project({"index.md": HOME, "a.md": page("A", extra="colour: red\n"), "b.md": page("B", "[@001:p99]\n")})
+    root = make_project({"index.md": HOME, "a.md": page("A", colour="red"), "b.md": page("B", "[@001:p99]\n")})
     with pytest.raises(BuildError) as info:
         load_site(root)
     assert [(Path(p.path).name, p.line) for p in info.value.problems] == [("a.md", 3), ("b.md", 4)]
@@ -117,6 +112,6 @@ def test_citations_are_not_checked_against_seeds_that_failed_to_load(make_projec
 
 
 def test_cross_link_to_a_page_with_a_slug_uses_the_slug_url(make_project: Callable[..., Path]) -> None:
-    root = make_project({"index.md": HOME, "long-name.md": page("Long", extra="slug: short\n"), "topic.md": page("Topic", "[l](long-name.md)\n")})
+    root = make_project({"index.md": HOME, "long-name.md": page("Long", slug="short"), "topic.md": page("Topic", "[l](long-name.md)\n")})
     resolved = load_site(root).page("topic/")
     assert resolved is not None and '<a href="../short/">l</a>' in resolved.html

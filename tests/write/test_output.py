@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from projects import page
 
 from sitegen.core.errors import BuildError
 from sitegen.pipeline import build
@@ -175,7 +176,7 @@ def test_build_with_a_bad_page_leaves_the_old_site_byte_identical(make_project: 
 
 
 def test_strict_build_with_findings_leaves_the_old_site_byte_identical(make_project: Callable[..., Path]) -> None:
-    before, after = rebuild_after(make_project, "content/topic.md", "---\ntitle: T\n---\nSee [gone](gone.md).\n", strict=True)
+    before, after = rebuild_after(make_project, "content/topic.md", page("T", "See [gone](gone.md).\n"), strict=True)
     assert after == before
 
 

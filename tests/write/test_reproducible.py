@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from data_files import write_data_project
-from projects import ROOT, snapshot
+from projects import ROOT, page, snapshot
 
 from sitegen.commands.cli import main
 from sitegen.render.pages import build_date
@@ -51,7 +51,7 @@ def test_rebuilding_into_the_same_folder_gives_the_same_bytes(make_project: Call
 
 def test_no_page_shows_the_date_of_the_build(make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    root = make_project(pages={"index.md": "---\ntitle: Home\n---\nWelcome [@001:p2].\n", "topic.md": "---\ntitle: T\norder: 1\n---\nA fact [@001:p4].\n"})
+    root = make_project(pages={"index.md": page("Home", "Welcome [@001:p2].\n"), "topic.md": page("T", "A fact [@001:p4].\n", order=1)})
     assert main(["--project", str(root), "build", "--no-search"]) == 0
     today = dt.date.today()
     month = today.strftime("%B")
