@@ -111,7 +111,7 @@ def test_findings_use_the_given_output_prefix() -> None:
     assert problem.path == "public/a/index.html"
 
 
-# Coverage, on the conftest seed 001: p1 and p3 are headings; p2, p4, p5 paragraphs; p5 excluded.
+# Coverage, on the seed 001 of projects.SEED_TEXT: p1 and p3 are headings; p2, p4, p5 paragraphs; p5 excluded.
 HOME = page("Home", "Welcome.\n")
 
 

@@ -12,7 +12,7 @@ from projects import page
 from sitegen.commands.cli import main
 
 HOME = page("Home", "Welcome [@001:p2].\n")
-# Every page the shared footer links to, and every paragraph of the conftest seed cited or excluded.
+# Every page the shared footer links to, and every paragraph of the seed (projects.SEED_TEXT) cited or excluded.
 COMPLETE = {
     "index.md": HOME,
     "topic.md": page("A topic", "A fact [@001:p4].\n", order=1),

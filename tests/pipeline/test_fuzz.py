@@ -2,7 +2,7 @@
 the build either succeeds or raises `BuildError`, and it writes nothing outside the output folder.
 
 The example count comes from the Hypothesis profile registered in conftest.py: small by default
-(`ci`); `pytest tests/test_fuzz.py --hypothesis-profile=long` (or `SITEGEN_HYPOTHESIS_PROFILE=long`)
+(`ci`); `pytest tests/pipeline/test_fuzz.py --hypothesis-profile=long` (or `SITEGEN_HYPOTHESIS_PROFILE=long`)
 runs thousands of examples.
 """
 

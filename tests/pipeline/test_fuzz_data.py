@@ -7,7 +7,7 @@ and every link and image keeps to http, https, mailto or relative; or it fails w
 lines of the form `path:line: message`. Never any other exception.
 
 The example count comes from the Hypothesis profile registered in conftest.py: small by default;
-`pytest tests/test_fuzz_data.py --hypothesis-profile=long` runs thousands.
+`pytest tests/pipeline/test_fuzz_data.py --hypothesis-profile=long` runs thousands.
 """
 
 from __future__ import annotations

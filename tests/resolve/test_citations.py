@@ -14,7 +14,7 @@ from sitegen.pipeline import build
 from sitegen.resolve.citations import CitationKey, CitationSyntaxError, find_citations, parse_citation
 from sitegen.resolve.markup import Markup
 
-# The conftest seed 001: p1 heading, p2 paragraph, p3 heading "Section Two", p4 and p5 paragraphs (p5 excluded).
+# The seed 001 of projects.SEED_TEXT: p1 heading, p2 paragraph, p3 heading "Section Two", p4 and p5 paragraphs (p5 excluded).
 HOME = page("Home", "Welcome.\n")
 
 
