@@ -1,8 +1,7 @@
-"""Shared fixtures: the real project root and small projects built in `tmp_path`."""
+"""Shared fixtures: the real project root and small projects built in `tmp_path`, once built."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from collections.abc import Callable
@@ -10,9 +9,10 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
-from projects import SEED_TEXT, write
+from projects import PAGES, ROOT, SEED_TEXT, write_project
 
-ROOT = Path(__file__).resolve().parent.parent
+from sitegen.commands.cli import main
+from sitegen.incremental.cache import wait_for_saves
 
 # Property-based tests: a few examples by default (CI), thousands with `--hypothesis-profile=long`
 # or SITEGEN_HYPOTHESIS_PROFILE=long.
@@ -26,42 +26,38 @@ def project_root() -> Path:
     return ROOT
 
 
-
-
 @pytest.fixture
 def make_project(tmp_path: Path) -> Callable[..., Path]:
-    """A minimal valid project: the real templates and static files, one seed, two pages."""
+    """A minimal valid project in tmp_path/project (see `projects.write_project`), written anew at each call."""
 
     def make(pages: dict[str, str] | None = None, seed_text: str = SEED_TEXT, sources_extra: str = "") -> Path:
         root = tmp_path / "project"
         if root.exists():
             shutil.rmtree(root)
-        shutil.copytree(ROOT / "templates", root / "templates")
-        shutil.copytree(ROOT / "static", root / "static")
-        write(root / "site.yaml", "title: Test site\nlanguage: en\n")
-        seed = root / "seeds" / "001_example.txt"
-        seed.parent.mkdir(parents=True)
-        seed.write_bytes(seed_text.encode("utf-8"))
-        digest = hashlib.sha256(seed_text.encode("utf-8")).hexdigest()
-        write(root / "seeds" / "sources.yaml", f"""
-            "001":
-              title: Example Article
-              publisher: Example Clinic
-              date: 2022-01-01
-              kind: promotional clinic article
-              promotional: true
-              sha256: {digest}
-              exclude:
-                p5: "Advertising for the clinic's services, no medical facts"
-            {sources_extra}
-            """)
-        default_pages = {
-            "index.md": "---\ntitle: Home\n---\nWelcome [@001:p2].\n",
-            "topic.md": "---\ntitle: A topic\norder: 1\nreviewed: 2026-01-15\n---\n## Facts {#facts}\n\nA fact [@001:p4].\n",
-        }
-        for name, text in (pages if pages is not None else default_pages).items():
-            (root / "content" / name).parent.mkdir(parents=True, exist_ok=True)
-            (root / "content" / name).write_text(text, encoding="utf-8")
-        return root
+        return write_project(root, pages, seed_text, sources_extra)
 
     return make
+
+
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the first test of a module leaves its valid, built project for the others to copy."""
+    return tmp_path_factory.mktemp("built") / "project"
+
+
+@pytest.fixture
+def built_project(
+    make_project: Callable[..., Path], built_once: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """A valid project (`PAGES`) with its site built, in this test's own folder (the working folder)."""
+    if built_once.exists():
+        root = tmp_path / "project"
+        shutil.copytree(built_once, root, symlinks=True)
+    else:
+        root = make_project(pages=PAGES)
+        assert main(["--project", str(root), "build", "--strict", "--no-search"]) == 0, capsys.readouterr().err
+        wait_for_saves(root / ".cache" / "sitegen")  # the cache is written in the background
+        shutil.copytree(root, built_once, symlinks=True)
+    monkeypatch.chdir(root)
+    capsys.readouterr()
+    return root

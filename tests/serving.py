@@ -1,38 +1,31 @@
 """Test helper: `build.py serve` run as a real subprocess on a free loopback port, with its output
-collected line by line so a test can wait for "serving", "rebuilt" or an error line."""
+collected line by line so a test can wait for "serving", "rebuilt" or an error line; and a
+livereload websocket to it, driven from an event loop of its own."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("content", "seeds", "templates", "static", "site.yaml")
+T = TypeVar("T")
 
 
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def copy_project(target: Path) -> Path:
-    """A copy of this repository's project (content, seeds, templates, static, settings) in `target`."""
-    target.mkdir(parents=True, exist_ok=True)
-    for name in PROJECT_PARTS:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, target / name)
-        else:
-            shutil.copy2(source, target / name)
-    return target
 
 
 class ServeProcess:
@@ -94,3 +87,30 @@ class ServeProcess:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+
+
+async def livereload_connect(server: ServeProcess, page: str) -> object:
+    """A websocket to `server` that has said hello as the livereload script on `page` does."""
+    from tornado.websocket import websocket_connect
+
+    socket_ = await websocket_connect(f"ws://127.0.0.1:{server.port}/livereload")
+    await socket_.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+    await socket_.read_message()
+    await socket_.write_message(json.dumps({"command": "info", "url": f"{server.url}{page}", "plugins": {}}))
+    return socket_
+
+
+async def next_message(socket_: object, timeout: float) -> dict[str, object] | None:
+    """The next message on `socket_` as JSON, or None when none comes within `timeout` seconds."""
+    try:
+        message = await asyncio.wait_for(socket_.read_message(), timeout)  # type: ignore[attr-defined]
+    except TimeoutError:
+        return None
+    return json.loads(message) if message else None
+
+
+def in_own_loop(run: Callable[[], Coroutine[object, object, T]]) -> T:
+    """Run a coroutine in a thread of its own: the browser tests' Playwright keeps an event loop
+    running in this one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(run())).result()
