@@ -139,6 +139,10 @@ class BuildCache:
         discard(path)
         return {}
 
+    def load(self, kind: str, shape: Shape) -> None:
+        """Read the entries of `kind` now, rather than on first use."""
+        self._kind(kind, shape)
+
     def get(self, kind: str, key: str, shape: Shape) -> Any | None:
         entries = self._kind(kind, shape)
         value = entries.get(key)

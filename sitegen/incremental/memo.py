@@ -74,6 +74,8 @@ class Memo:
         self._last: dict[str, dict[Any, Any]] = {}
         self._now: dict[str, dict[Any, Any]] = {}
         self._building = False
+        self._last_digests: dict[tuple[object, ...], str] = {}
+        self._digests: dict[tuple[object, ...], str] = {}
 
     @classmethod
     def for_project(cls, root: Path) -> Memo:
@@ -102,8 +104,12 @@ class Memo:
         """
         self.wait()
         self.store.start()
+        if self.remember:
+            for kind in _KINDS.values():  # every kind the stages declare, read before the freeze below
+                self.store.load(kind.name, kind.shape)
         self.fingerprint = Fingerprint()
         self._last, self._now = (self._now, {}) if self.remember else ({}, {})
+        self._last_digests, self._digests = self.carried("digests")  # asked for thousands of times a build
         gc.freeze()
         self._building = True
         try:
@@ -154,11 +160,10 @@ class Memo:
     def digest(self, *parts: object) -> str:
         """`digest` of short parts, taken from the previous build when it made the same one: a rebuild
         after a small edit asks again for almost every digest the last one made."""
-        last, now = self.carried("digests")
-        known = last.get(parts)
+        known = self._last_digests.get(parts)
         if known is None:
             known = digest(*parts)
-        now[parts] = known
+        self._digests[parts] = known
         return known
 
     def bytecode_cache(self) -> jinja2.BytecodeCache | None:

@@ -64,7 +64,8 @@ def load_inputs(settings: Settings, memo: Memo) -> Inputs:
         sources_loaded = True
     except BuildError as exc:
         problems.extend(exc)
-    pages, page_problems = read_pages(settings.content_dir, functools.partial(_parse, memo, settings.root))
+    last, now = memo.carried("load.page_files")  # (path, relative) → _ReadFile
+    pages, page_problems = read_pages(settings.content_dir, functools.partial(_parse, memo, settings.root, last, now))
     problems.items.extend(page_problems.items)
     try:
         glossary_file = settings.content_dir / GLOSSARY_FILE
@@ -93,10 +94,9 @@ class _ReadFile:
     key: str
 
 
-def _parse(memo: Memo, root: Path, path: Path, relative: str) -> Page:
+def _parse(memo: Memo, root: Path, last: dict[tuple[str, str], _ReadFile], now: dict[tuple[str, str], _ReadFile], path: Path, relative: str) -> Page:
     """A page file's `Page`, kept under a digest of its path and bytes, which the fingerprint then
-    uses for the page."""
-    last, now = memo.carried("load.page_files")  # (path, relative) → _ReadFile
+    uses for the page; `last` and `now`: the files read by the previous build and by this one."""
     checked_at = time.time_ns()
     status = _file_status(path)
     known: _ReadFile | None = last.get((str(path), relative))

@@ -14,6 +14,7 @@ of neither kind, or `site` passed around whole, makes the output depend on the w
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 from dataclasses import dataclass
 
@@ -93,9 +94,7 @@ class RenderKeys:
         if plan is not None:
             return plan
         use = template_use(self.theme, self.theme_key, template, self.memo)
-        settings = self.site.settings
-        fixed = frozenset(fixed_context(settings, self.theme, HOME_URL))
-        of_site = frozenset(site_context(self.site, HOME_URL))
+        fixed, of_site = self._context_names
         shared: list[str] = [ENGINE, use.digest, self.theme_key, self._site_part("settings"), str(build_date()), template]
         per_output: list[str] = []
         for name in sorted(use.names & (fixed | of_site | {"page"})):  # other names are the templates' own variables
@@ -113,6 +112,11 @@ class RenderKeys:
                 shared += [name, self._site_part("*")]  # the whole site, or a part we do not know: depend on everything
         plan = self._plans[template] = (digest(*shared), tuple(per_output))
         return plan
+
+    @functools.cached_property
+    def _context_names(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The names of the fixed context and of the site's context, as the context functions make them."""
+        return frozenset(fixed_context(self.site.settings, self.theme, HOME_URL)), frozenset(site_context(self.site, HOME_URL))
 
     def _menu_digest(self, url: str) -> str:
         """A menu follows from the topics (addresses and titles) and the page's URL: while the topics

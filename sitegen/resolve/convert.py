@@ -4,6 +4,8 @@ glossary and the engine."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..core.layout import GLOSSARY_URL
 from ..incremental.cache import ENGINE, instance_of
 from ..incremental.memo import Kind, Memo
@@ -13,18 +15,24 @@ from .markup import Markup, MarkupResult, convert_markdown
 MARKUP = Kind("markup", instance_of(MarkupResult))
 
 
-def convert_pages(inputs: Inputs, memo: Memo) -> list[MarkupResult]:
-    """Each page's converted Markdown, in page order; only pages whose key is not in the memo are
-    converted (over several cores when there are many)."""
+@dataclass(frozen=True)
+class Converted:
+    """Every page's converted Markdown, in page order, with the digest of everything it was converted from."""
+
+    results: tuple[MarkupResult, ...]
+    keys: tuple[str, ...]
+
+
+def convert_pages(inputs: Inputs, memo: Memo) -> Converted:
+    """Each page's converted Markdown; only pages whose key is not in the memo are converted (over
+    several cores when there are many)."""
     markup = Markup({page.source: page.url for page in inputs.pages}, inputs.glossary, GLOSSARY_URL)
     fingerprint = memo.fingerprint
     around = fingerprint.of(dict(markup.urls), markup.terms, markup.glossary_url)
-    keys = [memo.digest(ENGINE, "markup", around, fingerprint.of(page)) for page in inputs.pages]
+    keys = tuple(memo.digest(ENGINE, "markup", around, fingerprint.of(page)) for page in inputs.pages)
     results: list[MarkupResult | None] = [memo.get(MARKUP, key) for key in keys]
     missing = [index for index, result in enumerate(results) if result is None]
     for index, result in zip(missing, convert_markdown(markup, [inputs.pages[index] for index in missing]), strict=True):
         results[index] = result
         memo.put(MARKUP, keys[index], result)
-    for result, key in zip(results, keys, strict=True):
-        fingerprint.remember(result, key)
-    return results  # type: ignore[return-value]  # every gap is filled
+    return Converted(tuple(results), keys)  # type: ignore[arg-type]  # every gap is filled

@@ -138,16 +138,18 @@ def resolve_site(inputs: Inputs, memo: Memo) -> Site:
         raise BuildError(_with_citation_problems(inputs))
     problems = Problems()
     _check_reserved_urls(inputs, problems)
-    results = convert_pages(inputs, memo)
+    converted = convert_pages(inputs, memo)
     memo.settle()  # the pages and their HTML live until the build ends (0.5 s less at 10,000 pages)
     problem_of = functools.cache(functools.partial(citation_problem, sources=inputs.sources, publications=inputs.publications))
     findings: list[Problem] = []
     resolutions: list[PageResolution] = []
     fingerprint = memo.fingerprint
     around = memo.digest(ENGINE, "resolved", fingerprint.of(settings), fingerprint.of(inputs.sources), fingerprint.of(inputs.publications))
-    for page, result in zip(inputs.pages, results, strict=True):
-        resolution = _resolve_page_memoised(memo, inputs, page, result, problem_of)
-        fingerprint.remember(resolution.resolved, memo.digest(around, fingerprint.of(page), fingerprint.of(result)))
+    last, now = memo.carried("resolve.pages")  # id(page) → _Resolved
+    for page, result, key in zip(inputs.pages, converted.results, converted.keys, strict=True):
+        resolution = _resolve_page_memoised(last.get(id(page)), inputs, page, result, problem_of)
+        now[id(page)] = _Resolved((page, result, inputs.sources, inputs.publications), settings, resolution)
+        fingerprint.remember(resolution.resolved, memo.digest(around, key))  # the key covers the page and its Markdown's result
         problems.items.extend(resolution.problems)
         findings.extend(resolution.findings)
         resolutions.append(resolution)
@@ -188,20 +190,15 @@ class _Resolved:
 
 
 def _resolve_page_memoised(
-    memo: Memo, inputs: Inputs, page: Page, result: MarkupResult, problem_of: Callable[[CitationKey], str],
+    known: _Resolved | None, inputs: Inputs, page: Page, result: MarkupResult, problem_of: Callable[[CitationKey], str],
 ) -> PageResolution:
-    """`resolve_page`, reused while the page, its Markdown's result and the sources are the very objects
-    of the previous build (the memo hands out the same objects) and the settings are equal (they are
-    read anew each build: compared by value)."""
-    last, now = memo.carried("resolve.pages")  # id(page) → _Resolved
+    """`resolve_page`, or what the previous build of this process made of it while the page, its
+    Markdown's result and the sources are the very objects they were then (the memo hands out the
+    same objects) and the settings are equal (they are read anew each build: compared by value)."""
     made_from = (page, result, inputs.sources, inputs.publications)
-    known: _Resolved | None = last.get(id(page))
     if known is not None and all(old is new for old, new in zip(known.made_from, made_from, strict=True)) and known.settings == inputs.settings:
-        resolution = known.resolution
-    else:
-        resolution = resolve_page(inputs.settings, page, result, inputs.sources, inputs.publications, problem_of)
-    now[id(page)] = _Resolved(made_from, inputs.settings, resolution)
-    return resolution
+        return known.resolution
+    return resolve_page(inputs.settings, page, result, inputs.sources, inputs.publications, problem_of)
 
 
 def _site(settings: Settings, inputs: Inputs, resolutions: list[PageResolution], findings: tuple[Problem, ...]) -> Site:
