@@ -56,8 +56,22 @@ def is_reserved_id(value: str) -> bool:
     return value in RESERVED_IDS or RESERVED_ID_PATTERN.match(value) is not None
 
 
+class AtUrl:
+    """What follows from a page's pretty URL: the file it is written to, and its slug."""
+
+    url: str
+
+    @property
+    def output(self) -> str:
+        return f"{self.url}index.html"
+
+    @property
+    def slug(self) -> str:
+        return PurePosixPath(self.url).name
+
+
 @dataclass(frozen=True)
-class Page:
+class Page(AtUrl):
     """A content page as written: front matter fields and the Markdown body."""
 
     source: str  # path relative to content/, e.g. "migraine.md"
@@ -70,14 +84,6 @@ class Page:
     body_line: int  # the file line on which the body starts
     slug_line: int = 0  # the front matter line of `slug`, 0 when the URL comes from the file name
     reviewed_line: int = 0  # the front matter line of `reviewed`, 0 when there is none
-
-    @property
-    def output(self) -> str:
-        return f"{self.url}index.html"
-
-    @property
-    def slug(self) -> str:
-        return PurePosixPath(self.url).name
 
 
 @dataclass(frozen=True)

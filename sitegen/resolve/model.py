@@ -8,13 +8,12 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 from ..core.errors import Problem
 from ..core.layout import SOURCES_URL
 from ..core.urls import relative_url
 from ..incremental.memo import Memo, digest
-from ..load.pages import GlossaryTerm
+from ..load.pages import AtUrl, GlossaryTerm
 from ..load.publications import Publication
 from ..load.settings import Settings
 from ..load.sources import Passage, Source
@@ -36,7 +35,7 @@ class Reference:
 
 
 @dataclass(frozen=True)
-class ResolvedPage:
+class ResolvedPage(AtUrl):
     """A content page ready to render, as its template sees it (`page.title`, `page.html`, …): the
     front matter as written, the body converted, the references numbered. Every field is plain data,
     so its fingerprint covers all a template can read."""
@@ -55,14 +54,6 @@ class ResolvedPage:
     links: tuple[LinkTarget, ...]
     body: str  # the Markdown as written, for checks that point at a line of it
     body_line: int  # the file line on which the body starts
-
-    @property
-    def output(self) -> str:
-        return f"{self.url}index.html"
-
-    @property
-    def slug(self) -> str:
-        return PurePosixPath(self.url).name
 
 
 @dataclass(frozen=True)
