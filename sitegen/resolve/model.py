@@ -18,6 +18,7 @@ from ..load.pages import GlossaryTerm
 from ..load.publications import Publication
 from ..load.settings import Settings
 from ..load.sources import Passage, Source
+from ..load.structured_data import SITE_DEFAULT, StructuredData
 from .citations import CitationKey
 from .markup import TocEntry
 from .page_state import LinkTarget
@@ -55,6 +56,7 @@ class ResolvedPage:
     links: tuple[LinkTarget, ...]
     body: str  # the Markdown as written, for checks that point at a line of it
     body_line: int  # the file line on which the body starts
+    structured_data: StructuredData = SITE_DEFAULT  # the page's own values over the site's
 
     @property
     def output(self) -> str:
