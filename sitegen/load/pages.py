@@ -16,7 +16,7 @@ from ..core.layout import GLOSSARY_FILE, RESERVED_NAMES
 from ..dialect.limits import block_breaks_problem, nesting_problem, page_size_problem
 from .fields import Fields
 from .schema import DATE, MAPPING, TEXT, TEXTS, WHOLE_NUMBER, Key, Schema, read_mapping
-from .structured_data import StructuredData, read_structured_data
+from .structured_data import NOTHING_GIVEN, StructuredData, read_structured_data
 from .yaml_files import YamlDocument, parse_yaml
 
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
@@ -62,8 +62,8 @@ def is_reserved_id(value: str) -> bool:
 class Page:
     """A content page as written: front matter fields and the Markdown body."""
 
-    source: str  # path relative to content/, e.g. "migraine.md"
-    url: str  # pretty URL relative to the site root: "" for the home page, "migraine/" otherwise
+    source: str  # path relative to content/, e.g. "topic.md"
+    url: str  # pretty URL relative to the site root: "" for the home page, "topic/" otherwise
     title: str
     description: str
     order: int | None
@@ -72,7 +72,7 @@ class Page:
     body_line: int  # the file line on which the body starts
     slug_line: int = 0  # the front matter line of `slug`, 0 when the URL comes from the file name
     reviewed_line: int = 0  # the front matter line of `reviewed`, 0 when there is none
-    structured_data: StructuredData = StructuredData()  # what this page's JSON-LD says, where it differs from the site's
+    structured_data: StructuredData = NOTHING_GIVEN  # what this page's JSON-LD says, where it differs from the site's
 
     @property
     def output(self) -> str:

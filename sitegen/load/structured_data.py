@@ -62,13 +62,14 @@ class StructuredData:
 
 
 SITE_DEFAULT = StructuredData(DEFAULT_TYPE, ())
+NOTHING_GIVEN = StructuredData()
 
 
 def read_structured_data(fields: Fields, value: dict[Any, Any] | None, key: str) -> StructuredData:
     """The `structured_data` mapping written at top-level `key` of `fields.doc` (None when absent: nothing
     given; `schema.read_mapping` has checked it is a mapping); every problem goes to `fields.problems` at its line."""
     if value is None:
-        return StructuredData()
+        return NOTHING_GIVEN
     values = read_mapping(fields, value, STRUCTURED_DATA, (key,))
     about = _about(fields, values["about"], (key, "about")) if values["about"] is not None else None
     return StructuredData(values["type"], about)

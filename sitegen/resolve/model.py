@@ -42,8 +42,8 @@ class ResolvedPage:
     front matter as written, the body converted, the references numbered. Every field is plain data,
     so its fingerprint covers all a template can read."""
 
-    source: str  # path relative to content/, e.g. "migraine.md"
-    url: str  # pretty URL relative to the site root: "" for the home page, "migraine/" otherwise
+    source: str  # path relative to content/, e.g. "topic.md"
+    url: str  # pretty URL relative to the site root: "" for the home page, "topic/" otherwise
     title: str
     description: str
     order: int | None
