@@ -6,7 +6,7 @@ structured_data:
   type: WebPage            # a schema.org type name: a capital letter, then letters and digits
   about:                   # what the page is about; [] for nothing
     - {type: Thing, name: Example}
-    - Another example      # a name alone is a Thing
+    - Another example      # a name alone (or without a type) is a Thing
 ```
 
 A page's `type` and `about` each replace the site's when given; the site's default is a `WebPage`
@@ -37,7 +37,7 @@ def type_problem(value: str) -> str:
 
 
 STRUCTURED_DATA = Schema((Key("type", TEXT, check=type_problem), Key("about", LIST)))
-THING = Schema((Key("type", TEXT, required=True, check=type_problem), Key("name", TEXT, required=True)))
+THING = Schema((Key("type", TEXT, default="Thing", check=type_problem), Key("name", TEXT, required=True)))
 
 
 @dataclass(frozen=True)
@@ -93,8 +93,8 @@ def _thing(fields: Fields, item: object, at: tuple[Any, ...]) -> Thing | None:
     label = "a name of about"
     if isinstance(item, dict):
         values = read_mapping(fields, item, THING, at)
-        if values["type"] is None or values["name"] is None:
-            return None
+        if values["name"] is None:
+            return None  # its problem is added
         type_name, written, where = values["type"], values["name"], (*at, "name")
     elif isinstance(item, str):
         type_name, written, where = "Thing", item, at

@@ -46,6 +46,10 @@ def test_a_name_alone_is_a_thing(tmp_path: Path) -> None:
     assert settings_of(tmp_path, "structured_data:\n  about: [Tides]\n").structured_data == StructuredData("WebPage", (Thing("Thing", "Tides"),))
 
 
+def test_a_name_without_a_type_is_a_thing(tmp_path: Path) -> None:
+    assert settings_of(tmp_path, "structured_data:\n  about: [{name: Tides}]\n").structured_data == StructuredData("WebPage", (Thing("Thing", "Tides"),))
+
+
 def test_a_page_leaves_what_it_does_not_set_to_the_site(tmp_path: Path) -> None:
     assert page_of(tmp_path, "") == StructuredData(None, None)
     assert page_of(tmp_path, "structured_data:\n  about: []\n") == StructuredData(None, ())
