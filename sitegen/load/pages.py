@@ -15,7 +15,8 @@ from ..core.files import list_inputs, read_text
 from ..core.layout import GLOSSARY_FILE, RESERVED_NAMES
 from ..dialect.limits import block_breaks_problem, nesting_problem, page_size_problem
 from .fields import Fields
-from .schema import DATE, TEXT, TEXTS, WHOLE_NUMBER, Key, Schema, read_mapping
+from .schema import DATE, MAPPING, TEXT, TEXTS, WHOLE_NUMBER, Key, Schema, read_mapping
+from .structured_data import NOTHING_GIVEN, StructuredData, read_structured_data
 from .yaml_files import YamlDocument, parse_yaml
 
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
@@ -42,6 +43,7 @@ FRONT_MATTER = Schema((
     Key("order", WHOLE_NUMBER),
     Key("slug", TEXT, check=_slug_problem),
     Key("reviewed", DATE),
+    Key("structured_data", MAPPING),
 ))
 FRONT_MATTER_KEYS = FRONT_MATTER.names
 GLOSSARY_TERM = Schema((
@@ -74,8 +76,8 @@ class AtUrl:
 class Page(AtUrl):
     """A content page as written: front matter fields and the Markdown body."""
 
-    source: str  # path relative to content/, e.g. "migraine.md"
-    url: str  # pretty URL relative to the site root: "" for the home page, "migraine/" otherwise
+    source: str  # path relative to content/, e.g. "topic.md"
+    url: str  # pretty URL relative to the site root: "" for the home page, "topic/" otherwise
     title: str
     description: str
     order: int | None
@@ -84,6 +86,7 @@ class Page(AtUrl):
     body_line: int  # the file line on which the body starts
     slug_line: int = 0  # the front matter line of `slug`, 0 when the URL comes from the file name
     reviewed_line: int = 0  # the front matter line of `reviewed`, 0 when there is none
+    structured_data: StructuredData = NOTHING_GIVEN  # what this page's JSON-LD says, where it differs from the site's
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,7 @@ def parse_page(path: Path, relative: str) -> Page:
     title = fields.text(meta["title"], ("title",), "title")
     description = fields.text(meta["description"], ("description",), "description")
     reviewed_iso = fields.date(meta["reviewed"], ("reviewed",), "reviewed")
+    structured_data = read_structured_data(fields, meta["structured_data"], "structured_data")
     slug_written = doc.data.get("slug") is not None
     url = _page_url(relative, meta["slug"])
     if meta["slug"] is not None or not slug_written:  # the URL is the file's path, or the slug's: check its other parts
@@ -189,6 +193,7 @@ def parse_page(path: Path, relative: str) -> Page:
         body_line=end + 2,
         slug_line=doc.line("slug") if slug_written else 0,
         reviewed_line=doc.line("reviewed") if reviewed_iso else 0,
+        structured_data=structured_data,
     )
 
 

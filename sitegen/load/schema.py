@@ -46,6 +46,7 @@ TRUE_OR_FALSE = Kind("true or false", lambda value: isinstance(value, bool))
 DATE = Kind("a date", lambda value: isinstance(value, (str, dt.date)))  # the loader checks the calendar
 TEXTS = Kind("a list of texts", lambda value: isinstance(value, (str, list)))  # one text alone is a list of one
 MAPPING = Kind("a mapping", lambda value: isinstance(value, dict))
+LIST = Kind("a list", lambda value: isinstance(value, list))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from ..core.files import read_text, site_entry
 from ..core.layout import CONTENT_FOLDER, SEEDS_FOLDER, SETTINGS_FILE, STATIC_FOLDER, TEMPLATES_FOLDER, output_refusal
 from ..core.urls import url_problem
 from .fields import Fields
-from .schema import TEXT, WHOLE_NUMBER, Key, Schema, read_mapping
+from .schema import MAPPING, TEXT, WHOLE_NUMBER, Key, Schema, read_mapping
+from .structured_data import SITE_DEFAULT, StructuredData, read_structured_data
 from .yaml_files import parse_yaml
 
 SETTINGS_SCHEMA = Schema((
@@ -24,6 +25,8 @@ SETTINGS_SCHEMA = Schema((
     Key("review_interval_months", WHOLE_NUMBER, default=12,
         check=lambda months: "" if 1 <= months <= 120 else "review_interval_months must be a whole number from 1 to 120"),
     Key("disclaimer", TEXT, default=""),
+    Key("disclaimer_label", TEXT, default="Disclaimer"),
+    Key("structured_data", MAPPING),
     Key("cname", TEXT, default=""),
 ))
 _ABSOLUTE_URL = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
@@ -44,6 +47,8 @@ class Settings:
     review_interval_months: int
     disclaimer: str  # Markdown
     cname: str = ""  # the custom domain of a GitHub Pages site ("" when unset), written to CNAME by deploy
+    disclaimer_label: str = "Disclaimer"  # the words before the disclaimer ("" for none)
+    structured_data: StructuredData = SITE_DEFAULT  # what every page's JSON-LD says it is and is about, unless the page says otherwise
 
     @property
     def content_dir(self) -> Path:
@@ -85,9 +90,10 @@ def load_settings(root: Path) -> Settings:
     problems = Problems()
     fields = Fields(path, doc, problems)
     values = read_mapping(fields, doc.data, SETTINGS_SCHEMA)
-    for key in ("title", "description", "language", "base_url", "cname"):
+    for key in ("title", "description", "language", "base_url", "cname", "disclaimer_label"):
         values[key] = fields.text(values[key], (key,), f"setting {key!r}", default=str(SETTINGS_SCHEMA.default(key) or ""))
     values["disclaimer"] = fields.markdown(values["disclaimer"], ("disclaimer",), "setting 'disclaimer'")
+    structured_data = read_structured_data(fields, values["structured_data"], "structured_data").over(SITE_DEFAULT)
     base_url = _base_url(fields, values["base_url"])
     cname = values["cname"]
     if not _LANGUAGE.match(values["language"]):
@@ -109,6 +115,8 @@ def load_settings(root: Path) -> Settings:
         review_interval_months=values["review_interval_months"],
         disclaimer=values["disclaimer"],
         cname=cname,
+        disclaimer_label=values["disclaimer_label"],
+        structured_data=structured_data,
     )
 
 

@@ -17,6 +17,7 @@ from ..load.pages import AtUrl, GlossaryTerm
 from ..load.publications import Publication
 from ..load.settings import Settings
 from ..load.sources import Passage, Source
+from ..load.structured_data import SITE_DEFAULT, StructuredData
 from .citations import CitationKey
 from .markup import TocEntry
 from .page_state import LinkTarget
@@ -40,8 +41,8 @@ class ResolvedPage(AtUrl):
     front matter as written, the body converted, the references numbered. Every field is plain data,
     so its fingerprint covers all a template can read."""
 
-    source: str  # path relative to content/, e.g. "migraine.md"
-    url: str  # pretty URL relative to the site root: "" for the home page, "migraine/" otherwise
+    source: str  # path relative to content/, e.g. "topic.md"
+    url: str  # pretty URL relative to the site root: "" for the home page, "topic/" otherwise
     title: str
     description: str
     order: int | None
@@ -54,6 +55,7 @@ class ResolvedPage(AtUrl):
     links: tuple[LinkTarget, ...]
     body: str  # the Markdown as written, for checks that point at a line of it
     body_line: int  # the file line on which the body starts
+    structured_data: StructuredData = SITE_DEFAULT  # the page's own values over the site's
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,7 @@ def resolve_page(
         links=tuple(LinkTarget(page.body_line + t.line - 1, t.target_url, t.fragment) for t in result.links),
         body=page.body,
         body_line=page.body_line,
+        structured_data=page.structured_data.over(settings.structured_data),
     )
     return PageResolution(resolved, summary(resolved), _backlinks(resolved), tuple(problems.items), _link_findings(settings, page, result))
 
