@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 import yaml
 from git_repos import branch_commit, git
 from projects import PROBLEM_LINE, ROOT, load_site, snapshot
+from serving import ServeProcess
 
 from sitegen.commands.cli import main
 from sitegen.commands.new import scaffold_files
@@ -189,6 +191,19 @@ def test_the_new_project_deploys_once_committed(tmp_path: Path, capsys: pytest.C
     git(root, "commit", "--quiet", "-m", "New site")
     assert main(["--project", str(root), "deploy", "--no-push"]) == 0, capsys.readouterr().err
     assert "My cited site" in git(root, "show", f"{branch_commit(root)}:index.html")
+
+
+def test_the_new_project_serves_its_topic_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "mysite"
+    _new(root, capsys)
+    _with_repository_theme(root)
+    with ServeProcess(root) as server:
+        server.ready()
+        with urllib.request.urlopen(server.url + "how-it-works/", timeout=30) as response:
+            status, body = response.status, response.read().decode("utf-8")
+        server.stop()
+    assert status == 200
+    assert "<title>How this site works" in body
 
 
 def test_a_wheel_carries_every_scaffold_file(tmp_path: Path) -> None:
