@@ -1,4 +1,4 @@
-"""The command line: `build`, `check`, `serve`, `deploy`. Thin: parses arguments, dispatches to one
+"""The command line: `build`, `check`, `serve`, `deploy`, `new`. Thin: parses arguments, dispatches to one
 short handler per command, and prints every problem (in `_report`, through `core.errors.shown`) as
 `path:line: message`, exiting 1 on any."""
 
@@ -20,6 +20,7 @@ from ..write.search import index_site
 from ..write.swap import FolderBusyError
 from .deploy import check_target, publish, uncommitted_changes
 from .git import DeployError
+from .new import new_project
 
 
 class _Parser(argparse.ArgumentParser):
@@ -63,6 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     deploy_cmd.add_argument(
         "--force", action="store_true", help="deploy to a branch whose history sitegen did not write: a commit on top replaces its files (its history stays)"
     )
+    new_cmd = commands.add_parser("new", help="write a new project (settings, two pages, an example source) into a new or empty folder")
+    new_cmd.add_argument("folder", type=Path, help="the folder to create (or an empty one)")
     return parser
 
 
@@ -70,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command `argv` names (`build` when none); returns the exit code. Every problem is printed here."""
     args = _parser().parse_args(list(argv) if argv is not None else None)
     root = args.project.resolve()
-    handler = {"build": _build, "check": _check, "deploy": _deploy, "serve": _serve}[args.command or "build"]
+    handler = {"build": _build, "check": _check, "deploy": _deploy, "new": _new, "serve": _serve}[args.command or "build"]
     try:
         return handler(root, args)
     except DeployError as exc:
@@ -125,6 +128,18 @@ def _deploy(root: Path, args: argparse.Namespace) -> int:
     done = publish(settings.output_path, target, args.message, cname=settings.cname, uncommitted=uncommitted)
     where = f"pushed to {done.remote}" if done.remote else "not pushed (--no-push)"
     print(f"deployed {done.files} files to branch {done.branch} as {done.commit[:12]}; {where}")
+    return 0
+
+
+def _new(root: Path, args: argparse.Namespace) -> int:
+    """`new FOLDER`: FOLDER is named from the working folder, not from --project."""
+    try:
+        written = new_project(args.folder)
+    except BuildError as exc:
+        return _failed(exc.problems)
+    except OSError as exc:
+        return _failed([_machine_problem(exc, args.folder.resolve())])
+    print(f"created {args.folder}/ with {_count(len(written), 'file')}; next: cd {args.folder} && sitegen serve")
     return 0
 
 

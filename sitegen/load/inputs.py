@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..core.errors import BuildError, Problem, Problems
 from ..core.files import read_input_bytes
-from ..core.layout import GLOSSARY_FILE, REFERENCES_FILE
+from ..core.layout import GLOSSARY_FILE, GLOSSARY_URL, REFERENCES_FILE
 from ..incremental.cache import ENGINE, dict_of, instance_of, tuple_of
 from ..incremental.memo import Kind, Memo, digest, memoised_load
 from .pages import GlossaryTerm, Page, load_glossary, parse_page, read_pages
@@ -72,6 +72,7 @@ def load_inputs(settings: Settings, memo: Memo) -> Inputs:
         glossary, _ = memoised_load(memo, GLOSSARY, functools.partial(load_glossary, settings.content_dir), (glossary_file,), settings.root)
     except BuildError as exc:
         problems.extend(exc)
+    problems.items.extend(_glossary_without_page(settings, glossary, pages))
     return Inputs(settings, sources, publications, tuple(pages), glossary, tuple(problems.items), sources_loaded)
 
 
@@ -84,6 +85,17 @@ def _sources_and_publications(settings: Settings, memo: Memo) -> tuple[dict[str,
     references = settings.content_dir / REFERENCES_FILE
     publications, _ = memoised_load(memo, PUBLICATIONS, functools.partial(load_publications, references, set(sources)), (references, seeds), root)
     return sources, publications
+
+
+def _glossary_without_page(settings: Settings, glossary: tuple[GlossaryTerm, ...], pages: list[Page]) -> list[Problem]:
+    """Terms link to the glossary page: terms with no page at its URL would be links to nothing."""
+    if not glossary or any(page.url == GLOSSARY_URL for page in pages):
+        return []
+    message = (
+        f"the glossary lists {len(glossary)} term{'s' if len(glossary) > 1 else ''} but the site has no glossary page to show them: "
+        f"add content/glossary.md (front matter 'title: Glossary'), or remove the terms"
+    )
+    return [Problem.at(settings.content_dir / GLOSSARY_FILE, 1, message)]
 
 
 @dataclass(frozen=True)

@@ -80,15 +80,15 @@ def looks_like_heading(text: str) -> bool:
 
 
 def load_sources(seeds_dir: Path) -> dict[str, Source]:
-    """All seeds in `seeds_dir`, validated against `sources.yaml`; every problem reported at once."""
+    """All seeds in `seeds_dir`, validated against `sources.yaml`; every problem reported at once. A project
+    without seeds needs neither the folder nor the file."""
     meta_path = seeds_dir / SOURCES_FILE
     problems = Problems()
     listing = list_inputs(seeds_dir, recursive=False)
     if "" in listing.refused:  # seeds/ itself
         raise BuildError(listing.problems)
-    if not os.path.lexists(meta_path):
-        raise BuildError.at(meta_path, 0, "seed metadata missing: create seeds/sources.yaml")
-    doc = parse_yaml(read_text(meta_path, seeds_dir.parent), meta_path)
+    listed = os.path.lexists(meta_path)  # a project without seeds needs no sources.yaml
+    doc = parse_yaml(read_text(meta_path, seeds_dir.parent), meta_path) if listed else YamlDocument({})
     meta = doc.data if doc.data is not None else {}
     if not isinstance(meta, dict):
         raise BuildError.at(meta_path, 1, "sources.yaml must map each seed id to its metadata")
@@ -102,7 +102,8 @@ def load_sources(seeds_dir: Path) -> dict[str, Source]:
             problems.add(meta_path, doc.line(key), f"seed {key!r} is listed but seeds/{key}_*.txt does not exist{hint}")
     for seed_id, path in files.items():
         if seed_id not in meta:
-            problems.add(path, 0, f"seed {seed_id!r} has no entry in seeds/sources.yaml: add its title, publisher, kind and sha256")
+            where = "in seeds/sources.yaml: add" if listed else "(seeds/sources.yaml does not exist): create it with"
+            problems.add(path, 0, f"seed {seed_id!r} has no entry {where} its title, publisher, kind and sha256")
             continue
         try:
             sources[seed_id] = _load_seed(seed_id, path, meta[seed_id], doc, meta_path)

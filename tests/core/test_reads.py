@@ -160,6 +160,7 @@ def test_an_input_folder_linked_from_outside_the_project_is_one_error_at_the_lin
     before = snapshot(built_project / "site")
     for place in ("content/glossary.yaml", "content/references.yaml"):  # files read by name, not only by listing
         (built_project / place).write_bytes(PLACES[place](built_project))
+    (built_project / "content" / "glossary.md").write_text(page("Glossary"), encoding="utf-8")  # the page glossary terms need
     outside = tmp_path / "outside" / folder
     shutil.move(built_project / folder, outside)
     (built_project / folder).symlink_to(outside, target_is_directory=True)

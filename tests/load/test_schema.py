@@ -81,6 +81,8 @@ def problems_of(make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPat
         assert old in text
         text = text.replace(old, new)
     write(root / relative, text)
+    if form == "glossary.yaml":  # glossary terms need a page to show them
+        write(root / "content" / "glossary.md", page("Glossary"))
     monkeypatch.chdir(root)
     code = main(["--project", str(root), "build", "--no-search"])
     return code, [line for line in capsys.readouterr().err.splitlines() if not line.startswith("build failed")]

@@ -156,7 +156,7 @@ CASES = [
     Case("seed-listed-but-missing", append("seeds/sources.yaml", '"002":\n  title: Gone\n  publisher: P\n  kind: article\n  sha256: abc\n'),
          "seeds/sources.yaml", 11, "seed '002' is listed but"),
     Case("seed-not-listed", put("seeds/002_other.txt", "Other\n\nA paragraph.\n"), "seeds/002_other.txt", None, "no entry in seeds/sources.yaml"),
-    Case("seed-metadata-missing", remove("seeds/sources.yaml"), "seeds/sources.yaml", None, "seed metadata missing"),
+    Case("seed-metadata-missing", remove("seeds/sources.yaml"), SEED, None, "seeds/sources.yaml does not exist"),
     Case("seed-exclusion-of-missing-passage", append("seeds/sources.yaml", "    p42: Navigation links of the clinic website\n"), "seeds/sources.yaml", 11,
          "passage p42 does not exist"),
     # Beyond the list

@@ -68,7 +68,7 @@ def test_topic_pages_link_previous_and_next_in_reading_order(make_project: Calla
 
 
 def test_glossary_term_carries_its_definition_as_plain_text(make_project: Callable[..., Path]) -> None:
-    root = make_project(PAGES)
+    root = make_project({**PAGES, "glossary.md": page("Glossary")})
     (root / "content" / "glossary.yaml").write_text(GLOSSARY, encoding="utf-8")
     html = page_html(root, "first/index.html")
     assert re.search(r'<a class="term"[^>]* title="The organ that thinks\."[^>]*>brain</a>', html)

@@ -80,7 +80,7 @@ def test_range_citation_links_back_from_every_passage_in_the_range(make_project:
 def test_term_pages_list_the_pages_that_use_a_term(make_project: Callable[..., Path]) -> None:
     root = make_project({
         "index.md": HOME, "a.md": page("A", "An aura.\n", order=1), "b.md": page("B", "No term here.\n", order=2),
-        "c.md": page("C", "Auras again.\n", order=3),
+        "c.md": page("C", "Auras again.\n", order=3), "glossary.md": page("Glossary"),
     })
     (root / "content" / "glossary.yaml").write_text("- term: aura\n  definition: A warning phase.\n  aliases: [auras]\n", encoding="utf-8")
     assert [p.title for p in load_site(root).term_pages["aura"]] == ["A", "C"]
