@@ -1,7 +1,7 @@
 """A broken anchor written in a page's Markdown, reported in the author's terms: the link as they
 wrote it, the headings the target page does have, and the closest of them (or of its other ids).
 
-    content/x.md:14: link to 'stages.md#aura': that page has no heading 'aura' (it has: stages, treatment); did you mean 'auras'?
+    content/x.md:14: link to 'setup.md#instal': that page has no heading 'instal' (it has: install, usage); did you mean 'install'?
 """
 
 from __future__ import annotations
