@@ -40,8 +40,9 @@ def complain_of(problems: Iterable[Problem], prefix: str = "") -> None:
         complain(prefix + shown(problem))
 
 
-def complain_of_findings(findings: Sequence[Problem], shown_at_most: int = FINDINGS_SHOWN) -> None:
-    """Print the first `shown_at_most` findings as `path:line: message`, then how many more there are."""
+def complain_of_findings(findings: Sequence[Problem]) -> None:
+    """Print the first `FINDINGS_SHOWN` findings as `path:line: message`, then how many more there are."""
+    shown_at_most = FINDINGS_SHOWN
     complain_of(findings[:shown_at_most])
     if len(findings) > shown_at_most:
         complain(f"… and {len(findings) - shown_at_most} more (`check` lists them all)")
