@@ -39,7 +39,7 @@ class TerminalProgress:
         if self.live is None:
             from rich.live import Live
 
-            self.live = Live(console=self.console, auto_refresh=False, transient=True)
+            self.live = Live(console=self.console, auto_refresh=False, transient=True, redirect_stdout=False, redirect_stderr=False)
             self.live.start()
         from rich.text import Text
 
