@@ -20,11 +20,9 @@ from urllib.parse import unquote, urlsplit
 
 from ..core.errors import Problem
 from ..core.layout import NOT_FOUND
-from ..core.urls import relative_url
 from ..resolve.model import ResolvedPage, Site
-from ..resolve.page_state import LinkTarget
 from .anchors import missing_anchor_message
-from .origins import MarkdownOrigins
+from .origins import MarkdownOrigins, rewritten_href, rewritten_lines
 from .raw_html import Note, distinct_ids, note_problems, script_notes, spelled_as_name, visible_html
 
 _ATTRIBUTE = re.compile(r"""\s(id|href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -229,8 +227,8 @@ class _BodyLinks:
         self.as_written: dict[str, str] = {}  # a rewritten cross-link's href → the href the author wrote
         if page is not None:
             self.in_body = {href for _, href in _collect(page.html).links}
-            self.origins = MarkdownOrigins(page, content_dir, known=_rewritten_lines(page))
-            self.as_written = {_rewritten_href(page, link): link.written for link in reversed(page.links) if link.written}
+            self.origins = MarkdownOrigins(page, content_dir, known=rewritten_lines(page))
+            self.as_written = {rewritten_href(page, link): link.written for link in reversed(page.links) if link.written}
 
     def of(self, href: str) -> tuple[str, int] | None:
         """(path, line) of `href` in the Markdown; None when it is not the page body's, or not found."""
@@ -239,21 +237,6 @@ class _BodyLinks:
     def written(self, href: str) -> str:
         """`href` as the author wrote it (a cross-link as the `.md` link it was rewritten from)."""
         return self.as_written.get(href, href)
-
-
-def _rewritten_lines(page: ResolvedPage) -> dict[str, int]:
-    """The line of each cross-link of the page, by the href it was rewritten to (the first, when several are alike)."""
-    lines: dict[str, int] = {}
-    for link in page.links:
-        lines.setdefault(_rewritten_href(page, link), link.line)
-    return lines
-
-
-def _rewritten_href(page: ResolvedPage, link: LinkTarget) -> str:
-    """The href a cross-link of `page` was rewritten to."""
-    fragment = f"#{link.fragment}" if link.fragment else ""
-    same_page = link.target_url == page.url and fragment
-    return fragment if same_page else relative_url(page.url, link.target_url) + fragment
 
 
 def _read_href(href: str) -> _Href:
