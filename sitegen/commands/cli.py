@@ -92,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _failed(exc.problems, f"check found {_count(len(exc.problems), 'problem')}")
         return _failed(exc.problems, f"build failed: {_count(len(exc.problems), 'problem')}; the previous site was left as it was")
     except OSError as exc:  # a folder that cannot be written, a full disk: the machine's problem, not a bug
+        if args.command == "check":
+            return _failed([_machine_problem(exc, root)], "check found 1 problem")
         return _failed([_machine_problem(exc, root)], "build failed: the previous site was left as it was")
     except KeyboardInterrupt:
         return 130
