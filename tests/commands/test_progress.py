@@ -8,6 +8,7 @@ import io
 import os
 import pty
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -120,3 +121,13 @@ def test_a_build_whose_stderr_is_not_a_terminal_prints_no_progress(
     captured = capsys.readouterr()
     assert (code, captured.err) == (0, "")
     assert captured.out.startswith("built ")  # the final line keeps its form
+
+
+def test_the_terminal_display_starts_no_thread_so_builds_still_fork_their_workers() -> None:
+    before = threading.active_count()
+    shown = TerminalProgress(Console(file=io.StringIO(), force_terminal=True), delay=0)
+    shown(Step("rendering", "pages", 1, 10))
+    try:
+        assert threading.active_count() == before
+    finally:
+        shown.close()
