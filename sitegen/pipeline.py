@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .check.site import check_site
 from .core.errors import BuildError, Problem
+from .core.progress import Observer, reporting_to, stage
 from .incremental.memo import Memo
 from .load.inputs import load_inputs
 from .load.settings import Settings, load_settings
@@ -42,13 +43,23 @@ def build(
     write: bool = True,
     before_swap: Callable[[Path], None] | None = None,
     persist: bool = True,
+    progress: Observer | None = None,
 ) -> BuildResult:
     """Build the project at `root` into `out_dir` (default: the settings' output folder); nothing is
     written unless every stage succeeded and, with `strict`, found nothing.
 
     `memo`: what earlier builds left (default: the project's cache folder); `persist`: save what this
     build used to it. `write=False` stops after the check; `before_swap` is handed the staged folder.
+    `progress` is told each stage and count as the build goes (see `core.progress`).
     """
+    with reporting_to(progress):
+        return _build(root, memo, out_dir, strict, write, before_swap, persist)
+
+
+def _build(
+    root: Path, memo: Memo | None, out_dir: Path | None, strict: bool, write: bool, before_swap: Callable[[Path], None] | None, persist: bool,
+) -> BuildResult:
+    """`build`, stage by stage."""
     memo = memo if memo is not None else Memo.for_project(root)
     settings = load_settings(root)
     target = out_dir or settings.output_path
@@ -56,16 +67,22 @@ def build(
         prepare_output(target, root)
     memo.check_folder(_protected_folders(settings, target))
     with memo.build(persist):
+        stage("loading")
         inputs = load_inputs(settings, memo)
         memo.settle()
+        stage("converting", "pages")
         site = resolve_site(inputs, memo)
         memo.settle()
+        stage("rendering", "pages")
         theme, theme_key = theme_for(settings, memo)
         rendered = render_site(site, theme, theme_key, memo)
         memo.settle()
+        stage("checking", "files")
         findings = check_site(site, rendered, target, memo)
     if strict and findings:
         raise BuildError(findings)
+    if write:
+        stage("writing")
     written = write_site(rendered.outputs, target, root, before_swap, likely_changed=rendered.fresh) if write else None
     return BuildResult(site, rendered.outputs, findings, rendered.fresh, written)
 

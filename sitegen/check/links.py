@@ -20,9 +20,9 @@ from urllib.parse import unquote, urlsplit
 
 from ..core.errors import Problem
 from ..core.layout import NOT_FOUND
-from ..core.urls import relative_url
 from ..resolve.model import ResolvedPage, Site
-from .origins import MarkdownOrigins
+from .anchors import missing_anchor_message
+from .origins import MarkdownOrigins, rewritten_href, rewritten_lines
 from .raw_html import Note, distinct_ids, note_problems, script_notes, spelled_as_name, visible_html
 
 _ATTRIBUTE = re.compile(r"""\s(id|href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -144,6 +144,14 @@ class _Href:
     climbs: int = -1  # the path's leading ".." segments, when no ".." follows them (-1: another follows, or a link within its page)
 
 
+@dataclass(frozen=True)
+class _Verdict:
+    """What is wrong with a link ("" for nothing), and the output whose id it lacks, if that is what is wrong."""
+
+    message: str
+    lacks_id: str = ""
+
+
 class _LinkCheck:
     """The link check of one site, output by output: each href read once, each verdict that holds on
     many pages made once, each problem placed in its page's Markdown when it is written there."""
@@ -154,7 +162,7 @@ class _LinkCheck:
         self.content_dir = site.settings.content_dir if site is not None else Path()
         self.reported = {(p.path, p.line) for p in site.findings} if site is not None else set()  # the site's own: not said twice
         self._hrefs: dict[str, _Href] = {}
-        self._verdicts: dict[tuple[str, str], str] = {}  # (folder the href climbs to, href) → problem ("" for none)
+        self._verdicts: dict[tuple[str, str], _Verdict] = {}  # (folder the href climbs to, href) → its verdict
 
     def problems_of(self, path: str, scanned: LinkScan) -> list[Problem]:
         """The broken links and the raw-HTML notes of the output `path`."""
@@ -172,24 +180,31 @@ class _LinkCheck:
         ancestors = _ancestors(posixpath.dirname(path))
         origins: _BodyLinks | None = None  # made at the first problem: it scans the page's body
         for line, href in scanned.links:
-            message = self._verdict(path, ancestors, href)
-            if not message:
+            verdict = self._verdict(path, ancestors, href)
+            if not verdict.message:
                 continue
             origins = origins or _BodyLinks(page, self.content_dir)
             origin = origins.of(href)
             if origin is None:
-                problems.append(Problem.at(self.output_dir / path, line, message))
+                problems.append(Problem.at(self.output_dir / path, line, verdict.message))
             elif origin not in self.reported:
-                problems.append(Problem(*origin, message))
+                problems.append(Problem(*origin, self._in_authors_terms(verdict, path, origins.written(href), self._hrefs[href].anchor)))
         return problems
 
-    def _verdict(self, path: str, ancestors: list[str], href: str) -> str:
-        """What is wrong with `href` on the page `path` ("" for nothing); `ancestors`: its folder and those above it."""
+    def _in_authors_terms(self, verdict: _Verdict, path: str, written: str, anchor: str) -> str:
+        """The message of a link written in the Markdown: a missing anchor of a page named as the author wrote the link."""
+        target = self.pages.get(verdict.lacks_id)
+        if target is None:
+            return verdict.message
+        return missing_anchor_message(written, anchor, target, verdict.lacks_id == path, self.parsed[verdict.lacks_id].ids)
+
+    def _verdict(self, path: str, ancestors: list[str], href: str) -> _Verdict:
+        """What is wrong with `href` on the page `path`; `ancestors`: its folder and those above it."""
         meaning = self._hrefs.get(href)
         if meaning is None:
             meaning = self._hrefs[href] = _read_href(href)
         if meaning.problem is not None:
-            return meaning.problem
+            return _Verdict(meaning.problem)
         if not 0 <= meaning.climbs < len(ancestors):
             return _link_problem(path, ancestors[0], href, meaning, self.outputs, self.parsed)
         # From every page whose folder `href` climbs (by its leading "..") to the same ancestor, it
@@ -209,23 +224,19 @@ class _BodyLinks:
     def __init__(self, page: ResolvedPage | None, content_dir: Path) -> None:
         self.in_body: set[str] = set()
         self.origins: MarkdownOrigins | None = None
+        self.as_written: dict[str, str] = {}  # a rewritten cross-link's href → the href the author wrote
         if page is not None:
             self.in_body = {href for _, href in _collect(page.html).links}
-            self.origins = MarkdownOrigins(page, content_dir, known=_rewritten_lines(page))
+            self.origins = MarkdownOrigins(page, content_dir, known=rewritten_lines(page))
+            self.as_written = {rewritten_href(page, link): link.written for link in reversed(page.links) if link.written}
 
     def of(self, href: str) -> tuple[str, int] | None:
         """(path, line) of `href` in the Markdown; None when it is not the page body's, or not found."""
         return self.origins.of(href) if self.origins is not None and href in self.in_body else None
 
-
-def _rewritten_lines(page: ResolvedPage) -> dict[str, int]:
-    """The line of each cross-link of the page, by the href it was rewritten to (the first, when several are alike)."""
-    lines: dict[str, int] = {}
-    for link in page.links:
-        fragment = f"#{link.fragment}" if link.fragment else ""
-        same_page = link.target_url == page.url and fragment
-        lines.setdefault(fragment if same_page else relative_url(page.url, link.target_url) + fragment, link.line)
-    return lines
+    def written(self, href: str) -> str:
+        """`href` as the author wrote it (a cross-link as the `.md` link it was rewritten from)."""
+        return self.as_written.get(href, href)
 
 
 def _read_href(href: str) -> _Href:
@@ -262,21 +273,21 @@ def _ancestors(folder: str) -> list[str]:
     return ["/".join(names[:depth]) for depth in range(len(names), -1, -1)]
 
 
-def _link_problem(path: str, folder: str, href: str, meaning: _Href, outputs: Mapping[str, bytes], parsed: Mapping[str, LinkScan]) -> str:
-    """What is wrong with `href` (read as `meaning`) on the page `path` in `folder` ("" if nothing)."""
+def _link_problem(path: str, folder: str, href: str, meaning: _Href, outputs: Mapping[str, bytes], parsed: Mapping[str, LinkScan]) -> _Verdict:
+    """What is wrong with `href` (read as `meaning`) on the page `path` in `folder`."""
     target = path
     if meaning.path:
         target = posixpath.normpath(posixpath.join(folder, meaning.path))
         if target.startswith("../") or target == "..":
-            return f"link {href!r} leaves the site"
+            return _Verdict(f"link {href!r} leaves the site")
         if meaning.folder_link or target == ".":
             target = "index.html" if target == "." else f"{target}/index.html"
         if target not in outputs:
             if f"{target}/index.html" in outputs:
-                return f"link {href!r} to a folder needs a trailing slash"
-            return f"broken link {href!r}: no {target} in the site"
+                return _Verdict(f"link {href!r} to a folder needs a trailing slash")
+            return _Verdict(f"broken link {href!r}: no {target} in the site")
     if meaning.fragment:
         scanned = parsed.get(target)
         if scanned is not None and not scanned.has_id(meaning.anchor):
-            return f"broken anchor {href!r}: {target} has no id {meaning.fragment!r}"
-    return ""
+            return _Verdict(f"broken anchor {href!r}: {target} has no id {meaning.fragment!r}", target)
+    return _Verdict("")

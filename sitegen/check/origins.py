@@ -14,7 +14,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ..core.errors import absolute_path
+from ..core.urls import relative_url
 from ..resolve.model import ResolvedPage
+from ..resolve.page_state import LinkTarget
 
 Spelling = Callable[[str], str | re.Pattern[str]]  # a thing of the HTML → how the Markdown spells it
 
@@ -63,3 +65,18 @@ def _first_index(body: str, spelled: str | re.Pattern[str]) -> int:
         return body.find(spelled) if spelled else -1
     found = spelled.search(body)
     return found.start() if found is not None else -1
+
+
+def rewritten_lines(page: ResolvedPage) -> dict[str, int]:
+    """The line of each cross-link of the page, by the href it was rewritten to (the first, when several are alike)."""
+    lines: dict[str, int] = {}
+    for link in page.links:
+        lines.setdefault(rewritten_href(page, link), link.line)
+    return lines
+
+
+def rewritten_href(page: ResolvedPage, link: LinkTarget) -> str:
+    """The href a cross-link of `page` was rewritten to."""
+    fragment = f"#{link.fragment}" if link.fragment else ""
+    same_page = link.target_url == page.url and fragment
+    return fragment if same_page else relative_url(page.url, link.target_url) + fragment

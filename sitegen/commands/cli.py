@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from .. import __version__
 from ..check.coverage import coverage_table
 from ..core.errors import BuildError, Problem, shown
 from ..incremental.cache import cache_folder
@@ -21,6 +22,7 @@ from ..write.swap import FolderBusyError
 from .deploy import check_target, publish, uncommitted_changes
 from .git import DeployError
 from .new import new_project
+from .progress import stderr_progress
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,11 +43,19 @@ def _port(text: str) -> int:
     return port
 
 
+def program_name(argv0: str) -> str:
+    """The name the usage line gives the command: `build.py` when run as `python build.py`, else `sitegen`."""
+    return "build.py" if Path(argv0).name == "build.py" else "sitegen"
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="build.py", description="Build a static educational site whose every statement cites its source.")
+    parser = _Parser(prog=program_name(sys.argv[0]), description="Build a static educational site whose every statement cites its source.")
+    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
     parser.add_argument("--project", type=Path, default=Path("."), help="project folder (default: the current folder)")
     commands = parser.add_subparsers(dest="command")
-    build_cmd = commands.add_parser("build", help="build the site into the output folder (the default command)")
+    quiet = argparse.ArgumentParser(add_help=False)
+    quiet.add_argument("--quiet", action="store_true", help="show no progress while it runs (shown only on a terminal, after two seconds)")
+    build_cmd = commands.add_parser("build", parents=[quiet], help="build the site into the output folder (the default command)")
     build_cmd.add_argument("--strict", action="store_true", help="fail on broken links, anchors or uncited seed passages")
     build_cmd.add_argument("--out", type=Path, help="output folder (default: output_dir of site.yaml)")
     build_cmd.add_argument("--no-search", action="store_true", help="skip the Pagefind search index (faster; the search box then says search is unavailable)")
@@ -54,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     serve_cmd.add_argument("--open", action="store_true", help="open the site in the default web browser")
     serve_cmd.add_argument("--no-search", action="store_true", help="skip the Pagefind search index at start")
-    check_cmd = commands.add_parser("check", help="check links, anchors, citations and seed coverage without writing")
+    check_cmd = commands.add_parser("check", parents=[quiet], help="check links, anchors, citations and seed coverage without writing")
     check_cmd.add_argument("--strict", action="store_true", help="exit non-zero on any finding")
     deploy_cmd = commands.add_parser("deploy", help="build with --strict, commit the site to the gh-pages branch and push it")
     deploy_cmd.add_argument("--remote", default="origin", help="git remote to push to (default: origin)")
@@ -81,8 +91,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FolderBusyError as exc:
         return _failed(exc.problems, "build failed: this build wrote nothing")
     except BuildError as exc:
+        if args.command == "check":
+            return _failed(exc.problems, f"check found {_count(len(exc.problems), 'problem')}")
         return _failed(exc.problems, f"build failed: {_count(len(exc.problems), 'problem')}; the previous site was left as it was")
     except OSError as exc:  # a folder that cannot be written, a full disk: the machine's problem, not a bug
+        if args.command == "check":
+            return _failed([_machine_problem(exc, root)], "check found 1 problem")
         return _failed([_machine_problem(exc, root)], "build failed: the previous site was left as it was")
     except KeyboardInterrupt:
         return 130
@@ -90,13 +104,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _build(root: Path, args: argparse.Namespace) -> int:
     """`build`, also run when no command is named (then without the options of `build`)."""
-    _build_site(root, getattr(args, "strict", False), getattr(args, "out", None), search=not getattr(args, "no_search", False))
+    search, quiet = not getattr(args, "no_search", False), getattr(args, "quiet", False)
+    _build_site(root, getattr(args, "strict", False), getattr(args, "out", None), search=search, quiet=quiet)
     return 0
 
 
-def _build_site(root: Path, strict: bool, out: Path | None, search: bool = True) -> None:
+def _build_site(root: Path, strict: bool, out: Path | None, search: bool = True, quiet: bool = False) -> None:
     """Build into `out` (None: the folder site.yaml names), print the findings and what was written."""
-    result = build(root, out_dir=out.resolve() if out else None, strict=strict, before_swap=index_site if search else None)
+    with stderr_progress(quiet) as progress:
+        result = build(root, out_dir=out.resolve() if out else None, strict=strict, before_swap=index_site if search else None, progress=progress)
     _report(result.findings)
     target = out or Path(result.site.settings.output_dir)
     done = f"built {len(result.outputs)} files into {target}/" if result.written is not False else f"{target}/ already up to date: {len(result.outputs)} files"
@@ -104,10 +120,13 @@ def _build_site(root: Path, strict: bool, out: Path | None, search: bool = True)
 
 
 def _check(root: Path, args: argparse.Namespace) -> int:
-    result = build(root, write=False)
+    """`check`: the coverage table, each finding, and how many there were."""
+    with stderr_progress(args.quiet) as progress:
+        result = build(root, write=False, progress=progress)
     print(coverage_table(result.site))
     _report(result.findings)
-    print(f"checked {len(result.outputs)} files: {_count(len(result.findings), 'finding')}")
+    found = _count(len(result.findings), "problem") if result.findings else "no problems"
+    print(f"check found {found} in {len(result.outputs)} files")
     return 1 if args.strict and result.findings else 0
 
 

@@ -21,6 +21,7 @@ from ..write.output import update_site
 
 INDEX = "index.html"  # the page of a folder
 NOT_FOUND_PAGE = ""  # the key under which every URL answered with the not-found page is recorded
+FINDINGS_SHOWN = 20  # after a rebuild, the findings printed one by one; the rest are counted
 
 
 def say(message: str) -> None:
@@ -37,6 +38,14 @@ def complain_of(problems: Iterable[Problem], prefix: str = "") -> None:
     """Print each problem as `path:line: message` (after `prefix`)."""
     for problem in problems:
         complain(prefix + shown(problem))
+
+
+def complain_of_findings(findings: Sequence[Problem]) -> None:
+    """Print the first `FINDINGS_SHOWN` findings as `path:line: message`, then how many more there are."""
+    shown_at_most = FINDINGS_SHOWN
+    complain_of(findings[:shown_at_most])
+    if len(findings) > shown_at_most:
+        complain(f"… and {len(findings) - shown_at_most} more (`check` lists them all)")
 
 
 class Preview:
@@ -85,6 +94,7 @@ class Preview:
         else:
             self.problems = ()
             say(self._summary(changed, written, len(result.findings), time.perf_counter() - started))
+            complain_of_findings(result.findings)
             self.builds += 1
             return self._changed(bool(written) or bool(before))
         complain_of(self.problems)
@@ -94,7 +104,7 @@ class Preview:
     def _summary(self, changed: Sequence[str], written: Sequence[str], findings: int, seconds: float) -> str:
         """The line printed after a build that succeeded: its cause, its time, what it wrote, its findings."""
         cause = f"{_names(changed, self.root)}: " if changed else ""
-        found = f"; {findings} finding{'' if findings == 1 else 's'} (see `check`)" if findings else ""
+        found = f"; {findings} finding{'' if findings == 1 else 's'}:" if findings else ""
         # The build at start writes the folder; later ones rewrite what changed.
         built, done = ("rebuilt", "rewritten") if self.builds else ("built", "written")
         rewritten = f"{len(written)} output{'' if len(written) == 1 else 's'} {done}"

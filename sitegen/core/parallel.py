@@ -19,6 +19,8 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from .progress import advanced
+
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
@@ -52,11 +54,12 @@ def processes_for(count: int) -> int:
 def parallel_map(function: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
     """`[function(item) for item in items]`, in order, over several processes when that pays off.
 
-    `function` must not raise (return problems as values) and its results must pickle.
+    `function` must not raise (return problems as values) and its results must pickle. Each item
+    done in this process, and each slice a worker hands back, is counted as progress.
     """
     processes = processes_for(len(items))
     if processes == 1:
-        return [function(item) for item in items]
+        return _counted(function, items, 0, len(items))
     import multiprocessing
 
     global _work
@@ -65,12 +68,22 @@ def parallel_map(function: Callable[[Item], Result], items: Sequence[Item]) -> l
     _work = (function, items)
     try:
         with multiprocessing.get_context("fork").Pool(processes - 1) as pool:
-            pending = pool.map_async(_run_slice, slices, chunksize=1)
-            results = [function(item) for item in items[: bounds[1]]]
-            for part in pending.get():
+            pending = pool.imap(_run_slice, slices, chunksize=1)
+            results = _counted(function, items[: bounds[1]], 0, len(items))
+            for part in pending:
                 results.extend(part)
+                advanced(len(results), len(items))
     finally:
         _work = None
+    return results
+
+
+def _counted(function: Callable[[Item], Result], items: Sequence[Item], before: int, total: int) -> list[Result]:
+    """`[function(item) for item in items]`, each one counted as done (after `before` others, of `total`)."""
+    results = []
+    for item in items:
+        results.append(function(item))
+        advanced(before + len(results), total)
     return results
 
 

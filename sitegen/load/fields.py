@@ -75,7 +75,7 @@ def date_problem(value: object, label: str, partial: bool = False) -> tuple[str,
     try:
         dt.date(year, month, day)
     except ValueError as exc:
-        return "", f"{label} {value!r} is not a date of the calendar: {exc}"
+        return "", f"{label} {value!r} is not a date of the calendar ({exc}): write a real date as {form}"
     return text, ""
 
 

@@ -25,7 +25,8 @@ from .yaml_files import YamlDocument, parse_yaml
 SEED_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # a plain URL segment: the seed's page is sources/<id>/
 PASSAGE_ID = re.compile(r"^p([1-9][0-9]*)$")
 SEED_ENTRY = Schema((
-    *(Key(name, TEXT, required=True) for name in ("title", "publisher", "kind", "sha256")),
+    *(Key(name, TEXT, required=True) for name in ("title", "publisher", "kind")),
+    Key("sha256", TEXT),  # required, but its absence is reported with the value to paste (see `_checksum_problem`)
     Key("date", DATE), Key("promotional", TRUE_OR_FALSE, default=False), Key("url", TEXT), Key("blocks", MAPPING), Key("exclude", MAPPING),
 ))
 _SEED_TEXTS = ("title", "publisher", "kind", "sha256")
@@ -103,7 +104,7 @@ def load_sources(seeds_dir: Path) -> dict[str, Source]:
     for seed_id, path in files.items():
         if seed_id not in meta:
             where = "in seeds/sources.yaml: add" if listed else "(seeds/sources.yaml does not exist): create it with"
-            problems.add(path, 0, f"seed {seed_id!r} has no entry {where} its title, publisher, kind and sha256")
+            problems.add(path, 0, f"seed {seed_id!r} has no entry {where} its title, publisher, kind and sha256{_digest_of(path)}")
             continue
         try:
             sources[seed_id] = _load_seed(seed_id, path, meta[seed_id], doc, meta_path)
@@ -111,6 +112,14 @@ def load_sources(seeds_dir: Path) -> dict[str, Source]:
             problems.extend(exc)
     problems.raise_if_any()
     return sources
+
+
+def _digest_of(path: Path) -> str:
+    """`(sha256: …)` of the seed file at `path`, to paste into its entry ("" when it cannot be read: that is reported when it is loaded)."""
+    try:
+        return f" (sha256: {hashlib.sha256(read_input_bytes(path, path.parent.parent)).hexdigest()})"
+    except BuildError:
+        return ""
 
 
 def _seed_files(seeds_dir: Path, listing: InputListing, problems: Problems) -> dict[str, Path]:
@@ -143,12 +152,7 @@ def _load_seed(seed_id: str, path: Path, entry: object, doc: YamlDocument, meta_
     values = read_mapping(fields, entry, SEED_ENTRY, (seed_id,))
     raw = read_input_bytes(path, meta_path.parent.parent)
     digest = hashlib.sha256(raw).hexdigest()
-    if values["sha256"] is not None and values["sha256"].strip().lower() != digest:
-        problems.add(
-            path, 0,
-            f"seed changed: its sha256 is {digest}, sources.yaml records {values['sha256']}; passage numbers may have "
-            "moved, so re-check every citation of this seed, then update the checksum",
-        )
+    _checksum_problem(seed_id, path, values["sha256"], digest, doc.line(seed_id), meta_path, problems)
     blocks = split_blocks(decode_text(raw, path))
     if not blocks:
         problems.add(path, 0, "seed is empty: a seed needs at least one passage")
@@ -170,6 +174,18 @@ def _load_seed(seed_id: str, path: Path, entry: object, doc: YamlDocument, meta_
         sha256=digest,
         passages=_passages(seed_id, blocks, overrides, excluded),
     )
+
+
+def _checksum_problem(seed_id: str, path: Path, recorded: object, digest: str, entry_line: int, meta_path: Path, problems: Problems) -> None:
+    """A missing checksum, with the value to paste; a wrong one, with the file's and what to do."""
+    if recorded is None or not str(recorded).strip():
+        problems.add(meta_path, entry_line, f"seed {seed_id!r} has no sha256: add `sha256: {digest}` to its entry (the checksum of {path.name} as it is now)")
+    elif str(recorded).strip().lower() != digest:
+        problems.add(
+            path, 0,
+            f"seed changed: the file's sha256 is {digest}, sources.yaml records {recorded}; if the seed changed on purpose, re-check every "
+            f"citation of it (passage numbers may have moved), then record `sha256: {digest}` in seeds/sources.yaml",
+        )
 
 
 def _passages(seed_id: str, blocks: list[tuple[int, str]], overrides: dict[int, str], excluded: dict[int, str]) -> tuple[Passage, ...]:

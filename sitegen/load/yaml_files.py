@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from ..core.errors import BuildError
+from .yaml_hints import syntax_hint
 
 MAX_YAML_NODES = 100_000
 
@@ -106,12 +107,13 @@ def _parse_with_pure_python(text: str, path: Path, first_line: int) -> YamlDocum
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark else first_line
         reason = exc.problem or exc.context or "invalid YAML"
-        raise BuildError.at(path, line, f"invalid YAML: {reason}") from None
+        hint = syntax_hint(reason, text.splitlines(), mark.line) if mark else ""
+        raise BuildError.at(path, line, f"invalid YAML: {reason}" + (f" ({hint})" if hint else "")) from None
     except yaml.YAMLError as exc:
         raise BuildError.at(path, first_line, f"invalid YAML: {exc}") from None
     except (ValueError, OverflowError) as exc:  # a well-formed scalar with an impossible value (2026-02-30)
-        line = _unconstructable_line(loader, node, first_line)
-        raise BuildError.at(path, line, f"invalid value: {exc}") from None
+        line, key, scalar = _unconstructable(loader, node, first_line)
+        raise BuildError.at(path, line, _invalid_value(exc, key, scalar)) from None
     except RecursionError:  # thousands of nested brackets: the parser itself recurses
         raise BuildError.at(path, first_line, "YAML nested too deeply: flatten the lists and mappings") from None
     finally:
@@ -122,21 +124,30 @@ def _parse_with_pure_python(text: str, path: Path, first_line: int) -> YamlDocum
     return YamlDocument(data, lines, first_line)
 
 
-def _unconstructable_line(loader: yaml.SafeLoader, root: yaml.Node, first_line: int) -> int:
-    """The line of the first scalar whose value cannot be constructed (the document start if none is found)."""
-    stack = [root]
+def _unconstructable(loader: yaml.SafeLoader, root: yaml.Node, first_line: int) -> tuple[int, str, yaml.ScalarNode | None]:
+    """The line of the first scalar whose value cannot be constructed, the key it is the value of ("" if
+    none) and the scalar (the document start, "" and None if none is found)."""
+    stack: list[tuple[yaml.Node, str]] = [(root, "")]
     while stack:
-        node = stack.pop(0)
+        node, key = stack.pop(0)
         if isinstance(node, yaml.ScalarNode):
             try:
                 yaml.SafeLoader.construct_object(loader, node)
             except Exception:
-                return first_line + node.start_mark.line
+                return first_line + node.start_mark.line, key, node
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+            stack.extend((child, key) for child in node.value)
         elif isinstance(node, yaml.MappingNode):
-            stack.extend(child for pair in node.value for child in pair)
-    return first_line
+            stack.extend((child, str(name.value) if isinstance(name, yaml.ScalarNode) else "") for name, value in node.value for child in (name, value))
+    return first_line, "", None
+
+
+def _invalid_value(exc: Exception, key: str, scalar: yaml.ScalarNode | None) -> str:
+    """The message of a scalar that cannot be constructed: a date names its key and the form dates take."""
+    if scalar is not None and scalar.tag == "tag:yaml.org,2002:timestamp":
+        named = f"{key} " if key else ""
+        return f"{named}{scalar.value!r} is not a date of the calendar ({exc}): write a real date as YYYY-MM-DD"
+    return f"invalid value: {exc}"
 
 
 def _refuse_bombs(root: yaml.Node, path: Path, first_line: int) -> None:

@@ -91,7 +91,7 @@ class _CrossLinks(Treeprocessor):
                 link.set("href", fragment)
             else:
                 link.set("href", relative_url(self.state.url, url) + fragment)
-            self.state.links.append(LinkTarget(line, url, parts.fragment))
+            self.state.links.append(LinkTarget(line, url, parts.fragment, href))
 
 
 class _SafeAttributes(Treeprocessor):

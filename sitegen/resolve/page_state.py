@@ -18,6 +18,7 @@ class LinkTarget:
     line: int
     target_url: str
     fragment: str
+    written: str = ""  # the href as the author wrote it ("setup.md#install"), for messages
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ def resolve_page(
         toc=result.toc,
         references=_references(result, sources, publications, problem_of),
         terms=result.terms,
-        links=tuple(LinkTarget(page.body_line + t.line - 1, t.target_url, t.fragment) for t in result.links),
+        links=tuple(LinkTarget(page.body_line + t.line - 1, t.target_url, t.fragment, t.written) for t in result.links),
         body=page.body,
         body_line=page.body_line,
         structured_data=page.structured_data.over(settings.structured_data),

@@ -63,7 +63,7 @@ def test_reviewed_that_is_not_a_date_is_an_error_at_its_line(tmp_path: Path) -> 
 
 def test_reviewed_on_an_impossible_calendar_day_is_an_error_at_its_line(tmp_path: Path) -> None:
     path = page_file(tmp_path, "title: T\nreviewed: 2026-02-30\n")
-    assert error_of(path) == [f"{path}:3: invalid value: day is out of range for month"]
+    assert error_of(path) == [f"{path}:3: reviewed '2026-02-30' is not a date of the calendar (day is out of range for month): write a real date as YYYY-MM-DD"]
 
 
 @pytest.mark.parametrize("slug", ["a/b", "..", "two words", "Upper", ""])

@@ -165,7 +165,7 @@ CASES = [
     Case("front-matter-crlf-line-numbers", put("content/topic.md", b"---\r\ntitle: A topic\r\ncolour: red\r\n---\r\n\r\nText.\r\n"),
          "content/topic.md", 3, "unknown key 'colour'"),
     Case("front-matter-impossible-date", put("content/topic.md", "---\ntitle: A topic\nreviewed: 2026-02-30\n---\n\nText.\n"), "content/topic.md", 3,
-         "invalid value"),
+         "reviewed '2026-02-30' is not a date of the calendar"),
     Case("folder-named-like-a-page", lambda root: (root / "content" / "notes.md").mkdir(), "content/notes.md", None, "a folder named like a page"),
     Case("glossary-not-a-list", put("content/glossary.yaml", "term: definition\n"), "content/glossary.yaml", 1, "must be a list"),
     Case("glossary-entry-without-definition", put("content/glossary.yaml", "- term: Aura\n- term: Migraine\n  definition: A headache.\n"),

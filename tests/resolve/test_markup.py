@@ -63,9 +63,9 @@ def test_link_to_the_same_page_with_a_fragment_stays_on_the_page() -> None:
     assert hrefs(convert("[below](other.md#later)", "other.md", "other/").html) == ["#later"]
 
 
-def test_rewritten_links_are_recorded_with_their_target_and_fragment() -> None:
+def test_rewritten_links_are_recorded_with_their_target_fragment_and_href_as_written() -> None:
     result = convert("Intro.\n\nSee [aura](other.md#aura).")
-    assert result.links == (LinkTarget(3, "other/", "aura"),)
+    assert result.links == (LinkTarget(3, "other/", "aura", "other.md#aura"),)
 
 
 def test_link_to_a_missing_page_is_a_problem_at_its_line() -> None:
