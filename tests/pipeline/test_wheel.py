@@ -42,11 +42,8 @@ def _checked(command: list[str], cwd: Path) -> None:
     assert done.returncode == 0, f"{' '.join(command)}\n{done.stdout}\n{done.stderr}"
 
 
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
-    """A wheel of this repository (built from a copy of it, so the repository gains no build files),
-    installed with no dependencies and no index into a venv that takes its libraries from this machine."""
-    work = tmp_path_factory.mktemp("wheel")
+def _source_copy(work: Path) -> Path:
+    """What a wheel is built from, copied, so that building leaves no files in the repository."""
     source = work / "source"
     source.mkdir()
     for name in PACKAGING:
@@ -54,13 +51,26 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
             shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(ROOT / name, source / name)
+    return source
+
+
+def _fresh_venv(venv: Path) -> Installed:
+    _checked([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], venv.parent)
+    return Installed(venv)
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    """A wheel of this repository installed with no dependencies and no index into a venv that takes
+    its libraries from this machine."""
+    work = tmp_path_factory.mktemp("wheel")
+    source = _source_copy(work)
     wheels = work / "dist"
     _checked([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q", "-w", str(wheels), str(source)], work)
     (wheel,) = wheels.glob("sitegen-*.whl")
-    venv = work / "venv"
-    _checked([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], work)
-    _checked([str(venv / "bin" / "python"), "-m", "pip", "install", "--no-deps", "--no-index", "--force-reinstall", "-q", str(wheel)], work)
-    return Installed(venv)
+    venv = _fresh_venv(work / "venv")
+    _checked([str(venv.python), "-m", "pip", "install", "--no-deps", "--no-index", "--force-reinstall", "-q", str(wheel)], work)
+    return venv
 
 
 @pytest.fixture
@@ -123,3 +133,15 @@ def test_every_sitegen_module_a_command_loads_comes_from_the_wheel(installed: In
     loaded = [Path(line) for line in done.stdout.splitlines() if line.endswith(".py")]
     assert loaded
     assert [path for path in loaded if not path.resolve().is_relative_to(installed.venv.resolve())] == []
+
+
+def test_an_editable_install_reads_the_default_theme_from_its_source_tree(tmp_path: Path, empty_folder: Path) -> None:
+    source = _source_copy(tmp_path)
+    venv = _fresh_venv(tmp_path / "venv")
+    _checked([str(venv.python), "-m", "pip", "install", "--no-deps", "--no-index", "--no-build-isolation", "-q", "-e", str(source)], tmp_path)
+    done = venv.run(("python", "-c", "from sitegen.render.bundled import default_theme; print(default_theme().root)"), empty_folder)
+    assert done.returncode == 0, done.stderr
+    assert Path(done.stdout.strip()) == source
+    minimal_project(empty_folder)
+    built = venv.run(("sitegen", "build", "--no-search"), empty_folder)
+    assert built.returncode == 0, built.stderr
