@@ -69,6 +69,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     _checked([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q", "-w", str(wheels), str(source)], work)
     (wheel,) = wheels.glob("sitegen-*.whl")
     venv = _fresh_venv(work / "venv")
+    # --force-reinstall: a sitegen of the same version among the machine's packages must not count as installed.
     _checked([str(venv.python), "-m", "pip", "install", "--no-deps", "--no-index", "--force-reinstall", "-q", str(wheel)], work)
     return venv
 
