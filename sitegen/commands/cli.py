@@ -1,4 +1,4 @@
-"""The command line: `build`, `check`, `serve`, `deploy`, `new`. Thin: parses arguments, dispatches to one
+"""The command line: `build`, `check`, `serve`, `deploy`, `new`, `theme copy`. Thin: parses arguments, dispatches to one
 short handler per command, and prints every problem (in `_report`, through `core.errors.shown`) as
 `path:line: message`, exiting 1 on any."""
 
@@ -23,6 +23,7 @@ from .deploy import check_target, publish, uncommitted_changes
 from .git import DeployError
 from .new import new_project
 from .progress import stderr_progress
+from .theme import copy_theme
 
 
 class _Parser(argparse.ArgumentParser):
@@ -76,6 +77,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     new_cmd = commands.add_parser("new", help="write a new project (settings, two pages, an example source) into a new or empty folder")
     new_cmd.add_argument("folder", type=Path, help="the folder to create (or an empty one)")
+    theme_cmd = commands.add_parser("theme", help="the default theme: `theme copy` puts its templates and static files into the project")
+    theme_actions = theme_cmd.add_subparsers(dest="action", required=True)
+    copy_cmd = theme_actions.add_parser("copy", help="copy the default theme into templates/ and static/ to change it freely")
+    copy_cmd.add_argument("--force", action="store_true", help="replace the project's files of the same names")
     return parser
 
 
@@ -83,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command `argv` names (`build` when none); returns the exit code. Every problem is printed here."""
     args = _parser().parse_args(list(argv) if argv is not None else None)
     root = args.project.resolve()
-    handler = {"build": _build, "check": _check, "deploy": _deploy, "new": _new, "serve": _serve}[args.command or "build"]
+    handler = {"build": _build, "check": _check, "deploy": _deploy, "new": _new, "serve": _serve, "theme": _theme}[args.command or "build"]
     try:
         return handler(root, args)
     except DeployError as exc:
@@ -166,6 +171,17 @@ def _serve(root: Path, args: argparse.Namespace) -> int:
     from .serve import serve  # the server and its libraries load only when serving
 
     return serve(root, args.host, args.port, open_browser=args.open, search=not args.no_search)
+
+
+def _theme(root: Path, args: argparse.Namespace) -> int:
+    """`theme copy`: the default theme into the project; refused, copying nothing, where it would replace a file (unless --force)."""
+    try:
+        copied = copy_theme(root, force=args.force)
+    except BuildError as exc:
+        return _failed(exc.problems, f"theme copy refused: {_count(len(exc.problems), 'problem')}; nothing was copied")
+    replaced = f", replacing {copied.replaced}" if copied.replaced else ""
+    print(f"copied {_count(len(copied.files), 'file')} of the default theme into templates/ and static/{replaced}")
+    return 0
 
 
 def _machine_problem(exc: OSError, root: Path) -> Problem:

@@ -1,4 +1,5 @@
-"""Static assets: the files of `static/`, published under content-hashed names for long caching."""
+"""Static assets: the files of the default theme's `static/` and of the project's, which overrides
+it by path, published under content-hashed names for long caching."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from ..core.layout import ASSETS_URL, WELL_KNOWN
 
 
 class MissingAssetError(LookupError):
-    """A template named a static file that is not in `static/`."""
+    """A template named a static file that is neither in the project's `static/` nor in the default theme's."""
 
     def __init__(self, name: str) -> None:
         super().__init__(name)
@@ -21,7 +22,7 @@ class MissingAssetError(LookupError):
 
     @property
     def message(self) -> str:
-        return f"static/{self.name} does not exist: restore it, or name a file that is in static/"
+        return f"static/{self.name} does not exist, neither in the project nor in the default theme: add it to static/ or name a file that is there"
 
 
 @dataclass(frozen=True)
@@ -51,18 +52,21 @@ def fingerprinted(name: str, data: bytes) -> str:
     return f"{ASSETS_URL}{path.with_name(f'{path.stem}.{digest}{path.suffix}').as_posix()}"
 
 
-def load_assets(static_dir: Path) -> Assets:
-    """Every file of `static/` (hidden files and folders left out, `.well-known/` kept); a link out of the project or a special file is a problem."""
-    listing = list_inputs(static_dir)
+def load_assets(*static_dirs: Path) -> Assets:
+    """Every file of each `static/` folder, a later folder's file replacing an earlier one's of the same
+    name (hidden files and folders left out, `.well-known/` kept); a link out of the folder that holds
+    a `static/`, or a special file, is a problem."""
     problems = Problems()
-    problems.items.extend(listing.problems)
     files: dict[str, tuple[str, bytes]] = {}
-    for name in listing.files:
-        try:
-            data = read_input_bytes(static_dir / name, static_dir.parent)
-        except BuildError as exc:
-            problems.extend(exc)
-            continue
-        files[name] = (fingerprinted(name, data), data)
+    for static_dir in static_dirs:
+        listing = list_inputs(static_dir)
+        problems.items.extend(listing.problems)
+        for name in listing.files:
+            try:
+                data = read_input_bytes(static_dir / name, static_dir.parent)
+            except BuildError as exc:
+                problems.extend(exc)
+                continue
+            files[name] = (fingerprinted(name, data), data)
     problems.raise_if_any()
-    return Assets(files)
+    return Assets(dict(sorted(files.items(), key=lambda item: item[0].split("/"))))

@@ -92,14 +92,14 @@ def render_page(site: Site, theme: Theme, template: str, url: str, extra: Mappin
         return theme.env.get_template(template).render(context)
     except BuildError:
         raise
-    except MissingAssetError as exc:  # asset('…') naming a file that is not in static/
+    except MissingAssetError as exc:  # asset('…') naming a file that is in no static/
         where, line = _template_frame(exc, theme, template)
-        raise BuildError.at(where, line, exc.message) from None
+        raise BuildError.at(where, line, exc.message + _override_hint(theme, where)) from None
     except jinja2.TemplateSyntaxError as exc:
         raise BuildError.at(_template_path(theme, exc.filename or exc.name or template), exc.lineno, f"template syntax error: {exc.message}") from None
     except jinja2.TemplateNotFound as exc:
         where, line = _template_frame(exc, theme, template)  # the {% include %} or {% extends %} that names it
-        raise BuildError.at(where, line, f"template not found: {exc.name}") from None
+        raise BuildError.at(where, line, _missing_template(theme, where, exc.name)) from None
     except jinja2.UndefinedError as exc:
         where, line = _template_frame(exc, theme, template)
         raise BuildError.at(where, line, f"undefined in template: {exc.message}") from None
@@ -159,22 +159,41 @@ def _template_path(theme: Theme, name: str) -> Path:
     return path if path.is_absolute() else theme.templates_dir / name
 
 
+def _missing_template(theme: Theme, where: Path, name: object) -> str:
+    """What to say of template `name`, named at `where`, that neither the project nor the default theme has."""
+    hint = _override_hint(theme, where) or ": name a template that exists (`sitegen theme copy` puts the theme's templates in templates/)"
+    return f"template not found: {name}, neither in templates/ nor in the default theme{hint}"
+
+
+def _override_hint(theme: Theme, where: Path) -> str:
+    """How to restore the default theme's file when `where` is a project template that overrides one of it."""
+    try:
+        name = where.resolve().relative_to(theme.templates_dir.resolve())
+    except ValueError:
+        return ""
+    if not (theme.bundled.templates / name).is_file():
+        return ""
+    return f", or remove this override (templates/{name.as_posix()}) to use the default theme's"
+
+
+def _is_template(path: Path, theme: Theme) -> bool:
+    return any(path.is_relative_to(folder.resolve()) for folder in theme.template_dirs)
+
+
 def _template_frame(exc: BaseException, theme: Theme, template: str) -> tuple[Path, int]:
     """The innermost template line in the traceback of a rendering error."""
-    templates = str(theme.templates_dir.resolve())
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename and str(Path(frame.filename).resolve()).startswith(templates):
+        if frame.filename and _is_template(Path(frame.filename).resolve(), theme):
             return Path(frame.filename), frame.lineno or 0
     return theme.templates_dir / template, 0
 
 
 def _failing_template_frame(exc: BaseException, theme: Theme) -> tuple[Path, int] | None:
     """The template line that failed, when no code of ours ran between it and the error."""
-    templates = theme.templates_dir.resolve()
     library = (Path(jinja2.__file__).resolve().parent, Path(jinja2.utils.markupsafe.__file__).resolve().parent)
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         path = Path(frame.filename).resolve()
-        if path.is_relative_to(templates):
+        if _is_template(path, theme):
             return path, frame.lineno or 0
         if not any(path.is_relative_to(folder) for folder in library):
             return None

@@ -1,6 +1,7 @@
-"""The theme: the project's templates, compiled by Jinja2 (autoescaping, strict about undefined
-names), and its static assets; kept in the memo's process state while their files are unchanged, with
-compiled templates in the cache folder."""
+"""The theme: the default theme's templates and static assets, overridden file by file by the
+project's own `templates/` and `static/` (see `bundled`); templates compiled by Jinja2 (autoescaping,
+strict about undefined names); kept in the memo's process state while the files of both are
+unchanged, with compiled templates in the cache folder."""
 
 from __future__ import annotations
 
@@ -15,25 +16,33 @@ import jinja2
 from ..core.errors import BuildError, Problems
 from ..core.files import list_inputs, read_text
 from ..dialect.data import inline_markdown, plain_text
-from ..incremental.memo import Memo, files_digest
+from ..incremental.memo import Memo, digest, files_digest
 from ..load.settings import Settings
 from .assets import Assets, load_assets
+from .bundled import ThemeFolders, default_theme
 
 
 @dataclass(frozen=True)
 class Theme:
-    """Compiled templates and static assets."""
+    """Compiled templates and static assets: the project's, and the default theme's where it has none."""
 
     env: jinja2.Environment
     assets: Assets
-    templates_dir: Path
+    templates_dir: Path  # the project's
+    bundled: ThemeFolders
+
+    @property
+    def template_dirs(self) -> tuple[Path, Path]:
+        """Where templates are looked up, in order: the project's `templates/`, then the default theme's."""
+        return self.templates_dir, self.bundled.templates
 
 
-def load_theme(templates_dir: Path, static_dir: Path, bytecode_cache: jinja2.BytecodeCache | None = None) -> Theme:
-    """Templates (compiled on first use; `bytecode_cache` keeps compiled code between runs) and static assets."""
+def load_theme(project: ThemeFolders, bundled: ThemeFolders, bytecode_cache: jinja2.BytecodeCache | None = None) -> Theme:
+    """Templates (compiled on first use; `bytecode_cache` keeps compiled code between runs) and static
+    assets: the project's, and the default theme's for every name the project has none of."""
     env = jinja2.Environment(
         bytecode_cache=bytecode_cache,
-        loader=ProjectLoader(templates_dir),
+        loader=jinja2.ChoiceLoader([ProjectLoader(project.templates), ProjectLoader(bundled.templates)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -43,8 +52,9 @@ def load_theme(templates_dir: Path, static_dir: Path, bytecode_cache: jinja2.Byt
     env.filters["date"] = _format_date
     env.filters["plain"] = plain_text
     env.filters["inline_markdown"] = lambda text: jinja2.utils.markupsafe.Markup(inline_markdown(text))
-    _check_templates_are_text(templates_dir)
-    return Theme(env, load_assets(static_dir), templates_dir)
+    _check_templates_are_text(project.templates)
+    _check_templates_are_text(bundled.templates)
+    return Theme(env, load_assets(bundled.static, project.static), project.templates, bundled)
 
 
 def _check_templates_are_text(templates_dir: Path) -> None:
@@ -63,8 +73,8 @@ def _check_templates_are_text(templates_dir: Path) -> None:
 
 
 class ProjectLoader(jinja2.BaseLoader):
-    """Templates from the project's `templates/`, read as every input is (`files.read_input_bytes`):
-    never through a link out of the project, never from a FIFO or device."""
+    """Templates from a `templates/` folder (the project's, or the default theme's), read as every input
+    is (`files.read_input_bytes`): never through a link out of the folder that holds it, never from a FIFO or device."""
 
     def __init__(self, templates_dir: Path) -> None:
         self.templates_dir = templates_dir
@@ -89,14 +99,17 @@ def _status(path: Path) -> tuple[int, int] | None:
     return found.st_mtime_ns, found.st_size
 
 
-def theme_for(settings: Settings, memo: Memo) -> tuple[Theme, str]:
-    """The project's theme and a digest of its files: the one of the previous build while they are unchanged."""
-    key = files_digest((settings.templates_dir, settings.static_dir), settings.root)
+def theme_for(settings: Settings, memo: Memo, bundled: ThemeFolders | None = None) -> tuple[Theme, str]:
+    """The project's theme over `bundled` (default: the default theme) and a digest of the files of
+    both: the theme of the previous build while they are unchanged."""
+    bundled = bundled or default_theme()
+    project = ThemeFolders(settings.root)
+    key = digest(files_digest((project.templates, project.static), project.root), files_digest((bundled.templates, bundled.static), bundled.root))
     known: dict[str, Theme] = memo.kept("render.theme", dict)
     theme = known.get(key)
     if theme is None:
         known.clear()
-        theme = known[key] = load_theme(settings.templates_dir, settings.static_dir, memo.bytecode_cache())
+        theme = known[key] = load_theme(project, bundled, memo.bytecode_cache())
     return theme, key
 
 

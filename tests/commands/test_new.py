@@ -31,13 +31,6 @@ EXPECTED_FILES = {
 }
 
 
-def _with_repository_theme(root: Path) -> Path:
-    """The repository's templates/ and static/ copied into `root`, for as long as a project without
-    a theme of its own cannot build (drop this once the default theme ships in the package)."""
-    for folder in ("templates", "static"):
-        shutil.copytree(ROOT / folder, root / folder)
-    return root
-
 
 def _new(folder: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     code = main(["new", str(folder)])
@@ -103,7 +96,6 @@ def test_new_refuses_a_path_that_is_a_file(tmp_path: Path, capsys: pytest.Captur
 def test_the_new_project_checks_with_no_findings_under_strict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "mysite"
     _new(root, capsys)
-    _with_repository_theme(root)
     code = main(["--project", str(root), "check", "--strict"])
     out = capsys.readouterr().out
     assert code == 0
@@ -113,7 +105,6 @@ def test_the_new_project_checks_with_no_findings_under_strict(tmp_path: Path, ca
 def test_the_new_project_builds_under_strict_with_its_topic_page_and_source_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "mysite"
     _new(root, capsys)
-    _with_repository_theme(root)
     code = main(["--project", str(root), "build", "--strict", "--no-search"])
     assert code == 0, capsys.readouterr().err
     built = _files(root / "site")
@@ -123,7 +114,6 @@ def test_the_new_project_builds_under_strict_with_its_topic_page_and_source_page
 def test_the_new_project_cites_every_paragraph_of_its_seed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "mysite"
     _new(root, capsys)
-    _with_repository_theme(root)
     (seed,) = coverage(load_site(root))
     assert seed.paragraphs > 0
     assert (seed.cited, seed.excluded, seed.uncited) == (seed.paragraphs, 0, ())
@@ -173,7 +163,6 @@ def test_the_glossary_and_bibliography_are_empty_and_show_their_format_in_commen
 def test_gitignore_keeps_the_built_site_and_the_cache_out_of_git(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "mysite"
     _new(root, capsys)
-    _with_repository_theme(root)
     git(root, "init", "--quiet")
     git(root, "add", ".")
     git(root, "commit", "--quiet", "-m", "New site")
@@ -185,7 +174,6 @@ def test_gitignore_keeps_the_built_site_and_the_cache_out_of_git(tmp_path: Path,
 def test_the_new_project_deploys_once_committed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "mysite"
     _new(root, capsys)
-    _with_repository_theme(root)
     git(root, "init", "--quiet")
     git(root, "add", ".")
     git(root, "commit", "--quiet", "-m", "New site")
@@ -196,7 +184,6 @@ def test_the_new_project_deploys_once_committed(tmp_path: Path, capsys: pytest.C
 def test_the_new_project_serves_its_topic_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "mysite"
     _new(root, capsys)
-    _with_repository_theme(root)
     with ServeProcess(root) as server:
         server.ready()
         with urllib.request.urlopen(server.url + "how-it-works/", timeout=30) as response:

@@ -4,20 +4,11 @@ glossary with terms but no page to show them is one error at the glossary file."
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from projects import ROOT, assert_clean_failure, page, run, write
-
-
-def _with_repository_theme(root: Path) -> Path:
-    """The repository's templates/ and static/ copied into `root`, for as long as a project without
-    a theme of its own cannot build (drop this once the default theme ships in the package)."""
-    for folder in ("templates", "static"):
-        shutil.copytree(ROOT / folder, root / folder)
-    return root
+from projects import assert_clean_failure, page, run, write
 
 
 def _bare_project(root: Path, pages: dict[str, str] | None = None) -> Path:
@@ -25,7 +16,7 @@ def _bare_project(root: Path, pages: dict[str, str] | None = None) -> Path:
     write(root / "site.yaml", "title: Bare site\n")
     for name, text in (pages or {"index.md": page("Home", "Hello.\n")}).items():
         write(root / "content" / name, text)
-    return _with_repository_theme(root)
+    return root
 
 
 @pytest.fixture

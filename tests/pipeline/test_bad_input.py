@@ -185,7 +185,8 @@ CASES = [
          "templates/page.html", 4, "no_such_field"),
     Case("template-not-utf8", put("templates/page.html", b'{% extends "base.html" %}\n{% block main %}caf\xe9{% endblock %}\n'), "templates/page.html", 2,
          "not valid UTF-8"),
-    Case("template-missing", remove("templates/page.html"), "templates/page.html", None, "template not found"),
+    # A template the project removed comes from the default theme; one that neither has is the error.
+    Case("template-missing", put("templates/page.html", '{% extends "no-such-layout.html" %}\n'), "templates/page.html", 1, "template not found"),
     Case("template-include-missing", put("templates/page.html", '{% extends "base.html" %}\n{% block main %}\n{% include "missing.html" %}\n{% endblock %}\n'),
          "templates/page.html", 3, "missing.html"),
     Case("template-runtime-error", put("templates/page.html", '{% extends "base.html" %}\n{% block main %}\n{{ 1 // 0 }}\n{% endblock %}\n'),
