@@ -2,7 +2,7 @@
 
 They are the site model's own (broken cross-links found while resolving), the link check of every
 HTML output (links and anchors that point nowhere, duplicate ids, raw HTML that would run script)
-and the coverage of the seeds. Each output's scan (its ids and links) is kept in the memo by its
+the coverage of the seeds, the statements without a citation and the pages nothing links to. Each output's scan (its ids and links) is kept in the memo by its
 render key (or its bytes' digest), and its link problems by that key together with the ids and paths
 of the whole site, so that an unchanged output in unchanged surroundings is not checked again.
 """
@@ -22,6 +22,8 @@ from ..render.outputs import Rendered
 from ..resolve.model import Site
 from .coverage import coverage_problems
 from .links import LinkScan, link_problems, scan_links
+from .orphans import orphan_problems
+from .statements import statement_problems
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ def check_site(site: Site, rendered: Rendered, out_dir: Path, memo: Memo) -> tup
     """Every finding about the site, in a stable order; a finding in an output lies in `out_dir`,
     where the site is (or would be) written."""
     prefix = absolute_path(out_dir)
-    return (*site.findings, *_link_problems(site, rendered, prefix, memo), *coverage_problems(site))
+    return (*site.findings, *_link_problems(site, rendered, prefix, memo), *coverage_problems(site), *statement_problems(site), *orphan_problems(site))
 
 
 def _link_problems(site: Site, rendered: Rendered, prefix: str, memo: Memo) -> list[Problem]:

@@ -12,7 +12,7 @@ from ..core.files import read_text, site_entry
 from ..core.layout import CONTENT_FOLDER, SEEDS_FOLDER, SETTINGS_FILE, STATIC_FOLDER, TEMPLATES_FOLDER, output_refusal
 from ..core.urls import url_problem
 from .fields import Fields
-from .schema import TEXT, WHOLE_NUMBER, Key, Schema, read_mapping
+from .schema import TEXT, TEXTS, WHOLE_NUMBER, Key, Schema, read_mapping
 from .yaml_files import parse_yaml
 
 SETTINGS_SCHEMA = Schema((
@@ -25,7 +25,11 @@ SETTINGS_SCHEMA = Schema((
         check=lambda months: "" if 1 <= months <= 120 else "review_interval_months must be a whole number from 1 to 120"),
     Key("disclaimer", TEXT, default=""),
     Key("cname", TEXT, default=""),
+    Key("editorial_admonitions", TEXTS),
 ))
+# Admonitions (`!!! note`) whose text is the editors' own and needs no citation; `summary`, `example`
+# and the like are left out: key points and examples state what the sources say.
+EDITORIAL_ADMONITIONS = ("attention", "caution", "danger", "hint", "important", "info", "note", "tip", "warning")
 _ABSOLUTE_URL = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
 _HOST_NAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -44,6 +48,7 @@ class Settings:
     review_interval_months: int
     disclaimer: str  # Markdown
     cname: str = ""  # the custom domain of a GitHub Pages site ("" when unset), written to CNAME by deploy
+    editorial_admonitions: tuple[str, ...] = EDITORIAL_ADMONITIONS  # admonition types whose statements need no citation (lowercase)
 
     @property
     def content_dir(self) -> Path:
@@ -87,6 +92,7 @@ def load_settings(root: Path) -> Settings:
     values = read_mapping(fields, doc.data, SETTINGS_SCHEMA)
     for key in ("title", "description", "language", "base_url", "cname"):
         values[key] = fields.text(values[key], (key,), f"setting {key!r}", default=str(SETTINGS_SCHEMA.default(key) or ""))
+    editorial = _editorial_admonitions(fields, values["editorial_admonitions"])
     values["disclaimer"] = fields.markdown(values["disclaimer"], ("disclaimer",), "setting 'disclaimer'")
     base_url = _base_url(fields, values["base_url"])
     cname = values["cname"]
@@ -109,7 +115,15 @@ def load_settings(root: Path) -> Settings:
         review_interval_months=values["review_interval_months"],
         disclaimer=values["disclaimer"],
         cname=cname,
+        editorial_admonitions=editorial,
     )
+
+
+def _editorial_admonitions(fields: Fields, value: object) -> tuple[str, ...]:
+    """The admonition types whose statements need no citation, lowercase (the default when unset; `[]` for none)."""
+    if value is None:
+        return EDITORIAL_ADMONITIONS
+    return tuple(word.lower() for word in fields.words(value, ("editorial_admonitions",), "editorial_admonitions"))
 
 
 def _base_url(fields: Fields, text: str) -> str:

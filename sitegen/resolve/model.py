@@ -20,7 +20,7 @@ from ..load.settings import Settings
 from ..load.sources import Passage, Source
 from .citations import CitationKey
 from .markup import TocEntry
-from .page_state import LinkTarget
+from .page_state import LinkTarget, Statement
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,7 @@ class ResolvedPage:
     links: tuple[LinkTarget, ...]
     body: str  # the Markdown as written, for checks that point at a line of it
     body_line: int  # the file line on which the body starts
+    statements: tuple[Statement, ...] = ()  # at their file lines, `editorial` set (see `statements`)
 
     @property
     def output(self) -> str:
