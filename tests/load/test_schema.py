@@ -24,8 +24,8 @@ VALID = {
 }
 # Each format: its allowed keys, as a message names them.
 ALLOWED = {
-    "site.yaml": "base_url, cname, description, disclaimer, language, output_dir, review_interval_months, title",
-    "front matter": "description, order, reviewed, slug, title",
+    "site.yaml": "base_url, cname, description, disclaimer, editorial_admonitions, language, output_dir, review_interval_months, title",
+    "front matter": "description, order, reviewed, slug, statements, title",
     "sources.yaml": "blocks, date, exclude, kind, promotional, publisher, sha256, title, url",
     "references.yaml": "authors, doi, issue, journal, note, pages, pmid, title, url, volume, year",
     "glossary.yaml": "aliases, definition, id, term",
