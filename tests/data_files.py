@@ -16,8 +16,8 @@ SEED = "Example Article\n\nA first paragraph about the topic. It has two sentenc
 PAGES = {
     "index.md": page("Home", "Welcome [@001:p2].\n"),
     "topic.md": page("A topic", "## Facts {#facts}\n\nAura is a fact [@001:p4] and a study [@smith2020].\n", order=1, reviewed="2026-01-15"),
-    "glossary.md": page("Glossary", "The terms.\n"),
-    "sources.md": page("Sources", "The texts.\n"),
+    "glossary.md": page("Glossary", "The terms.\n", statements="editorial"),
+    "sources.md": page("Sources", "The texts.\n", statements="editorial"),
 }
 
 

@@ -37,7 +37,7 @@ def isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 PAGES = {  # a strict-clean project
     "index.md": page("Home", "Welcome [@001:p2].\n"),
     "topic.md": page("A topic", "## Facts {#facts}\n\nA fact [@001:p4].\n", order=1),
-    "sources.md": page("Sources", "The texts this site quotes.\n"),
+    "sources.md": page("Sources", "The texts this site quotes.\n", statements="editorial"),
 }
 
 

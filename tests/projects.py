@@ -54,7 +54,7 @@ SEED = "seeds/001_example.txt"
 TOPIC = "---\ntitle: A topic\norder: 1\n---\n\nA fact [@001:p4].\n\n{}\n"  # line 8 holds the inserted text
 PAGES = {
     "index.md": page("Home", "Welcome [@001:p2].\n"),
-    "sources.md": page("Sources", "The texts this site rests on.\n"),
+    "sources.md": page("Sources", "The texts this site rests on.\n", statements="editorial"),
     "topic.md": TOPIC.format(""),
 }
 DEFAULT_PAGES = {

@@ -2,7 +2,7 @@
 
 They are the site model's own (broken cross-links found while resolving), the link check of every
 HTML output (links and anchors that point nowhere, duplicate ids, raw HTML that would run script)
-and the coverage of the seeds. Each output's scan (its ids and links) is kept in the memo by its
+the coverage of the seeds, the statements without a citation and the pages nothing links to. Each output's scan (its ids and links) is kept in the memo by its
 render key (or its bytes' digest), and its link problems by that key together with the ids and paths
 of the whole site, so that an unchanged output in unchanged surroundings is not checked again.
 """
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import Problem, absolute_path
+from ..core.layout import HOME_URL
 from ..core.parallel import parallel_map
 from ..incremental.cache import ENGINE, instance_of, tuple_of
 from ..incremental.memo import Kind, Memo, digest
@@ -22,6 +23,8 @@ from ..render.outputs import Rendered
 from ..resolve.model import Site
 from .coverage import coverage_problems
 from .links import LinkScan, link_problems, scan_links
+from .orphans import orphan_problems
+from .statements import statement_problems
 
 
 @dataclass(frozen=True)
@@ -40,13 +43,19 @@ def check_site(site: Site, rendered: Rendered, out_dir: Path, memo: Memo) -> tup
     """Every finding about the site, in a stable order; a finding in an output lies in `out_dir`,
     where the site is (or would be) written."""
     prefix = absolute_path(out_dir)
-    return (*site.findings, *_link_problems(site, rendered, prefix, memo), *coverage_problems(site))
-
-
-def _link_problems(site: Site, rendered: Rendered, prefix: str, memo: Memo) -> list[Problem]:
-    """Link problems of every HTML output; outputs whose page, bytes and surroundings are unchanged reuse theirs."""
     outputs = rendered.outputs
     scans = _scans({path: data for path, data in outputs.items() if path.endswith(".html")}, rendered.keys, memo)
+    home = scans.get(f"{HOME_URL}index.html")
+    home_links = [href for _, href in home.scanned.links] if home is not None else []
+    return (
+        *site.findings, *_link_problems(site, rendered, scans, prefix, memo), *coverage_problems(site), *statement_problems(site),
+        *orphan_problems(site, home_links),
+    )
+
+
+def _link_problems(site: Site, rendered: Rendered, scans: Mapping[str, Scan], prefix: str, memo: Memo) -> list[Problem]:
+    """Link problems of every HTML output (`scans`: theirs); outputs whose page, bytes and surroundings are unchanged reuse theirs."""
+    outputs = rendered.outputs
     fingerprint = memo.fingerprint
     around = fingerprint.of(
         sorted(outputs), [(path, scans[path].ids_digest) for path in sorted(scans)], site.findings,

@@ -29,6 +29,11 @@ RESERVED_IDS = frozenset({"main", "references", "search-input", "search-results"
 RESERVED_ID_PATTERN = re.compile(r"^(?:ref-[0-9]+|cite-[0-9]+-[0-9]+|pub-.*)$")
 
 
+# `statements: editorial` opts a page out of statement coverage: its text is the editors' own (an
+# about page, the sources page), and none of it needs a citation.
+STATEMENTS = ("cited", "editorial")
+
+
 def _slug_problem(slug: str) -> str:
     if not SLUG.match(slug):
         return f"slug {slug!r} is not a plain URL segment: use lowercase letters, digits and hyphens (no '/', '..' or spaces)"
@@ -44,6 +49,8 @@ FRONT_MATTER = Schema((
     Key("slug", TEXT, check=_slug_problem),
     Key("reviewed", DATE),
     Key("structured_data", MAPPING),
+    Key("statements", TEXT, default="cited",
+        check=lambda value: "" if value in STATEMENTS else f"statements must be one of {', '.join(map(repr, STATEMENTS))}, not {value!r}"),
 ))
 FRONT_MATTER_KEYS = FRONT_MATTER.names
 GLOSSARY_TERM = Schema((
@@ -87,6 +94,7 @@ class Page(AtUrl):
     slug_line: int = 0  # the front matter line of `slug`, 0 when the URL comes from the file name
     reviewed_line: int = 0  # the front matter line of `reviewed`, 0 when there is none
     structured_data: StructuredData = NOTHING_GIVEN  # what this page's JSON-LD says, where it differs from the site's
+    editorial: bool = False  # `statements: editorial`: no statement of the page needs a citation
 
 
 @dataclass(frozen=True)
@@ -194,6 +202,7 @@ def parse_page(path: Path, relative: str) -> Page:
         slug_line=doc.line("slug") if slug_written else 0,
         reviewed_line=doc.line("reviewed") if reviewed_iso else 0,
         structured_data=structured_data,
+        editorial=meta["statements"] == "editorial",
     )
 
 

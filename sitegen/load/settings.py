@@ -12,7 +12,7 @@ from ..core.files import read_text, site_entry
 from ..core.layout import CONTENT_FOLDER, SEEDS_FOLDER, SETTINGS_FILE, STATIC_FOLDER, TEMPLATES_FOLDER, output_refusal
 from ..core.urls import url_problem
 from .fields import Fields
-from .schema import MAPPING, TEXT, WHOLE_NUMBER, Key, Schema, read_mapping
+from .schema import MAPPING, TEXT, TEXTS, WHOLE_NUMBER, Key, Schema, read_mapping
 from .structured_data import SITE_DEFAULT, StructuredData, read_structured_data
 from .yaml_files import parse_yaml
 
@@ -28,7 +28,11 @@ SETTINGS_SCHEMA = Schema((
     Key("disclaimer_label", TEXT, default="Disclaimer"),
     Key("structured_data", MAPPING),
     Key("cname", TEXT, default=""),
+    Key("editorial_admonitions", TEXTS),
 ))
+# Admonitions (`!!! note`) whose text is the editors' own and needs no citation; `summary`, `example`
+# and the like are left out: key points and examples state what the sources say.
+EDITORIAL_ADMONITIONS = ("attention", "caution", "danger", "hint", "important", "info", "note", "tip", "warning")
 _ABSOLUTE_URL = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
 _HOST_NAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -49,6 +53,7 @@ class Settings:
     cname: str = ""  # the custom domain of a GitHub Pages site ("" when unset), written to CNAME by deploy
     disclaimer_label: str = "Disclaimer"  # the words before the disclaimer ("" for none)
     structured_data: StructuredData = SITE_DEFAULT  # what every page's JSON-LD says it is and is about, unless the page says otherwise
+    editorial_admonitions: tuple[str, ...] = EDITORIAL_ADMONITIONS  # admonition types whose statements need no citation (lowercase)
 
     @property
     def content_dir(self) -> Path:
@@ -92,6 +97,7 @@ def load_settings(root: Path) -> Settings:
     values = read_mapping(fields, doc.data, SETTINGS_SCHEMA)
     for key in ("title", "description", "language", "base_url", "cname", "disclaimer_label"):
         values[key] = fields.text(values[key], (key,), f"setting {key!r}", default=str(SETTINGS_SCHEMA.default(key) or ""))
+    editorial = _editorial_admonitions(fields, values["editorial_admonitions"])
     values["disclaimer"] = fields.markdown(values["disclaimer"], ("disclaimer",), "setting 'disclaimer'")
     structured_data = read_structured_data(fields, values["structured_data"], "structured_data").over(SITE_DEFAULT)
     base_url = _base_url(fields, values["base_url"])
@@ -117,7 +123,15 @@ def load_settings(root: Path) -> Settings:
         cname=cname,
         disclaimer_label=values["disclaimer_label"],
         structured_data=structured_data,
+        editorial_admonitions=editorial,
     )
+
+
+def _editorial_admonitions(fields: Fields, value: object) -> tuple[str, ...]:
+    """The admonition types whose statements need no citation, lowercase (the default when unset; `[]` for none)."""
+    if value is None:
+        return EDITORIAL_ADMONITIONS
+    return tuple(word.lower() for word in fields.words(value, ("editorial_admonitions",), "editorial_admonitions"))
 
 
 def _base_url(fields: Fields, text: str) -> str:

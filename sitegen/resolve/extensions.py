@@ -24,6 +24,7 @@ from ..load.pages import GlossaryTerm, is_reserved_id
 from .citation_numbering import CitationNumbering, CitationPattern
 from .citations import BRACKET
 from .page_state import LinkProblem, LinkTarget, PageState
+from .statements import StatementBlocks, StatementCitations
 
 # Attributes whose value a browser follows or loads; each is held to the URL rule wherever an
 # attribute list can set it.
@@ -209,6 +210,9 @@ class SitegenExtension(Extension):
         md.treeprocessors.register(CitationNumbering(md, self.state), "sitegen-citations", 4)
         # After the footnotes' (50), which adds their texts to the tree, before the inline pass (20).
         md.treeprocessors.register(_TextLengths(md, self.state), "sitegen-text-lengths", 21)
+        # Statements: found while blocks hold their Markdown, before the inline pass; cited once citations are numbered.
+        md.treeprocessors.register(StatementBlocks(md, self.state), "sitegen-statements", 20.5)
+        md.treeprocessors.register(StatementCitations(md, self.state), "sitegen-statement-citations", 3.5)
         md.treeprocessors.register(_CrossLinks(md, self.state, self.urls), "sitegen-links", 14)
         md.treeprocessors.register(_GlossaryTerms(md, self.state, self.terms, self.glossary_url), "sitegen-terms", 13)
         # After attr_list (8), before toc (5).

@@ -29,7 +29,7 @@ from ..dialect.limits import MAX_NESTING
 from ..load.pages import GlossaryTerm, Page, is_reserved_id
 from .citations import BRACKET, CitationKey, FoundCitation, find_citations
 from .extensions import SitegenExtension, TextTooLongError
-from .page_state import LinkProblem, LinkTarget, PageState
+from .page_state import LinkProblem, LinkTarget, PageState, Statement
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ class MarkupResult:
     errors: tuple[LinkProblem, ...] = ()  # refused URLs, event handlers and ids taken from the templates: the build fails
     found: tuple[FoundCitation, ...] = ()  # every citation bracket Markdown saw (not in code or raw HTML), well-formed or not, with its line
     failure: str = ""  # why the page could not be converted ("" when it was)
+    statements: tuple[Statement, ...] = ()  # paragraphs, list items, table cells, definitions: lines of the body (see `statements`)
 
 
 class Markup:
@@ -102,6 +103,7 @@ class Markup:
             link_problems=tuple(state.link_problems),
             errors=tuple(state.errors),
             found=tuple(found for found in find_citations(body) if found.text in state.brackets),
+            statements=tuple(state.statements),
         )
 
 

@@ -20,7 +20,7 @@ from ..load.sources import Passage, Source
 from ..load.structured_data import SITE_DEFAULT, StructuredData
 from .citations import CitationKey
 from .markup import TocEntry
-from .page_state import LinkTarget
+from .page_state import LinkTarget, Statement
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ class ResolvedPage(AtUrl):
     body: str  # the Markdown as written, for checks that point at a line of it
     body_line: int  # the file line on which the body starts
     structured_data: StructuredData = SITE_DEFAULT  # the page's own values over the site's
+    statements: tuple[Statement, ...] = ()  # at their file lines, `editorial` set (see `statements`)
 
 
 @dataclass(frozen=True)

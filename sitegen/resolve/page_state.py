@@ -29,6 +29,21 @@ class LinkProblem:
     message: str
 
 
+@dataclass(frozen=True)
+class Statement:
+    """A paragraph, list item, table cell or definition of a page body, as `statements` finds it: its
+    line (of the body; of the file once resolved), whether it carries a citation, the types of the
+    admonitions around it (outermost first), and the start of its Markdown. `editorial` is set when
+    resolving: inside an editorial admonition, or on a page whose statements are editorial."""
+
+    line: int
+    kind: str  # "paragraph", "list item", "table cell" or "definition"
+    cited: bool
+    admonitions: tuple[str, ...]
+    excerpt: str
+    editorial: bool = False
+
+
 @dataclass
 class PageState:
     """Mutable state of the page being converted; reset for every page."""
@@ -42,6 +57,8 @@ class PageState:
     link_problems: list[LinkProblem] = field(default_factory=list)
     errors: list[LinkProblem] = field(default_factory=list)
     brackets: set[str] = field(default_factory=set)
+    statements: list[Statement] = field(default_factory=list)
+    blocks: list[object] = field(default_factory=list)  # the statements' elements and what is known of them before the inline pass
     searched: dict[str, int] = field(default_factory=dict)  # where the next search for each link target starts
     matched: dict[str, int] = field(default_factory=dict)  # where the next search for each pattern of `line_matching` starts
     counted: tuple[int, int] = (0, 1)  # a position in `body` and its line, where the last count of lines ended
@@ -51,6 +68,7 @@ class PageState:
         self.body, self.source, self.url = body, source, url
         self.citations, self.terms, self.links, self.link_problems, self.errors = {}, [], [], [], []
         self.brackets, self.searched, self.matched, self.counted = set(), {}, {}, (0, 1)
+        self.statements, self.blocks = [], []
 
     def line_of(self, needle: str) -> int:
         """The line of the next use of link target `needle` (links are visited in reading order)."""
@@ -61,7 +79,7 @@ class PageState:
         if index < 0:
             index = self.body.find(needle)
         self.searched[needle] = index + 1
-        return self._line_at(index) if index >= 0 else 1
+        return self.line_at(index) if index >= 0 else 1
 
     def line_matching(self, pattern: str) -> int:
         """The line of the next match of `pattern` (a regular expression), in reading order; 1 if none."""
@@ -71,9 +89,9 @@ class PageState:
         if match is None:
             return 1
         self.matched[pattern] = match.start() + 1
-        return self._line_at(match.start())
+        return self.line_at(match.start())
 
-    def _line_at(self, index: int) -> int:
+    def line_at(self, index: int) -> int:
         """The line of `body` that position `index` is on."""
         # Count on from the last line found: lines are asked for in reading order, so the whole page is counted about once.
         position, line = self.counted if index >= self.counted[0] else (0, 1)

@@ -5,6 +5,7 @@ cited passage to the citations that use it. Start at `resolve_site`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Mapping
@@ -23,7 +24,7 @@ from .citations import CitationKey, FoundCitation, citation_problem, find_citati
 from .convert import convert_pages
 from .markup import MarkupResult
 from .model import Backlink, PageResolution, PageSummary, Reference, ResolvedPage, Site, SourcePage, source_page_digest, source_url, summary
-from .page_state import LinkTarget
+from .page_state import LinkTarget, Statement
 
 __all__ = ["check_citations", "resolve_page", "resolve_site"]
 
@@ -56,6 +57,7 @@ def resolve_page(
         body=page.body,
         body_line=page.body_line,
         structured_data=page.structured_data.over(settings.structured_data),
+        statements=_statements(settings, page, result),
     )
     return PageResolution(resolved, summary(resolved), _backlinks(resolved), tuple(problems.items), _link_findings(settings, page, result))
 
@@ -77,6 +79,17 @@ def _markup_problems(
     for error in result.errors:
         problems.add(settings.content_dir / page.source, page.body_line + error.line - 1, error.message)
     return problems
+
+
+def _statements(settings: Settings, page: Page, result: MarkupResult) -> tuple[Statement, ...]:
+    """The page's statements at their file lines, editorial when the page opts out or an editorial admonition holds them."""
+    editorial = frozenset(settings.editorial_admonitions)
+    return tuple(
+        dataclasses.replace(
+            statement, line=page.body_line + statement.line - 1, editorial=page.editorial or any(kind in editorial for kind in statement.admonitions),
+        )
+        for statement in result.statements
+    )
 
 
 def _link_findings(settings: Settings, page: Page, result: MarkupResult) -> tuple[Problem, ...]:

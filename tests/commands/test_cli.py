@@ -16,9 +16,9 @@ HOME = page("Home", "Welcome [@001:p2].\n")
 COMPLETE = {
     "index.md": HOME,
     "topic.md": page("A topic", "A fact [@001:p4].\n", order=1),
-    "glossary.md": page("Glossary", "Terms.\n"),
-    "sources.md": page("Sources", "Seeds.\n"),
-    "about.md": page("About", "About.\n"),
+    "glossary.md": page("Glossary", "Terms.\n", statements="editorial"),
+    "sources.md": page("Sources", "Seeds.\n", statements="editorial"),
+    "about.md": page("About", "About.\n", statements="editorial"),
 }
 LINE = re.compile(r"^\S+:\d+: \S")
 
@@ -58,7 +58,7 @@ def test_problems_name_files_relative_to_the_working_folder(
     monkeypatch.chdir(root)
     _, _, err = run(capsys, "build", "--no-search")
     assert err.splitlines()[:3] == [
-        "content/a.md:3: unknown key 'colour'; allowed: description, order, reviewed, slug, structured_data, title",
+        "content/a.md:3: unknown key 'colour'; allowed: description, order, reviewed, slug, statements, structured_data, title",
         "content/b.md:4: @001:p99: seed 001 has no passage p99 (it has p1-p5)",
         "content/b.md:6: @009:p1: unknown source '009' (known: 001)",
     ]
@@ -113,7 +113,7 @@ def test_check_prints_the_coverage_table(make_project: Callable[..., Path], caps
 
 
 def test_check_strict_exits_1_while_a_paragraph_is_uncited(make_project: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
-    root = make_project({**COMPLETE, "index.md": page("Home", "Welcome.\n")})
+    root = make_project({**COMPLETE, "index.md": page("Home", "Welcome.\n", statements="editorial")})
     code, out, err = run(capsys, "--project", str(root), "check", "--strict")
     assert code == 1
     assert "seeds/001_example.txt:3: p2 is neither cited by any page nor excluded" in err

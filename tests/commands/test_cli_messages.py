@@ -22,9 +22,9 @@ HOME = page("Home", "Welcome [@001:p2].\n")
 COMPLETE = {
     "index.md": HOME,
     "topic.md": page("A topic", "A fact [@001:p4].\n", order=1),
-    "glossary.md": page("Glossary", "Terms.\n"),
-    "sources.md": page("Sources", "Seeds.\n"),
-    "about.md": page("About", "About.\n"),
+    "glossary.md": page("Glossary", "Terms.\n", statements="editorial"),
+    "sources.md": page("Sources", "Seeds.\n", statements="editorial"),
+    "about.md": page("About", "About.\n", statements="editorial"),
 }
 
 
@@ -63,7 +63,7 @@ def test_check_with_findings_ends_by_counting_them_as_problems(make_project: Cal
     root = make_project({**COMPLETE, "index.md": page("Home", "Welcome.\n")})
     code, out, _ = run(capsys, "--project", str(root), "check")
     assert code == 0
-    assert re.fullmatch(r"check found 1 problem in \d+ files", out.splitlines()[-1])
+    assert re.fullmatch(r"check found 2 problems in \d+ files", out.splitlines()[-1])  # an uncited passage, an uncited statement
 
 
 def test_check_strict_with_findings_exits_1(make_project: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
@@ -90,7 +90,7 @@ def test_build_failure_keeps_its_summary_line(make_project: Callable[..., Path],
 
 def pages_with_broken_links(count: int) -> dict[str, str]:
     """The complete project with `count` pages each linking to a page that does not exist."""
-    return {**COMPLETE, **{f"p{i}.md": page(f"P{i}", f"See [gone](gone{i}.md).\n") for i in range(count)}}
+    return {**COMPLETE, **{f"p{i}.md": page(f"P{i}", f"See [gone](gone{i}.md).\n", order=i + 2, statements="editorial") for i in range(count)}}
 
 
 def test_dev_server_prints_each_finding_as_path_line_message(
@@ -102,8 +102,8 @@ def test_dev_server_prints_each_finding_as_path_line_message(
     captured = capsys.readouterr()
     assert captured.out.strip().endswith("; 2 findings:")
     assert captured.err.splitlines() == [
-        "content/p0.md:4: link to 'gone0.md': no page content/gone0.md",
-        "content/p1.md:4: link to 'gone1.md': no page content/gone1.md",
+        "content/p0.md:6: link to 'gone0.md': no page content/gone0.md",
+        "content/p1.md:6: link to 'gone1.md': no page content/gone1.md",
     ]
 
 

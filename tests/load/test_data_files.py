@@ -193,7 +193,7 @@ def test_an_author_id_that_the_templates_use_is_an_error(heading_id: str, projec
 
 
 def test_a_heading_named_like_a_template_id_gets_another(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    page = "---\ntitle: A topic\norder: 1\n---\n\n## References\n\nFirst [@001:p4].\n\n## Main\n\nText.\n"
+    page = "---\ntitle: A topic\norder: 1\n---\n\n## References\n\nFirst [@001:p4].\n\n## Main\n\nText [@001:p2].\n"
     (project / "content" / "topic.md").write_text(page, encoding="utf-8")
     code, err = run(project, ("check", "--strict"), capsys)
     assert code == 0, err

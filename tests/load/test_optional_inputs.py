@@ -14,7 +14,7 @@ from projects import assert_clean_failure, page, run, write
 def _bare_project(root: Path, pages: dict[str, str] | None = None) -> Path:
     """site.yaml and content/ with `pages` (only index.md by default): no seeds, glossary or bibliography."""
     write(root / "site.yaml", "title: Bare site\n")
-    for name, text in (pages or {"index.md": page("Home", "Hello.\n")}).items():
+    for name, text in (pages or {"index.md": page("Home", "Hello.\n", statements="editorial")}).items():
         write(root / "content" / name, text)
     return root
 
@@ -69,7 +69,7 @@ def test_a_project_without_glossary_yaml_or_references_yaml_builds(make_project:
 
 
 def test_glossary_terms_without_a_glossary_page_are_one_error_at_the_glossary_file(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    root = _bare_project(project, {"index.md": page("Home", "A word about seeds.\n")})
+    root = _bare_project(project, {"index.md": page("Home", "A word about seeds.\n", statements="editorial")})
     write(root / "content" / "glossary.yaml", "- term: seed\n  definition: A source text.\n")
     code, err = run(root, ("build",), capsys)
     assert_clean_failure(code, err, "content/glossary.yaml", 1, "no glossary page")
@@ -77,7 +77,7 @@ def test_glossary_terms_without_a_glossary_page_are_one_error_at_the_glossary_fi
 
 
 def test_glossary_terms_with_a_glossary_page_build(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    root = _bare_project(project, {"index.md": page("Home", "A word about seeds.\n"), "glossary.md": page("Glossary", "Words.\n")})
+    root = _bare_project(project, {"index.md": page("Home", "A word about seeds.\n", statements="editorial"), "glossary.md": page("Glossary", "Words.\n", statements="editorial")})
     write(root / "content" / "glossary.yaml", "- term: seed\n  definition: A source text.\n  aliases: [seeds]\n")
     code, err = run(root, ("build", "--strict", "--no-search"), capsys)
     assert code == 0, err
@@ -85,7 +85,7 @@ def test_glossary_terms_with_a_glossary_page_build(project: Path, capsys: pytest
 
 
 def test_a_glossary_page_may_take_its_url_from_a_slug(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    root = _bare_project(project, {"index.md": page("Home", "Hello.\n"), "words.md": page("Words", "Words.\n", slug="glossary")})
+    root = _bare_project(project, {"index.md": page("Home", "Hello.\n", statements="editorial"), "words.md": page("Words", "Words.\n", slug="glossary", statements="editorial")})
     write(root / "content" / "glossary.yaml", "- term: seed\n  definition: A source text.\n")
     code, err = run(root, ("check", "--strict"), capsys)
     assert code == 0, err

@@ -24,8 +24,11 @@ VALID = {
 }
 # Each format: its allowed keys, as a message names them.
 ALLOWED = {
-    "site.yaml": "base_url, cname, description, disclaimer, disclaimer_label, language, output_dir, review_interval_months, structured_data, title",
-    "front matter": "description, order, reviewed, slug, structured_data, title",
+    "site.yaml": (
+        "base_url, cname, description, disclaimer, disclaimer_label, editorial_admonitions, language, output_dir, "
+        "review_interval_months, structured_data, title"
+    ),
+    "front matter": "description, order, reviewed, slug, statements, structured_data, title",
     "sources.yaml": "blocks, date, exclude, kind, promotional, publisher, sha256, title, url",
     "references.yaml": "authors, doi, issue, journal, note, pages, pmid, title, url, volume, year",
     "glossary.yaml": "aliases, definition, id, term",
@@ -82,7 +85,7 @@ def problems_of(make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPat
         text = text.replace(old, new)
     write(root / relative, text)
     if form == "glossary.yaml":  # glossary terms need a page to show them
-        write(root / "content" / "glossary.md", page("Glossary"))
+        write(root / "content" / "glossary.md", page("Glossary", statements="editorial"))
     monkeypatch.chdir(root)
     code = main(["--project", str(root), "build", "--no-search"])
     return code, [line for line in capsys.readouterr().err.splitlines() if not line.startswith("build failed")]

@@ -24,8 +24,9 @@ PROBLEM_LINE = re.compile(r"^(?P<path>[^\s:]+):(?:(?P<line>\d+):)? (?P<message>.
 # Every paragraph of the conftest seed cited (p2, p4) or excluded (p5), every page the footer links to present.
 HOME = "---\ntitle: Home\n---\nWelcome [@001:p2].\n"
 TOPIC = "---\ntitle: A topic\n---\nA fact [@001:p4].\n"
-FOOTER_PAGES = {"glossary.md": "---\ntitle: Glossary\n---\nTerms.\n", "sources.md": "---\ntitle: Sources\n---\nSeeds.\n",
-                "about.md": "---\ntitle: About\n---\nAbout.\n"}
+FOOTER_PAGES = {"glossary.md": "---\ntitle: Glossary\nstatements: editorial\n---\nTerms.\n",
+                "sources.md": "---\ntitle: Sources\nstatements: editorial\n---\nSeeds.\n",
+                "about.md": "---\ntitle: About\nstatements: editorial\n---\nAbout.\n"}
 
 
 @pytest.fixture(params=["beside", "above"])
@@ -52,7 +53,7 @@ def printed_at(problems: list[tuple[str, str]], says: str) -> str:
 def test_a_broken_link_in_a_page_is_printed_at_a_path_that_exists_from_the_working_folder(
     make_project: Callable[..., Path], elsewhere: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = make_project({"index.md": HOME, "topic.md": TOPIC + "\nSee [gone](gone.md).\n", **FOOTER_PAGES})
+    root = make_project({"index.md": HOME, "topic.md": TOPIC + "\nSee [gone](gone.md) [@001:p4].\n", **FOOTER_PAGES})
     path = printed_at(run_elsewhere(root, elsewhere, capsys, monkeypatch, "check"), "gone")
     assert Path(path).exists() and Path(path).samefile(root / "content" / "topic.md")
 

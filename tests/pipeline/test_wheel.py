@@ -87,7 +87,7 @@ def empty_folder(tmp_path: Path) -> Path:
 
 def minimal_project(folder: Path) -> None:
     write(folder / "site.yaml", "title: A site of my own\nlanguage: en\n")
-    write(folder / "content" / "index.md", page("Home", "Welcome to the site.\n"))
+    write(folder / "content" / "index.md", page("Home", "Welcome to the site.\n", statements="editorial"))
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from sitegen.render.theme import theme_for
 def bare_project(root: Path) -> Path:
     """A project of only site.yaml, content/index.md and an empty seeds/sources.yaml: no theme of its own."""
     write(root / "site.yaml", "title: Bare site\nlanguage: en\n")
-    write(root / "content" / "index.md", page("Home", "Welcome.\n"))
+    write(root / "content" / "index.md", page("Home", "Welcome.\n", statements="editorial"))
     write(root / "seeds" / "sources.yaml", "{}\n")
     return root
 

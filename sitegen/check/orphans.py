@@ -1,0 +1,56 @@
+"""Orphans: a page that nothing links to and that is not in the navigation is reported. A page is
+linked to when it is the home page, is in the navigation (it has an `order`), another page links to
+it in its Markdown, the glossary or a source page links to it (it uses a glossary term, or cites a
+seed's passage), or the rendered home page links to it (the theme's menus and footer, which every
+page shares)."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+from urllib.parse import unquote, urlsplit
+
+from ..core.errors import Problem, absolute_path
+from ..core.layout import GLOSSARY_URL, HOME_URL
+from ..resolve.model import Site
+
+
+def orphan_problems(site: Site, home_links: Iterable[str] = ()) -> list[Problem]:
+    """Each page that nothing links to and that is not in the navigation, at the first line of its
+    file; `home_links` are the hrefs of the rendered home page."""
+    reached = _linked_urls(site) | {url for href in home_links if (url := _page_url_of(href)) is not None}
+    return [
+        Problem(
+            absolute_path(site.settings.content_dir / page.source), 1,
+            "no page links to this one and it is not in the navigation: link to it from another page, or give it an order",
+        )
+        for page in site.pages
+        if page.url != HOME_URL and page.order is None and page.url not in reached
+    ]
+
+
+def _linked_urls(site: Site) -> set[str]:
+    """The URLs some other page links to: Markdown cross-links, the glossary's and the source pages' back-links."""
+    reached = {link.target_url for page in site.pages for link in page.links if link.target_url != page.url}
+    reached.update(summary.url for pages in site.term_pages.values() for summary in pages if summary.url != GLOSSARY_URL)
+    for source_page in site.source_pages:
+        reached.update(backlink.url for backlinks in source_page.backlinks.values() for backlink in backlinks)
+    return reached
+
+
+def _page_url_of(href: str) -> str | None:
+    """The page URL an href of the home page names ("about/" for "about/", "./about/index.html#x"), or
+    None for an external link or one that leaves the site."""
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return None
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    path = posixpath.normpath(unquote(parts.path))
+    if path.startswith(("/", "..")):
+        return None
+    if path.endswith("index.html"):
+        path = path[: -len("index.html")]
+    path = path.strip("/")
+    return f"{path}/" if path and path != "." else HOME_URL
