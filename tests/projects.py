@@ -147,3 +147,14 @@ def assert_clean_failure(code: int, stderr: str, file: str, line: int | None, sa
     matching = [m for m in problems if m and m["path"] == file and (m["line"] is None if line is None else m["line"] == str(line))]
     assert matching, f"no problem at {file}:{line} in:\n{stderr}"
     assert any(says in m["message"] for m in matching), stderr
+
+
+HOME = page("Home", "Welcome [@001:p2].\n")
+# Every page the shared footer links to, and every paragraph of the seed (projects.SEED_TEXT) cited or excluded.
+COMPLETE = {
+    "index.md": HOME,
+    "topic.md": page("A topic", "A fact [@001:p4].\n", order=1),
+    "glossary.md": page("Glossary", "Terms.\n", statements="editorial"),
+    "sources.md": page("Sources", "Seeds.\n", statements="editorial"),
+    "about.md": page("About", "About.\n", statements="editorial"),
+}

@@ -7,19 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from projects import page
+from projects import COMPLETE, HOME, page
 
 from sitegen.commands.cli import main
 
-HOME = page("Home", "Welcome [@001:p2].\n")
-# Every page the shared footer links to, and every paragraph of the seed (projects.SEED_TEXT) cited or excluded.
-COMPLETE = {
-    "index.md": HOME,
-    "topic.md": page("A topic", "A fact [@001:p4].\n", order=1),
-    "glossary.md": page("Glossary", "Terms.\n", statements="editorial"),
-    "sources.md": page("Sources", "Seeds.\n", statements="editorial"),
-    "about.md": page("About", "About.\n", statements="editorial"),
-}
 LINE = re.compile(r"^\S+:\d+: \S")
 
 

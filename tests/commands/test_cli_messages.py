@@ -11,21 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from projects import ROOT, page
+from projects import COMPLETE, ROOT, page
 
 from sitegen import __version__
 from sitegen.commands import preview
 from sitegen.commands.cli import main, program_name
 from sitegen.commands.preview import Preview
-
-HOME = page("Home", "Welcome [@001:p2].\n")
-COMPLETE = {
-    "index.md": HOME,
-    "topic.md": page("A topic", "A fact [@001:p4].\n", order=1),
-    "glossary.md": page("Glossary", "Terms.\n", statements="editorial"),
-    "sources.md": page("Sources", "Seeds.\n", statements="editorial"),
-    "about.md": page("About", "About.\n", statements="editorial"),
-}
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -77,7 +77,8 @@ def test_glossary_terms_without_a_glossary_page_are_one_error_at_the_glossary_fi
 
 
 def test_glossary_terms_with_a_glossary_page_build(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    root = _bare_project(project, {"index.md": page("Home", "A word about seeds.\n", statements="editorial"), "glossary.md": page("Glossary", "Words.\n", statements="editorial")})
+    pages = {"index.md": page("Home", "A word about seeds.\n", statements="editorial"), "glossary.md": page("Glossary", "Words.\n", statements="editorial")}
+    root = _bare_project(project, pages)
     write(root / "content" / "glossary.yaml", "- term: seed\n  definition: A source text.\n  aliases: [seeds]\n")
     code, err = run(root, ("build", "--strict", "--no-search"), capsys)
     assert code == 0, err
@@ -85,7 +86,8 @@ def test_glossary_terms_with_a_glossary_page_build(project: Path, capsys: pytest
 
 
 def test_a_glossary_page_may_take_its_url_from_a_slug(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    root = _bare_project(project, {"index.md": page("Home", "Hello.\n", statements="editorial"), "words.md": page("Words", "Words.\n", slug="glossary", statements="editorial")})
+    pages = {"index.md": page("Home", "Hello.\n", statements="editorial"), "words.md": page("Words", "Words.\n", slug="glossary", statements="editorial")}
+    root = _bare_project(project, pages)
     write(root / "content" / "glossary.yaml", "- term: seed\n  definition: A source text.\n")
     code, err = run(root, ("check", "--strict"), capsys)
     assert code == 0, err
