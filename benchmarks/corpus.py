@@ -4,8 +4,8 @@
 templates/ and static/ of this repository) whose pages look like real ones: ~680 words of front
 matter, sections, lists, citations of seed passages (single, ranges, several per bracket),
 cross-links to other pages' sections and glossary terms. The same `pages` always gives the same
-bytes, and `check --strict` passes on it: every seed paragraph is cited or excluded, every link
-resolves.
+bytes, and `check --strict` passes on it: every seed paragraph is cited or excluded, every
+statement cites a passage (the few editorial lines sit in notes), every link resolves.
 
 Pages live in sections of up to 100 (`content/section-07/page-00712.md`), each section with a
 landing page; every page has an `order`, so the topic navigation has as many entries as the site
@@ -106,14 +106,14 @@ def page_text(index: int, pages: int) -> str:
         body.append(f"{text[:-1]} and the {term} matters {citations[section]}. {_paragraph(rng, 3)}")
         body.append("")
         if section == 1:
-            body.extend(f"- {_sentence(rng, 9)}." for _ in range(4))
+            body.extend(f"- {_sentence(rng, 9)} {citations[section]}." for _ in range(4))
             body.append("")
         if section < len(links):
             target = links[section]
             relative = _relative(here, page_path(target))
-            body.append(f"{_paragraph(rng, 4)} See [page {target}]({relative}#part-2) for more {citations[4] if section == 0 else ''}".rstrip() + ".")
+            body.append(f"{_paragraph(rng, 4)} See [page {target}]({relative}#part-2) for more {citations[4] if section == 0 else citations[section]}.")
         else:
-            body.append(f"{_paragraph(rng, 4)} It *often* {rng.choice(_VERBS)} the **{rng.choice(_WORDS)}**.")
+            body.append(f"{_paragraph(rng, 4)} It *often* {rng.choice(_VERBS)} the **{rng.choice(_WORDS)}** {citations[section]}.")
         body.append("")
     front = (
         f"---\ntitle: Page {index} on {rng.choice(_WORDS)} and {rng.choice(_WORDS)}\n"
@@ -159,9 +159,9 @@ def generate(target: Path, pages: int) -> Path:
         for n, term in enumerate(TERMS)
     ]
     (content / "glossary.yaml").write_text("".join(glossary), encoding="utf-8")
-    (content / "index.md").write_text(f"---\ntitle: Benchmark site\n---\nA generated site of {pages} pages.\n", encoding="utf-8")
+    (content / "index.md").write_text(f"---\ntitle: Benchmark site\n---\n!!! note\n    A generated site of {pages} pages.\n", encoding="utf-8")
     for name, title in (("glossary", "Glossary"), ("sources", "Sources"), ("about", "About this site")):
-        (content / f"{name}.md").write_text(f"---\ntitle: {title}\n---\nThe {title.lower()} of the generated site.\n", encoding="utf-8")
+        (content / f"{name}.md").write_text(f"---\ntitle: {title}\n---\n!!! note\n    The {title.lower()} of the generated site.\n", encoding="utf-8")
     for index in range(pages):
         path = content / page_path(index)
         path.parent.mkdir(exist_ok=True)

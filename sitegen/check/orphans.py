@@ -18,24 +18,44 @@ from ..resolve.model import Site
 def orphan_problems(site: Site, home_links: Iterable[str] = ()) -> list[Problem]:
     """Each page that nothing links to and that is not in the navigation, at the first line of its
     file; `home_links` are the hrefs of the rendered home page."""
-    reached = _linked_urls(site) | {url for href in home_links if (url := _page_url_of(href)) is not None}
+    unreached = {page.url for page in site.pages if page.url != HOME_URL and page.order is None}
+    if unreached:
+        _strike_home_links(home_links, unreached)
+    if unreached:
+        _strike_linked(site, unreached)
+    content_dir = site.settings.content_dir
     return [
         Problem(
-            absolute_path(site.settings.content_dir / page.source), 1,
+            absolute_path(content_dir / page.source), 1,
             "no page links to this one and it is not in the navigation: link to it from another page, or give it an order",
         )
         for page in site.pages
-        if page.url != HOME_URL and page.order is None and page.url not in reached
+        if page.url in unreached
     ]
 
 
-def _linked_urls(site: Site) -> set[str]:
-    """The URLs some other page links to: Markdown cross-links, the glossary's and the source pages' back-links."""
-    reached = {link.target_url for page in site.pages for link in page.links if link.target_url != page.url}
-    reached.update(summary.url for pages in site.term_pages.values() for summary in pages if summary.url != GLOSSARY_URL)
+def _strike_home_links(home_links: Iterable[str], unreached: set[str]) -> None:
+    """Remove from `unreached` the URLs the home page links to. Only an href that holds the last
+    segment of some unreached URL (or an escape) can name it: the others are not parsed."""
+    names = {url.rstrip("/").rsplit("/", 1)[-1] for url in unreached}
+    for href in home_links:
+        if "%" in href or any(name in href for name in names):
+            url = _page_url_of(href)
+            if url is not None:
+                unreached.discard(url)
+
+
+def _strike_linked(site: Site, unreached: set[str]) -> None:
+    """Remove from `unreached` the URLs some other page links to: Markdown cross-links, the glossary's
+    and the source pages' back-links; stop once nothing is left."""
+    for page in site.pages:
+        unreached.difference_update(link.target_url for link in page.links if link.target_url != page.url)
+    if unreached:
+        unreached.difference_update(summary.url for pages in site.term_pages.values() for summary in pages if summary.url != GLOSSARY_URL)
     for source_page in site.source_pages:
-        reached.update(backlink.url for backlinks in source_page.backlinks.values() for backlink in backlinks)
-    return reached
+        if not unreached:
+            return
+        unreached.difference_update(backlink.url for backlinks in source_page.backlinks.values() for backlink in backlinks)
 
 
 def _page_url_of(href: str) -> str | None:

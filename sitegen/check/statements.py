@@ -34,12 +34,12 @@ def _count(page: ResolvedPage) -> StatementCount:
 def statement_problems(site: Site) -> list[Problem]:
     """Each statement that needs a citation and carries none, at its file line."""
     problems = []
+    content_dir = site.settings.content_dir
     for page in site.pages:
-        path = absolute_path(site.settings.content_dir / page.source)
         for statement in page.statements:
             if not statement.cited and not statement.editorial:
                 problems.append(Problem(
-                    path, statement.line,
+                    absolute_path(content_dir / page.source), statement.line,
                     f"statement without a citation: \"{statement.excerpt}\" (a {statement.kind}: cite the passage it rests on, "
                     "or set editorial text in a note)",
                 ))

@@ -131,9 +131,10 @@ def read_pages(content_dir: Path, parse: Callable[[Path, str], Page] | None = No
             problems.add(content_dir / relative, 0, "a folder named like a page: rename the folder (pages are .md files)")
     for relative in files:
         if relative.endswith(".md"):
+            path = content_dir / relative
             try:
-                _check_size(content_dir / relative)
-                pages.append((parse or parse_page)(content_dir / relative, relative))
+                _check_size(path)
+                pages.append((parse or parse_page)(path, relative))
             except BuildError as exc:
                 problems.extend(exc)
     by_url: dict[str, list[Page]] = {}
@@ -157,7 +158,7 @@ def read_pages(content_dir: Path, parse: Callable[[Path, str], Page] | None = No
 def _check_size(path: Path) -> None:
     """Refuse a page file too large to convert, before anything reads it."""
     try:
-        size = path.stat().st_size
+        size = os.stat(path).st_size
     except OSError:
         return  # reading it reports why
     problem = page_size_problem(size)
