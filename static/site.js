@@ -23,11 +23,6 @@
   }
   form?.addEventListener("submit", (event) => event.preventDefault());
 
-  // On phones the topics are one scrolling row: bring the current one into view.
-  const current = doc.querySelector(".topics [aria-current]");
-  const row = current?.closest("ol");
-  if (row) row.scrollLeft = current.offsetLeft - row.offsetLeft - 16;
-
   // Previews: a citation shows its entry of the reference list; a term, its definition, moved
   // out of the title attribute (a tooltip that keyboards cannot reach).
   for (const term of doc.querySelectorAll("a.term[title]")) {
