@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from projects import COMPLETE, page, write_project
 from served_sites import ServedSite, build_with_search, serving
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -80,6 +81,33 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
     base = tmp_path_factory.mktemp("demo-site")
     new_project(base / "demo")
     with serving(build_with_search(base / "demo", base / "site")) as site:
+        yield site
+
+
+# Pages whose words are known, for the tests of what the theme's scripts do (previews, definitions,
+# search): "receptor" is on both topics, most on the first; "aura" only on the second; the seed
+# (projects.SEED_TEXT) is promotional, and "molecule" is a glossary term.
+THEME_PAGES = {
+    **COMPLETE,
+    "receptors.md": page(
+        "Receptors",
+        "## Binding {#binding}\n\nA receptor binds a molecule [@001:p4]. The receptor then changes shape [@001:p2].\n\n"
+        "## Receptor types {#receptor-types}\n\nEach receptor type answers to one signal [@001:p4].\n",
+        order=1,
+    ),
+    "stages.md": page("Stages", "## Aura {#aura}\n\nAn aura comes first; one receptor is named in it [@001:p2].\n", order=2),
+}
+THEME_GLOSSARY = '- term: molecule\n  definition: "The smallest unit of a substance."\n'
+
+
+@pytest.fixture(scope="session")
+def theme_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    """A small project with known words, citations of a promotional seed and a glossary term, built
+    (search index included) and served."""
+    base = tmp_path_factory.mktemp("theme-site")
+    project = write_project(base / "project", THEME_PAGES)
+    (project / "content" / "glossary.yaml").write_text(THEME_GLOSSARY, encoding="utf-8")
+    with serving(build_with_search(project, base / "site")) as site:
         yield site
 
 
