@@ -1,5 +1,6 @@
-"""Citation previews and glossary definitions, on a small site built for them (`theme_site`): shown on hover and on keyboard
-focus, closed with Escape, read from the page itself; without JavaScript the links still work."""
+"""Citation previews and glossary definitions, on a small site built for them (`theme_site`): shown
+on hover and on keyboard focus, closed with Escape, read from the page itself; without JavaScript
+the links still work."""
 
 from __future__ import annotations
 

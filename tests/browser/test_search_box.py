@@ -1,5 +1,6 @@
-"""Search with Pagefind, on a small site whose words are known (`theme_site`): results open under the search box in the same page,
-ranked by relevance; without JavaScript the box is hidden; from file:// it says why it cannot work."""
+"""Search with Pagefind, on a small site whose words are known (`theme_site`): results open under
+the search box in the same page, ranked by relevance; without JavaScript the box is hidden; from
+file:// it says why it cannot work."""
 
 from __future__ import annotations
 
