@@ -7,16 +7,15 @@ never pass for a green run.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from projects import COMPLETE, page, write_project
+from served_sites import ServedSite, build_with_search, serving
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -56,54 +55,78 @@ def browser() -> Iterator[object]:
         instance.close()
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def serve_folder(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    """Serve `folder` on a free loopback port; returns the server and its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
-
-
-# --- the real site, built once per session (with its search index) and served on loopback ------------
+# --- the sites checked: the project's own (`example`) and a new one from `sitegen new` (`demo`) ------
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real project built once, search index included, into a temporary folder."""
-    from sitegen.pipeline import build
-    from sitegen.write.search import index_site
-
-    out = tmp_path_factory.mktemp("real-site") / "site"
-    build(PROJECT_ROOT, out_dir=out, before_swap=index_site)
-    return out
+    """The project this repository holds, built once, search index included, into a temporary folder."""
+    return build_with_search(PROJECT_ROOT, tmp_path_factory.mktemp("real-site") / "site")
 
 
 @pytest.fixture(scope="session")
-def site_url(built_site: Path) -> Iterator[str]:
+def example_site(built_site: Path) -> Iterator[ServedSite]:
+    """The project this repository holds, built and served."""
+    with serving(built_site) as site:
+        yield site
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    """The project `sitegen new` writes, untouched, built (search index included) and served."""
+    from sitegen.commands.new import new_project
+
+    base = tmp_path_factory.mktemp("demo-site")
+    new_project(base / "demo")
+    with serving(build_with_search(base / "demo", base / "site")) as site:
+        yield site
+
+
+# Pages whose words are known, for the tests of what the theme's scripts do (previews, definitions,
+# search): "receptor" is on both topics, most on the first; "aura" only on the second; the seed
+# (projects.SEED_TEXT) is promotional, and "molecule" is a glossary term.
+THEME_PAGES = {
+    **COMPLETE,
+    "receptors.md": page(
+        "Receptors",
+        "## Binding {#binding}\n\nA receptor binds a molecule [@001:p4]. The receptor then changes shape [@001:p2].\n\n"
+        "## Receptor types {#receptor-types}\n\nEach receptor type answers to one signal [@001:p4].\n",
+        order=1,
+    ),
+    "stages.md": page("Stages", "## Aura {#aura}\n\nAn aura comes first; one receptor is named in it [@001:p2].\n", order=2),
+}
+THEME_GLOSSARY = '- term: molecule\n  definition: "The smallest unit of a substance."\n'
+
+
+@pytest.fixture(scope="session")
+def theme_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    """A small project with known words, citations of a promotional seed and a glossary term, built
+    (search index included) and served."""
+    base = tmp_path_factory.mktemp("theme-site")
+    project = write_project(base / "project", THEME_PAGES)
+    (project / "content" / "glossary.yaml").write_text(THEME_GLOSSARY, encoding="utf-8")
+    with serving(build_with_search(project, base / "site")) as site:
+        yield site
+
+
+@pytest.fixture(scope="session", params=["example", "demo"])
+def each_site(request: pytest.FixtureRequest) -> ServedSite:
+    """Each site the theme is checked on, in turn: the project's own and a new one."""
+    return request.getfixturevalue(f"{request.param}_site")
+
+
+@pytest.fixture(scope="session")
+def site_url(example_site: ServedSite) -> str:
     """The URL of the built real site on a loopback server."""
-    server, url = serve_folder(built_site)
-    yield url
-    server.shutdown()
-    server.server_close()
+    return example_site.url
 
 
 @pytest.fixture(scope="session")
-def site_pages(built_site: Path) -> list[str]:
+def site_pages(example_site: ServedSite) -> list[str]:
     """Every HTML page of the built site as a URL path relative to the site root ("", "mechanisms/", "404.html")."""
-    pages = []
-    for path in sorted(built_site.rglob("*.html")):
-        relative = path.relative_to(built_site).as_posix()
-        if relative.startswith("pagefind/"):
-            continue
-        pages.append(relative.removesuffix("index.html"))
-    return pages
+    return example_site.pages
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
-"""Every page of the built real site loads cleanly in Chromium: no console error, no failed request,
-no request to another origin, no Content-Security-Policy violation.
+"""Every page of each checked site (the project's own, `example`, and the one `sitegen new` writes,
+`demo`) loads cleanly in Chromium: no console error, no failed request, no request to another
+origin, no Content-Security-Policy violation.
 
 All pages are visited once (session fixture) with every event recorded; each test then asserts one
 kind of problem is absent, naming the pages where it occurred.
@@ -12,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from served_sites import ServedSite
 
 # Runs before any page script: records CSP violations reported to the document.
 RECORD_CSP = """
@@ -31,7 +33,8 @@ class Visit:
 
 
 @pytest.fixture(scope="module")
-def visits(browser: Any, site_url: str, site_pages: list[str]) -> dict[str, Visit]:
+def visits(browser: Any, each_site: ServedSite) -> dict[str, Visit]:
+    site_url, site_pages = each_site.url, each_site.pages
     origin = urlsplit(site_url).netloc
     context = browser.new_context()
     context.add_init_script(RECORD_CSP)
@@ -65,8 +68,8 @@ def _where(visits: dict[str, Visit], attribute: str) -> dict[str, list[str]]:
     return {path: getattr(v, attribute) for path, v in visits.items() if getattr(v, attribute)}
 
 
-def test_site_has_pages_to_check(site_pages: list[str]) -> None:
-    assert "" in site_pages and "404.html" in site_pages and len(site_pages) >= 4
+def test_site_has_pages_to_check(each_site: ServedSite) -> None:
+    assert "" in each_site.pages and "404.html" in each_site.pages and len(each_site.pages) >= 4
 
 
 def test_no_page_logs_a_console_error(visits: dict[str, Visit]) -> None:

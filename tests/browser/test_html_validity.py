@@ -1,4 +1,5 @@
-"""The Nu Html Checker (npm `vnu-jar`, run with Java) reports no error on any page of the built real site.
+"""The Nu Html Checker (npm `vnu-jar`, run with Java) reports no error on any page of each
+checked site: the project's own (`example`) and the one `sitegen new` writes (`demo`).
 
 The jar is looked for in `$VNU_JAR`, then in the project's git-ignored `.cache/vnu/` (where
 `.ci/run` installs it: `npm install --prefix .cache/vnu vnu-jar`), then in npm's global folder.
@@ -14,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from served_sites import ServedSite
 
 ROOT = Path(__file__).resolve().parents[2]
 JAR_IN_PACKAGE = Path("vnu-jar", "build", "dist", "vnu.jar")
@@ -45,7 +47,8 @@ def vnu() -> list[str]:
     return [str(java), "-jar", str(jar)]
 
 
-def test_no_page_has_html_errors(vnu: list[str], built_site: Path) -> None:
+def test_no_page_has_html_errors(vnu: list[str], each_site: ServedSite) -> None:
+    built_site = each_site.folder
     pages = sorted(p for p in built_site.rglob("*.html") if "pagefind" not in p.relative_to(built_site).parts)
     assert pages
     done = subprocess.run([*vnu, "--errors-only", "--format", "json", *map(str, pages)], capture_output=True, text=True, check=False)

@@ -1,5 +1,5 @@
-"""Layout of the built real site: no horizontal scrolling at 360 px, light and dark schemes, a print
-stylesheet, and screenshots of the home page and a topic page (desktop and phone, light and dark)
+"""Layout of the built real site: no horizontal scrolling at 360 px (on the new site too), light and
+dark schemes, a print stylesheet, and screenshots of the home page and a topic page (desktop and phone, light and dark)
 saved into `test-artifacts/screenshots/` for people to look at."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from served_sites import ServedSite
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -25,11 +26,11 @@ def _png_size(path: Path) -> tuple[int, int]:
     return width, height
 
 
-def test_no_page_scrolls_sideways_at_360_px(new_page: Any, site_url: str, site_pages: list[str]) -> None:
+def test_no_page_scrolls_sideways_at_360_px(new_page: Any, each_site: ServedSite) -> None:
     page = new_page(viewport={"width": 360, "height": 740})
     wide = {}
-    for path in site_pages:
-        page.goto(site_url + path)
+    for path in each_site.pages:
+        page.goto(each_site.url + path)
         scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         if scroll > client:
             wide[path or "/"] = scroll
