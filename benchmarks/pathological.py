@@ -148,11 +148,11 @@ def _nesting_at_limit(nested: Callable[[int], Callable[[int], str]]) -> str:
 # one element later), then padded with short paragraphs to the size.
 AT_LIMIT: dict[str, tuple[int, Callable[[], str]]] = {
     "citations": (density.MAX_CITATIONS, lambda: _units("fact [@001:p2] ", density.MAX_CITATIONS)),
-    "footnote references": (
-        density.MAX_FOOTNOTE_REFERENCES,
-        lambda: _in_paragraphs([f"A claim[^n{i}]" for i in range(density.MAX_FOOTNOTE_REFERENCES)])
+    "footnote references and definitions": (
+        density.MAX_FOOTNOTES,
+        lambda: _in_paragraphs([f"A claim[^n{i}]" for i in range(density.MAX_FOOTNOTES // 2)])
         + "\n\n"
-        + "".join(f"[^n{i}]: The note number {i}.\n" for i in range(density.MAX_FOOTNOTE_REFERENCES)),
+        + "".join(f"[^n{i}]: The note number {i}.\n" for i in range(density.MAX_FOOTNOTES // 2)),
     ),
     "emphasis delimiters": (density.MAX_EMPHASIS_DELIMITERS, lambda: _units("*a* **b** ", density.MAX_EMPHASIS_DELIMITERS // 4)),
     "table cell separators": (

@@ -9,7 +9,7 @@ generous upper bounds of what the converter will make of them) and names the lin
 count passes its limit:
 
 - `MAX_CITATIONS` citation brackets (`[@…]`);
-- `MAX_FOOTNOTE_REFERENCES` footnote references (`[^x]` anywhere but where a line defines one);
+- `MAX_FOOTNOTES` footnote references and definitions (`[^x]`, wherever it is written);
 - `MAX_EMPHASIS_DELIMITERS` runs of `*` or `_` (each `*a*` is two);
 - `MAX_TABLE_CELLS` cell separators (`|`);
 - `MAX_NESTED_LEVELS` levels of nesting past the first, summed over the lines (a line four deep
@@ -27,21 +27,20 @@ from collections.abc import Iterator
 from .limits import block_depth, lines_outside_fences
 
 MAX_CITATIONS = 10_000
-MAX_FOOTNOTE_REFERENCES = 10_000
+MAX_FOOTNOTES = 10_000
 MAX_EMPHASIS_DELIMITERS = 50_000
 MAX_TABLE_CELLS = 20_000
-MAX_NESTED_LEVELS = 50_000
+MAX_NESTED_LEVELS = 25_000
 
 _CITATION = re.compile(r"\[@[^\[\]\n]*\]")  # the citation bracket of resolve.citations, within one line
 _FOOTNOTE = re.compile(r"\[\^[^\]\n]*\]")
-_FOOTNOTE_DEFINITION = re.compile(r"[ >\t]*\[\^[^\]\n]*\]:")
 _DELIMITER_RUN = re.compile(r"\*+|_+")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 
 # (what is counted, its limit): the order of the counts `element_counts` yields for each line.
 LIMITS = (
     ("citations", MAX_CITATIONS),
-    ("footnote references", MAX_FOOTNOTE_REFERENCES),
+    ("footnote references and definitions ([^…])", MAX_FOOTNOTES),
     ("emphasis delimiters (runs of * or _)", MAX_EMPHASIS_DELIMITERS),
     ("table cell separators (|)", MAX_TABLE_CELLS),
     ("levels of nesting (quotes, lists and indentation past each line's first level, summed over the lines)", MAX_NESTED_LEVELS),
@@ -71,7 +70,7 @@ def element_counts(body: str) -> Iterator[tuple[int, tuple[int, int, int, int, i
         citations = footnotes = 0
         if "[" in line:
             citations = len(_CITATION.findall(line))
-            footnotes = len(_FOOTNOTE.findall(line)) - (1 if _FOOTNOTE_DEFINITION.match(line) else 0) if "[^" in line else 0
+            footnotes = len(_FOOTNOTE.findall(line)) if "[^" in line else 0
         delimiters = len(_DELIMITER_RUN.findall(line)) if "*" in line or "_" in line else 0
         nested = 0 if _RULE.match(line) else max(0, block_depth(line) - 1)
         yield number, (citations, footnotes, delimiters, line.count("|"), nested)

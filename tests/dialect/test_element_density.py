@@ -1,7 +1,7 @@
 """A page holding more elements of a costly kind than its documented limit fails cleanly, at the
 line where the count passes the limit; a page holding exactly the limit builds.
 
-`sitegen.dialect.density` counts, before conversion, citations, footnote references, emphasis
+`sitegen.dialect.density` counts, before conversion, citations, footnote references and definitions, emphasis
 delimiters, table cell separators and levels of nesting; past any limit the build is one
 `path:line: message` naming the limit and the remedy (split the page), exit 1, and the previous
 site untouched. The speed of pages at the limits is measured by `benchmarks/pathological.py`, not here.
@@ -19,7 +19,7 @@ from sitegen.dialect.density import (
     LIMITS,
     MAX_CITATIONS,
     MAX_EMPHASIS_DELIMITERS,
-    MAX_FOOTNOTE_REFERENCES,
+    MAX_FOOTNOTES,
     MAX_NESTED_LEVELS,
     MAX_TABLE_CELLS,
     density_problem,
@@ -40,7 +40,7 @@ def _citations(count: int) -> str:
 
 
 def _footnotes(count: int) -> str:
-    return "[^a]: The one note.\n\n" + _blocks(["A claim[^a]."] * count)
+    return "[^a]: The one note.\n\n" + _blocks(["A claim[^a]."] * (count - 1))
 
 
 def _emphasis(count: int) -> str:
@@ -58,7 +58,7 @@ def _nesting(count: int) -> str:
 # kind (as the message names it) → (its limit, text holding `count` of it, one line that adds at least one more)
 KINDS: dict[str, tuple[int, Callable[[int], str], str]] = {
     "citations": (MAX_CITATIONS, _citations, "A last fact [@001:p2]."),
-    "footnote references": (MAX_FOOTNOTE_REFERENCES, _footnotes, "A last claim[^a]."),
+    "footnote references and definitions": (MAX_FOOTNOTES, _footnotes, "A last claim[^a]."),
     "emphasis delimiters": (MAX_EMPHASIS_DELIMITERS, _emphasis, "A last *word*."),
     "table cell separators": (MAX_TABLE_CELLS, _table, "| last | row |"),
     "levels of nesting": (MAX_NESTED_LEVELS, _nesting, "> > a last quote"),
