@@ -30,7 +30,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from sitegen.dialect.limits import MAX_TEXT_CHARACTERS  # noqa: E402 (after the path that finds it)
+from sitegen.dialect import density  # noqa: E402 (after the path that finds it)
+from sitegen.dialect.limits import MAX_TEXT_CHARACTERS  # noqa: E402
 
 MB = 1_000_000
 SEED = "Example Article\n\nA first paragraph about the topic. It has two sentences.\n\nSection Two\n\nThe second paragraph, with a fact.\n"
@@ -114,6 +115,65 @@ def _table(size: int) -> str:
     return "| a | b | c |\n| --- | --- | --- |\n" + _repeat(lambda i: f"| cell {i} | *x* {i} | `y` |", size, "\n")
 
 
+def _in_paragraphs(lines: list[str]) -> str:
+    """`lines` in paragraphs as long as the limit allows (`MAX_TEXT_CHARACTERS`, less a line)."""
+    paragraphs: list[list[str]] = [[]]
+    length = 0
+    for line in lines:
+        if length + len(line) + 1 > MAX_TEXT_CHARACTERS - 100 and paragraphs[-1]:
+            paragraphs.append([])
+            length = 0
+        paragraphs[-1].append(line)
+        length += len(line) + 1
+    return "\n\n".join("\n".join(paragraph) for paragraph in paragraphs)
+
+
+def _units(unit: str, count: int, per_line: int = 8) -> str:
+    """`count` times `unit`, `per_line` to a line, in paragraphs as long as the limit allows."""
+    lines = [unit * per_line] * (count // per_line) + ([unit * (count % per_line)] if count % per_line else [])
+    return _in_paragraphs(lines)
+
+
+def _nesting_at_limit(nested: Callable[[int], Callable[[int], str]]) -> str:
+    """Nested lists or quotes, eight deep (fewer in the last ones), whose levels past each line's first sum to the limit."""
+    left, parts = density.MAX_NESTED_LEVELS, []
+    while left:
+        depth = max(d for d in range(2, 9) if d * (d - 1) // 2 <= left)
+        parts.append(nested(depth)(len(parts)))
+        left -= depth * (depth - 1) // 2
+    return "".join(parts)
+
+
+# The dense constructs cut to exactly each limit of `sitegen.dialect.density` (the page is refused
+# one element later), then padded with short paragraphs to the size.
+AT_LIMIT: dict[str, tuple[int, Callable[[], str]]] = {
+    "citations": (density.MAX_CITATIONS, lambda: _units("fact [@001:p2] ", density.MAX_CITATIONS)),
+    "footnote references and definitions": (
+        density.MAX_FOOTNOTES,
+        lambda: _in_paragraphs([f"A claim[^n{i}]" for i in range(density.MAX_FOOTNOTES // 2)])
+        + "\n\n"
+        + "".join(f"[^n{i}]: The note number {i}.\n" for i in range(density.MAX_FOOTNOTES // 2)),
+    ),
+    "emphasis delimiters": (density.MAX_EMPHASIS_DELIMITERS, lambda: _units("*a* **b** ", density.MAX_EMPHASIS_DELIMITERS // 4)),
+    "table cell separators": (
+        density.MAX_TABLE_CELLS,
+        lambda: "| a | b | c |\n| --- | --- | --- |\n" + "".join(f"| cell {i} | x {i} | `y` |\n" for i in range(density.MAX_TABLE_CELLS // 4 - 2)),
+    ),
+    "levels of nesting (lists)": (density.MAX_NESTED_LEVELS, lambda: _nesting_at_limit(_nested_list)),
+    "levels of nesting (quotes)": (density.MAX_NESTED_LEVELS, lambda: _nesting_at_limit(_nested_quote)),
+}
+
+
+def _at_limit(kind: str) -> Callable[[int], str]:
+    """A page holding exactly the limit of `kind` (checked here with the engine's own count), padded to the size."""
+    limit, make = AT_LIMIT[kind]
+    dense = make()
+    index = next(i for i, (what, _) in enumerate(density.LIMITS) if what.startswith(kind.split(" (")[0]))
+    counted = sum(counts[index] for _, counts in density.element_counts(dense))
+    assert counted == limit, f"{kind}: {counted:,} counted, the limit is {limit:,}"
+    return lambda size: dense + "\n\n" + _repeat(lambda i: f"Short paragraph {i} of {WORDS}.", size - len(dense), "\n\n")
+
+
 CONSTRUCTS: dict[str, Callable[[int], str]] = {
     "paragraphs (reference)": lambda size: _repeat(lambda i: f"Short paragraph {i} of {WORDS}.", size, "\n\n"),
     "cite-open `[@`": lambda size: _lines("[@ ", size, 20),
@@ -136,6 +196,7 @@ CONSTRUCTS: dict[str, Callable[[int], str]] = {
     "nested lists (depth 8)": lambda size: _repeat(_nested_list(8), size),
     "nested quotes (depth 8)": lambda size: _repeat(_nested_quote(8), size),
     "long lines (one a paragraph)": lambda size: _paragraphs(lambda i: f"{WORDS} {i} ", size, per_line=LONG_LINE_UNITS),
+    **{f"at the limit: {kind}": _at_limit(kind) for kind in AT_LIMIT},
 }
 
 

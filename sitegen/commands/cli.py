@@ -1,5 +1,5 @@
 """The command line: `build`, `check`, `serve`, `deploy`, `new`, `theme copy`. Thin: parses arguments, dispatches to one
-short handler per command, and prints every problem (in `_report`, through `core.errors.shown`) as
+short handler per command, and prints every problem (in `_report`, through `core.errors.shown_all`) as
 `path:line: message`, exiting 1 on any."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import NoReturn
 
 from .. import __version__
 from ..check.coverage import coverage_table
-from ..core.errors import BuildError, Problem, shown
+from ..core.errors import BuildError, Problem, shown_all
 from ..incremental.cache import cache_folder
 from ..load.settings import load_settings
 from ..pipeline import build
@@ -200,8 +200,8 @@ def _failed(problems: Sequence[Problem], summary: str = "") -> int:
 
 def _report(problems: Sequence[Problem]) -> None:
     """Each problem as `path:line: message`, its path relative to the working folder when inside it."""
-    for problem in problems:
-        print(shown(problem), file=sys.stderr)
+    if problems:
+        print("\n".join(shown_all(problems)), file=sys.stderr)
 
 
 def _count(n: int, word: str) -> str:

@@ -73,6 +73,19 @@ def shown(problem: Problem) -> str:
     return _format(display_path(problem.path), problem.line, problem.message)
 
 
+def shown_all(problems: Iterable[Problem]) -> list[str]:
+    """Each of `problems` as `shown` gives it, the display path of each file worked out once (a
+    page with thousands of findings names the same file thousands of times)."""
+    paths: dict[str, str] = {}
+    lines: list[str] = []
+    for problem in problems:
+        path = paths.get(problem.path)
+        if path is None:
+            path = paths[problem.path] = display_path(problem.path)
+        lines.append(_format(path, problem.line, problem.message))
+    return lines
+
+
 def _format(path: str, line: int, message: str) -> str:
     return f"{path}:{line}: {message}" if line else f"{path}: {message}"
 

@@ -86,7 +86,7 @@ def _blocks_and_breaks(body: str) -> Iterator[tuple[int, int, int]]:
     """(first line, characters, lines that split it) of each block of lines (outside fenced code)."""
     first = characters = breaks = 0
     previous_defines = False
-    for number, line in _lines_outside_fences(body):
+    for number, line in lines_outside_fences(body):
         content = line[_QUOTE_MARKERS.match(line).end() :] if line is not None else ""  # type: ignore[union-attr]  # matches everywhere
         if not content.strip():
             if breaks:
@@ -104,7 +104,7 @@ def _blocks_and_breaks(body: str) -> Iterator[tuple[int, int, int]]:
         yield first, characters, breaks
 
 
-def _lines_outside_fences(body: str) -> Iterator[tuple[int, str | None]]:
+def lines_outside_fences(body: str) -> Iterator[tuple[int, str | None]]:
     """(line number, line) of each line of `body` outside fenced code; the line opening a fence
     comes as None (it ends a block), the fenced lines and the closing fence not at all."""
     fence = ""
@@ -132,7 +132,7 @@ def nesting_problem(body: str) -> tuple[int, str] | None:
 def _depths(body: str) -> Iterator[tuple[int, int, str]]:
     """(line number, depth, kind) for every line whose depth may exceed the limit."""
     paragraph: list[tuple[int, str]] = []
-    for number, line in _lines_outside_fences(body):
+    for number, line in lines_outside_fences(body):
         depth = 0 if line is None or _RULE.match(line) else block_depth(line)
         if depth > MAX_NESTING:
             yield number, depth, "block (quote, list or indented content)"

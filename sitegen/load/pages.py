@@ -13,6 +13,7 @@ from typing import Any
 from ..core.errors import BuildError, Problems
 from ..core.files import list_inputs, read_text
 from ..core.layout import GLOSSARY_FILE, RESERVED_NAMES
+from ..dialect.density import density_problem
 from ..dialect.limits import block_breaks_problem, nesting_problem, page_size_problem
 from .fields import Fields
 from .schema import DATE, MAPPING, TEXT, TEXTS, WHOLE_NUMBER, Key, Schema, read_mapping
@@ -226,7 +227,12 @@ def _front_matter(path: Path, text: str, lines: list[str]) -> tuple[YamlDocument
 
 
 def _check_body(problems: Problems, path: Path, body: str, offset: int) -> None:
-    """Nesting and crowded block breaks in a page body that starts after file line `offset`."""
+    """Element density, nesting and crowded block breaks in a page body that starts after file line
+    `offset`: the first of them found (density first: it stops where its count passes a limit)."""
+    too_dense = density_problem(body)
+    if too_dense is not None:
+        problems.add(path, offset + too_dense[0], too_dense[1])
+        return
     too_deep = nesting_problem(body)
     if too_deep is not None:
         problems.add(path, offset + too_deep[0], too_deep[1])
