@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import hashlib
 import os
 import pickle
 import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -131,7 +132,8 @@ class BuildCache:
             return {}
         wait_for_saves(self.folder)
         path = self.folder / f"{kind}.pickle"
-        entries = read_verified(path, label_of(kind), pickle.load)
+        with _collection_paused():
+            entries = read_verified(path, label_of(kind), pickle.load)
         if entries is None:
             return {}
         if type(entries) is dict and all(type(key) is str and shape(value) for key, value in entries.items()):
@@ -199,6 +201,19 @@ class BuildCache:
         if not os.path.lexists(ignore):  # like .pytest_cache: git never sees the cache, with or without a .gitignore of the project
             with contextlib.suppress(OSError):
                 write_text_atomically(ignore, "# Written by sitegen: a build cache, safe to delete.\n*\n")
+
+
+@contextlib.contextmanager
+def _collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection meanwhile: unpickling makes millions of objects and no garbage,
+    and each collection it would set off walks everything made so far (a second at 10,000 pages)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def label_of(kind: str) -> str:

@@ -5,7 +5,6 @@ cited passage to the citations that use it. Start at `resolve_site`.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Mapping
@@ -84,9 +83,11 @@ def _markup_problems(
 def _statements(settings: Settings, page: Page, result: MarkupResult) -> tuple[Statement, ...]:
     """The page's statements at their file lines, editorial when the page opts out or an editorial admonition holds them."""
     editorial = frozenset(settings.editorial_admonitions)
+    offset = page.body_line - 1
     return tuple(
-        dataclasses.replace(
-            statement, line=page.body_line + statement.line - 1, editorial=page.editorial or any(kind in editorial for kind in statement.admonitions),
+        Statement(
+            line=statement.line + offset, kind=statement.kind, cited=statement.cited, admonitions=statement.admonitions,
+            excerpt=statement.excerpt, editorial=page.editorial or not editorial.isdisjoint(statement.admonitions),
         )
         for statement in result.statements
     )
