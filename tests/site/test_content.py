@@ -20,7 +20,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]  # the repository
 CONTENT = ROOT / "content"
 
-TOPIC_PAGES = ("ketamine", "migraine", "migraine-stages", "causes-and-triggers", "mechanisms", "evidence", "safety")
+TOPIC_PAGES = ("ketamine", "migraine", "migraine-stages", "causes-and-triggers", "mechanisms", "evidence", "research", "safety", "who-should-not")
 OTHER_PAGES = ("index", "glossary", "sources", "about")
 ALL_PAGES = TOPIC_PAGES + OTHER_PAGES
 FRONT_MATTER_KEYS = {"title", "description", "order", "slug", "reviewed", "statements"}
@@ -30,6 +30,16 @@ GENERIC_REASONS = {"unused", "not used", "excluded", "irrelevant", "not relevant
 KNOWN_PUBLICATIONS = {
     "schwenk2018": "10.1097/AAP.0000000000000827",
     "ichd3": "10.1177/0333102417738202",
+    "etchison2018": "10.5811/westjem.2018.8.37875",
+    "chah2021": "10.17245/jdapm.2021.21.5.413",
+    "hoydonckx2023": "10.1080/24740527.2023.2210167",
+    "goadsby2017": "10.1152/physrev.00034.2015",
+    "ailani2021": "10.1111/head.14153",
+}
+KNOWN_WEB_PUBLICATIONS = {  # publications without a DOI, by the address they were checked at
+    "fda2023": "https://lexichronic.com/letter-10-october-fda-warns-patients-and-health-care-providers-about-potential-risks-associated-with-compounded-ketamine-products-including-oral-formulations-for-the-treatment-of-psychiatric-disord/",
+    "ketamine-label": "https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=390f2db8-0fcd-4648-b584-9effa084be27",
+    "ketalar-smpc": "https://rxreasoner.com/monographs/ketalar/precautions",
 }
 
 
@@ -167,7 +177,8 @@ def test_every_glossary_term_is_used_on_a_page() -> None:
 
 def test_bibliography_holds_only_checked_publications() -> None:
     references = yaml.safe_load((CONTENT / "references.yaml").read_text(encoding="utf-8"))
-    assert {key: entry["doi"] for key, entry in references.items()} == KNOWN_PUBLICATIONS
+    assert {key: entry["doi"] for key, entry in references.items() if "doi" in entry} == KNOWN_PUBLICATIONS
+    assert {key: entry["url"] for key, entry in references.items() if "doi" not in entry} == KNOWN_WEB_PUBLICATIONS
 
 
 def sources_metadata() -> dict:
