@@ -50,6 +50,8 @@ LIMITS = (
 def density_problem(body: str) -> tuple[int, str] | None:
     """The line of `body` (1-based) at which a count of costly elements passes its limit, with the
     message; None when every count is within its limit."""
+    if not _may_pass_a_limit(body):
+        return None
     totals = [0] * len(LIMITS)
     for number, counts in element_counts(body):
         for kind, count in enumerate(counts):
@@ -60,6 +62,16 @@ def density_problem(body: str) -> tuple[int, str] | None:
             if totals[kind] > limit:
                 return number, f"more than {limit:,} {what} in one page: split it into pages of at most {limit:,} each"
     return None
+
+
+def _may_pass_a_limit(body: str) -> bool:
+    """Whether some count could pass its limit: none is more than a count of its characters in the
+    whole body (fenced code included), and a level of nesting takes at least one character."""
+    return (
+        body.count("[@") > MAX_CITATIONS or body.count("[^") > MAX_FOOTNOTES
+        or body.count("*") + body.count("_") > MAX_EMPHASIS_DELIMITERS
+        or body.count("|") > MAX_TABLE_CELLS or len(body) > MAX_NESTED_LEVELS
+    )
 
 
 def element_counts(body: str) -> Iterator[tuple[int, tuple[int, int, int, int, int]]]:
