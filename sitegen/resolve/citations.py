@@ -1,6 +1,6 @@
 """The citation syntax: `[@000:p20]`, `[@000:p28-p29]`, `[@000:p20; @003:p16]`, `[@schwenk2018]`,
-and a publication's locator, Pandoc's form: `[@schwenk2018, abstract]`, `[@fda2023, "What patients
-should know"]` (quoted: a section's title, shown in quotes), also among several (`[@a, p. 4; @b]`).
+and a publication's locator, Pandoc's form: `[@schwenk2018, abstract]`, `[@smith2020, "Methods and
+results"]` (quoted: a section's title, shown in quotes), also among several (`[@a, p. 4; @b]`).
 A seed passage is its own locator: it takes none.
 
 Parsing and checking citations is kept apart from Markdown so that both the resolver (coverage,

@@ -14,7 +14,7 @@ from projects import ROOT, page, snapshot
 
 BIBLIOGRAPHY = (
     "smith2020:\n  authors: [Smith J]\n  year: 2020\n  title: A study\n  journal: J Test\n  doi: 10.1/x\n"
-    "  note: Reports 48 of 61 patients improved.\n"
+    "  note: Reports 48 of 61 cases improved.\n"
 )
 TOPIC = page(
     "A topic",
@@ -72,7 +72,7 @@ def test_a_publication_is_printed_with_its_entry_the_part_cited_and_its_note(scr
     block = block_of(sheet_of(script, project, capsys), 7)
     assert "[2] @smith2020, abstract" in block
     assert "Smith J. A study. J Test 2020. doi:10.1/x" in block
-    assert "Part cited: abstract" in block and "Note: Reports 48 of 61 patients improved." in block
+    assert "Part cited: abstract" in block and "Note: Reports 48 of 61 cases improved." in block
 
 
 def test_an_uncited_statement_is_printed_marked_uncited(script: ModuleType, project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -42,8 +42,8 @@ def test_a_use_with_a_locator_names_the_part_in_its_reference(make_project: Call
 
 
 def test_a_quoted_locator_is_named_in_quotes(make_project: Callable[..., Path]) -> None:
-    html = topic_html(make_project, 'A fact [@smith2020, "What patients should know"].\n')
-    assert parts_cited(html, 1) == "Part cited: \u201cWhat patients should know\u201d"
+    html = topic_html(make_project, 'A fact [@smith2020, "Methods and results"].\n')
+    assert parts_cited(html, 1) == "Part cited: \u201cMethods and results\u201d"
 
 
 def test_uses_that_cite_the_same_part_name_it_once_without_letters(make_project: Callable[..., Path]) -> None:

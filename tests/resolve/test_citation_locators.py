@@ -44,7 +44,7 @@ def test_a_locator_follows_the_key_after_a_comma() -> None:
 
 
 def test_a_quoted_locator_is_shown_in_curly_quotes() -> None:
-    assert parse_items('@smith2020, "What patients should know"')[0].locator == "\u201cWhat patients should know\u201d"
+    assert parse_items('@smith2020, "Methods and results"')[0].locator == "\u201cMethods and results\u201d"
 
 
 def test_a_locator_in_curly_quotes_reads_as_one_in_straight_quotes() -> None:
