@@ -43,6 +43,13 @@
     const ref = doc.getElementById(link.hash.slice(1))?.cloneNode(true);
     if (!ref) return null;
     ref.querySelector(".backrefs")?.remove();
+    // A publication's entry lists the parts its uses cite: the preview names this use's part alone.
+    const parts = ref.querySelector(".ref-locators");
+    if (parts) {
+      const part = [...parts.querySelectorAll(".ref-locator")].find((item) => item.dataset.uses.split(" ").includes(link.parentNode.id));
+      if (part) parts.replaceWith(make("p", { className: "ref-locators", textContent: "Part cited: " + part.querySelector(".locator-text").textContent }));
+      else parts.remove();
+    }
     ref.querySelectorAll("a").forEach((a) => { a.tabIndex = -1; });
     box.append(make("p", { className: "popover-number", textContent: "Reference " + link.textContent }), ...ref.childNodes);
     return box;

@@ -1,6 +1,7 @@
 """Citations in Markdown: the inline pattern that takes each `[@…]` out of the text as a placeholder,
 and the tree processor that turns the placeholders into numbered superscripts linking the reference
-list, numbered in reading order.
+list, numbered in reading order. A publication's locator belongs to one use: it is kept by the anchor
+of that use (`PageState.locators`), and one publication is one reference whatever its locators.
 """
 
 from __future__ import annotations
@@ -9,14 +10,16 @@ import re
 import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
 
 import markdown
+from markdown import util
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
-from .citations import CitationKey, CitationSyntaxError, parse_citation
-from .page_state import PageState
+from .citations import NOT_PLAIN_LOCATOR, CitationKey, CitationSyntaxError, parse_items
+from .page_state import LinkProblem, PageState
 
 _PENDING = "sitegen-cite"
 WORD_JOINER = "\u2060"
+_SEPARATOR = "\x1f"  # between the locators of a placeholder: a locator holds no control character
 
 
 class CitationPattern(InlineProcessor):
@@ -29,12 +32,21 @@ class CitationPattern(InlineProcessor):
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element | None, int, int]:  # noqa: N802
         self.state.brackets.add(m.group(1))
         try:
-            keys = parse_citation(m.group(1))
+            items = parse_items(m.group(1))
         except CitationSyntaxError:
+            if util.STX in m.group(1):  # a code span or an escape inside: the bracket as written is not what this sees
+                self._not_plain(m.group(1))
             return None, m.start(0), m.end(0)
         element = etree.Element(_PENDING)
-        element.set("keys", "|".join(f"{k.target},{k.first},{k.last}" for k in keys))
+        element.set("keys", "|".join(f"{i.key.target},{i.key.first},{i.key.last}" for i in items))
+        element.set("locators", _SEPARATOR.join(i.locator for i in items))
         return element, m.start(0), m.end(0)
+
+    def _not_plain(self, inner: str) -> None:
+        """An error at the line of a bracket whose text earlier inline patterns replaced in part."""
+        written = inner.split(util.STX, 1)[0]
+        line = self.state.line_matching(re.escape(f"[{written}"))
+        self.state.errors.append(LinkProblem(line, f"citation [{written}…]: {NOT_PLAIN_LOCATOR}"))
 
 
 class CitationNumbering(Treeprocessor):
@@ -58,6 +70,8 @@ class CitationNumbering(Treeprocessor):
             anchors = self.state.citations.setdefault(key, [])
             anchor = f"cite-{number}-{len(anchors) + 1}"
             anchors.append(anchor)
+            if locator := sup.attrib.pop("data-locator", ""):
+                self.state.locators[anchor] = locator
             link = sup[0]
             sup.set("id", anchor)
             link.set("href", f"#ref-{number}")
@@ -72,7 +86,8 @@ class CitationNumbering(Treeprocessor):
             if child.tag != _PENDING:
                 children.append(child)
                 continue
-            sups = [self._sup(key) for key in self._keys(child.get("keys", ""))]
+            locators = child.get("locators", "").split(_SEPARATOR)
+            sups = [self._sup(key, locator) for key, locator in zip(self._keys(child.get("keys", "")), locators, strict=True)]
             if sups:
                 # Superscripts sit right after the statement and stay on one line with it and each other.
                 _strip_trailing_space(parent, children)
@@ -89,8 +104,10 @@ class CitationNumbering(Treeprocessor):
         return [part for part in raw.split("|") if part]
 
     @staticmethod
-    def _sup(raw_key: str) -> etree.Element:
+    def _sup(raw_key: str, locator: str) -> etree.Element:
         sup = etree.Element("sup", {"class": "cite", "data-key": raw_key})
+        if locator:
+            sup.set("data-locator", locator)
         link = etree.SubElement(sup, "a")
         link.text = ""
         return sup

@@ -1,4 +1,7 @@
-"""The citation syntax: `[@000:p20]`, `[@000:p28-p29]`, `[@000:p20; @003:p16]`, `[@schwenk2018]`.
+"""The citation syntax: `[@000:p20]`, `[@000:p28-p29]`, `[@000:p20; @003:p16]`, `[@schwenk2018]`,
+and a publication's locator, Pandoc's form: `[@schwenk2018, abstract]`, `[@smith2020, "Methods and
+results"]` (quoted: a section's title, shown in quotes), also among several (`[@a, p. 4; @b]`).
+A seed passage is its own locator: it takes none.
 
 Parsing and checking citations is kept apart from Markdown so that both the resolver (coverage,
 back-links, line numbers) and the Markdown extension (rendering) read them the same way.
@@ -14,8 +17,15 @@ from ..load.publications import Publication
 from ..load.sources import Source
 
 BRACKET = re.compile(r"\[(@[^\[\]\n]*)\]")
-_ITEM = re.compile(r"^@([A-Za-z0-9][A-Za-z0-9_-]*)(?::p([1-9][0-9]*)(?:\s*-\s*p([1-9][0-9]*))?)?$")
+_ITEM = re.compile(r"^@([A-Za-z0-9][A-Za-z0-9_-]*)(?::p([1-9][0-9]*)(?:\s*-\s*p([1-9][0-9]*))?)?(?:\s*,(.*))?$", re.DOTALL)
+_QUOTES = {'"': '"', "\u201c": "\u201d"}  # opening → closing
+_QUOTE_MARKS = frozenset('"\u201c\u201d')
+_SPACE = re.compile(r"\s+")
+_NOT_PLAIN = re.compile(r"[\\\x00-\x1f\x7f-\x9f]")  # a backslash, or a control character (what Markdown leaves of a code span or an escape)
 _CODE = re.compile(r"^(```|~~~).*?^\1[^\n]*$|`[^`\n]+`", re.MULTILINE | re.DOTALL)
+
+
+NOT_PLAIN_LOCATOR = "a locator is plain text: write it without code spans, backslash escapes or control characters"
 
 
 class CitationSyntaxError(ValueError):
@@ -46,23 +56,76 @@ class CitationKey:
         return f"@{self.target}:p{self.first}-p{self.last}"
 
 
+@dataclass(frozen=True)
+class CitedItem:
+    """One item of a citation bracket: what it cites and, for a publication, where in it ("" for the whole)."""
+
+    key: CitationKey
+    locator: str = ""  # as shown: "abstract", "p. 4", or a quoted title in curly quotes
+
+
 def parse_citation(inner: str) -> tuple[CitationKey, ...]:
-    """The items of one bracket's inner text (`@000:p1; @003:p2-p4`)."""
-    keys: list[CitationKey] = []
-    for raw in inner.split(";"):
-        item = raw.strip()
-        match = _ITEM.match(item)
-        if not match:
-            raise CitationSyntaxError(
-                f"malformed citation {item or '(empty)'!r} in [{inner}]: write [@000:p12], [@000:p3-p5] or [@key]"
-            )
-        target, first, last = match.group(1), match.group(2), match.group(3)
-        start = int(first) if first else 0
-        end = int(last) if last else start
-        if end < start:
-            raise CitationSyntaxError(f"reversed range in {item!r}: write the lower passage first (p{end}-p{start})")
-        keys.append(CitationKey(target, start, end))
-    return tuple(keys)
+    """The keys of one bracket's inner text (`@000:p1; @003:p2-p4`)."""
+    return tuple(item.key for item in parse_items(inner))
+
+
+def parse_items(inner: str) -> tuple[CitedItem, ...]:
+    """The items of one bracket's inner text, with their locators (`@000:p1; @schwenk2018, abstract`)."""
+    return tuple(_item(raw.strip(), inner) for raw in _split_items(inner))
+
+
+def _split_items(inner: str) -> list[str]:
+    """`inner` cut at each `;` outside a quoted locator; an unclosed quote is a syntax error."""
+    items: list[str] = []
+    start, closing = 0, ""
+    for index, char in enumerate(inner):
+        if closing:
+            closing = "" if char == closing else closing
+        elif char in _QUOTES:
+            closing = _QUOTES[char]
+        elif char == ";":
+            items.append(inner[start:index])
+            start = index + 1
+    if closing:
+        raise CitationSyntaxError(f"unclosed quote in the locator of [{inner}]: close it with {closing}")
+    items.append(inner[start:])
+    return items
+
+
+def _item(item: str, inner: str) -> CitedItem:
+    match = _ITEM.match(item)
+    if not match:
+        raise CitationSyntaxError(
+            f"malformed citation {item or '(empty)'!r} in [{inner}]: write [@000:p12], [@000:p3-p5], [@key] or [@key, locator]"
+        )
+    target, first, last, written = match.groups()
+    start = int(first) if first else 0
+    end = int(last) if last else start
+    if end < start:
+        raise CitationSyntaxError(f"reversed range in {item!r}: write the lower passage first (p{end}-p{start})")
+    key = CitationKey(target, start, end)
+    if written is None:
+        return CitedItem(key)
+    if key.is_passage:
+        raise CitationSyntaxError(f"locator in {item!r}: a seed passage is its own locator; write [{key}] alone")
+    return CitedItem(key, _locator(written, item))
+
+
+def _locator(written: str, item: str) -> str:
+    """The locator after the comma, as shown: plain words as written, a quoted title in curly quotes."""
+    text = _SPACE.sub(" ", written).strip()
+    quoted = text[:1] in _QUOTES
+    if quoted:
+        if len(text) < 2 or text[-1] != _QUOTES[text[0]]:
+            raise CitationSyntaxError(f"locator in {item!r}: write the quoted title alone, with nothing after its closing quote")
+        text = text[1:-1].strip()
+    if not text:
+        raise CitationSyntaxError(f"empty locator in {item!r}: name the part cited ([@key, abstract]) or leave out the comma")
+    if _NOT_PLAIN.search(text):
+        raise CitationSyntaxError(f"locator in {item!r}: {NOT_PLAIN_LOCATOR}")
+    if _QUOTE_MARKS & set(text):
+        raise CitationSyntaxError(f"locator in {item!r}: quote a locator whole (\"Section title\"), or write it without quotes")
+    return f"\u201c{text}\u201d" if quoted else text
 
 
 def citation_problem(key: CitationKey, sources: Mapping[str, Source], publications: Mapping[str, Publication]) -> str:

@@ -57,6 +57,7 @@ class MarkupResult:
     found: tuple[FoundCitation, ...] = ()  # every citation bracket Markdown saw (not in code or raw HTML), well-formed or not, with its line
     failure: str = ""  # why the page could not be converted ("" when it was)
     statements: tuple[Statement, ...] = ()  # paragraphs, list items, table cells, definitions: lines of the body (see `statements`)
+    locators: tuple[tuple[str, str], ...] = ()  # (anchor, locator) of each citation of a publication that names where in it
 
 
 class Markup:
@@ -104,6 +105,7 @@ class Markup:
             errors=tuple(state.errors),
             found=tuple(found for found in find_citations(body) if found.text in state.brackets),
             statements=tuple(state.statements),
+            locators=tuple(state.locators.items()),
         )
 
 

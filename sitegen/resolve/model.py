@@ -33,6 +33,21 @@ class Reference:
     passages: tuple[Passage, ...]  # empty for a publication
     source: Source | None
     publication: Publication | None
+    locators: tuple[str, ...] = ()  # of a publication: where in it each use cites ("" for none), beside `anchors`
+
+    @property
+    def located(self) -> tuple[tuple[str, tuple[tuple[str, int], ...]], ...]:
+        """Each locator of the uses, in order of first use, with the anchor and position (from 0) of each use that names it."""
+        uses: dict[str, list[tuple[str, int]]] = {}
+        for index, (anchor, locator) in enumerate(zip(self.anchors, self.locators, strict=False)):
+            if locator:
+                uses.setdefault(locator, []).append((anchor, index))
+        return tuple((locator, tuple(named)) for locator, named in uses.items())
+
+    @property
+    def one_locator(self) -> bool:
+        """Whether every use names the same locator: the entry then shows it once, with no letters."""
+        return bool(self.locators) and all(locator == self.locators[0] for locator in self.locators)
 
 
 @dataclass(frozen=True)

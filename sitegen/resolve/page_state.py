@@ -33,7 +33,8 @@ class LinkProblem:
 class Statement:
     """A paragraph, list item, table cell or definition of a page body, as `statements` finds it: its
     line (of the body; of the file once resolved), whether it carries a citation, the types of the
-    admonitions around it (outermost first), and the start of its Markdown. `editorial` is set when
+    admonitions around it (outermost first), the start of its Markdown, and its Markdown whole with the
+anchors of its own citations. `editorial` is set when
     resolving: inside an editorial admonition, or on a page whose statements are editorial."""
 
     line: int
@@ -42,6 +43,8 @@ class Statement:
     admonitions: tuple[str, ...]
     excerpt: str
     editorial: bool = False
+    text: str = ""  # its own Markdown as written, white space made single spaces
+    citations: tuple[str, ...] = ()  # the anchors of the citations it carries itself (`cite-2-1`), in reading order
 
 
 @dataclass
@@ -52,6 +55,7 @@ class PageState:
     source: str = ""
     url: str = ""
     citations: dict[CitationKey, list[str]] = field(default_factory=dict)
+    locators: dict[str, str] = field(default_factory=dict)  # anchor of a citation → its locator, where it has one
     terms: list[str] = field(default_factory=list)
     links: list[LinkTarget] = field(default_factory=list)
     link_problems: list[LinkProblem] = field(default_factory=list)
@@ -68,7 +72,7 @@ class PageState:
         self.body, self.source, self.url = body, source, url
         self.citations, self.terms, self.links, self.link_problems, self.errors = {}, [], [], [], []
         self.brackets, self.searched, self.matched, self.counted = set(), {}, {}, (0, 1)
-        self.statements, self.blocks = [], []
+        self.statements, self.blocks, self.locators = [], [], {}
 
     def line_of(self, needle: str) -> int:
         """The line of the next use of link target `needle` (links are visited in reading order)."""

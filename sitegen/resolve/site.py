@@ -105,8 +105,9 @@ def _references(
     result: MarkupResult, sources: Mapping[str, Source], publications: Mapping[str, Publication], problem_of: Callable[[CitationKey], str],
 ) -> tuple[Reference, ...]:
     """The page's reference list, numbered in order of first citation; citations that do not resolve are left out."""
+    locators = dict(result.locators)
     return tuple(
-        _reference(number, key, anchors, sources, publications)
+        _reference(number, key, anchors, sources, publications, tuple(locators.get(anchor, "") for anchor in anchors))
         for number, (key, anchors) in enumerate(result.citations, start=1)
         if not problem_of(key)
     )
@@ -272,12 +273,13 @@ def _reference(
     anchors: tuple[str, ...],
     sources: Mapping[str, Source],
     publications: Mapping[str, Publication],
+    locators: tuple[str, ...],
 ) -> Reference:
     if key.is_passage:
         source = sources[key.target]
         passages = tuple(p for n in key.numbers if (p := source.passage(n)) is not None)
         return Reference(number, key, anchors, passages, source, None)
-    return Reference(number, key, anchors, (), None, publications[key.target])
+    return Reference(number, key, anchors, (), None, publications[key.target], locators if any(locators) else ())
 
 
 def _source_pages(sources: Mapping[str, Source], pages: list[PageResolution]) -> tuple[SourcePage, ...]:

@@ -5,7 +5,8 @@ it (whether those make it editorial is the settings' to say, when resolving).
 Two passes of the tree share the page's state. `StatementBlocks` runs before the inline pass, while
 each block still holds its Markdown as written: it notes each statement's element, its line (found
 by its first words, searching on from the last statement's, in reading order) and the start of its
-Markdown. `StatementCitations` runs once citations are numbered superscripts and says which carry one.
+Markdown. `StatementCitations` runs once citations are numbered superscripts and says which carry one,
+and which (the anchors of its superscripts, as the reference list links them).
 
 What counts as a statement:
 
@@ -50,6 +51,7 @@ class _Block:
     admonitions: tuple[str, ...]
     excerpt: str
     nested: list[_Block]  # the statements of a list item's nested lists
+    text: str = ""  # its Markdown whole, white space made single spaces
 
 
 class StatementBlocks(Treeprocessor):
@@ -98,9 +100,9 @@ class StatementBlocks(Treeprocessor):
         written = _PLACEHOLDER.sub(" ", text).strip()
         own: list[_Block] = []
         if written:
-            excerpt = _SPACE.sub(" ", written)
-            excerpt = excerpt if len(excerpt) <= _EXCERPT else excerpt[: _EXCERPT - 1].rstrip() + "…"
-            own.append(_Block(element, _KINDS[tag], self._line(text), admonitions, excerpt, []))
+            whole = _SPACE.sub(" ", written)
+            excerpt = whole if len(whole) <= _EXCERPT else whole[: _EXCERPT - 1].rstrip() + "…"
+            own.append(_Block(element, _KINDS[tag], self._line(text), admonitions, excerpt, [], whole))
         nested = self._visit(element, admonitions)
         if tag in ("li", "dd") and own:
             own[0].nested = nested
@@ -178,9 +180,11 @@ class StatementCitations(Treeprocessor):
         """Adds `block` and the statements nested in it; whether all of them are cited."""
         at = len(statements)
         nested = [self._add(inner, statements) for inner in block.nested]
-        cited = _cites(block.element) or (bool(nested) and all(nested))
+        anchors = tuple(_citation_anchors(block.element))
+        cited = bool(anchors) or (bool(nested) and all(nested))
         if _has_words(block.element):  # not an image alone
-            statements.insert(at, Statement(block.line, block.kind, cited, block.admonitions, block.excerpt))
+            statement = Statement(block.line, block.kind, cited, block.admonitions, block.excerpt, text=block.text, citations=anchors)
+            statements.insert(at, statement)
         return cited and all(nested)
 
 
@@ -192,11 +196,12 @@ def _has_words(element: etree.Element) -> bool:
     return any((child.tail or "").strip() or (child.tag not in _BLOCKS and _has_words(child)) for child in element)
 
 
-def _cites(element: etree.Element) -> bool:
-    """Whether `element` itself (not a block nested in it) holds a citation's superscript."""
+def _citation_anchors(element: etree.Element) -> list[str]:
+    """The ids of the citation superscripts `element` itself holds (not a block nested in it), in reading order."""
+    anchors: list[str] = []
     for child in element:
         if child.tag == "sup" and "cite" in child.get("class", "").split():
-            return True
-        if child.tag not in _BLOCKS and _cites(child):
-            return True
-    return False
+            anchors.append(child.get("id", ""))
+        elif child.tag not in _BLOCKS:
+            anchors += _citation_anchors(child)
+    return anchors

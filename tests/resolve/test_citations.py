@@ -98,7 +98,7 @@ def test_seed_cited_without_a_passage_is_an_error(make_project: Callable[..., Pa
 
 def test_malformed_citation_in_a_page_is_an_error_at_its_line(make_project: Callable[..., Path]) -> None:
     [message] = problems(make_project, "One.\nTwo [@001:].\n")
-    assert message.endswith("content/topic.md:5: malformed citation '@001:' in [@001:]: write [@000:p12], [@000:p3-p5] or [@key]")
+    assert message.endswith("content/topic.md:5: malformed citation '@001:' in [@001:]: write [@000:p12], [@000:p3-p5], [@key] or [@key, locator]")
 
 
 def test_reversed_range_in_a_page_is_an_error(make_project: Callable[..., Path]) -> None:
