@@ -5,6 +5,7 @@ cited passage to the citations that use it. Start at `resolve_site`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Mapping
@@ -85,10 +86,7 @@ def _statements(settings: Settings, page: Page, result: MarkupResult) -> tuple[S
     editorial = frozenset(settings.editorial_admonitions)
     offset = page.body_line - 1
     return tuple(
-        Statement(
-            line=statement.line + offset, kind=statement.kind, cited=statement.cited, admonitions=statement.admonitions,
-            excerpt=statement.excerpt, editorial=page.editorial or not editorial.isdisjoint(statement.admonitions),
-        )
+        dataclasses.replace(statement, line=statement.line + offset, editorial=page.editorial or not editorial.isdisjoint(statement.admonitions))
         for statement in result.statements
     )
 
