@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
+from collections.abc import Sequence
 
 import markdown
 from markdown.inlinepatterns import InlineProcessor
@@ -32,9 +33,12 @@ class CitationPattern(InlineProcessor):
             keys = parse_citation(m.group(1))
         except CitationSyntaxError:
             return None, m.start(0), m.end(0)
-        element = etree.Element(_PENDING)
-        element.set("keys", "|".join(f"{k.target},{k.first},{k.last}" for k in keys))
-        return element, m.start(0), m.end(0)
+        return pending_citation(keys), m.start(0), m.end(0)
+
+
+def pending_citation(keys: Sequence[CitationKey]) -> etree.Element:
+    """The placeholder of a citation of `keys`, which `CitationNumbering` turns into numbered superscripts."""
+    return etree.Element(_PENDING, {"keys": "|".join(f"{k.target},{k.first},{k.last}" for k in keys)})
 
 
 class CitationNumbering(Treeprocessor):
