@@ -24,6 +24,7 @@ FONT = 14
 LINE = 18  # the distance between lines of text
 BAR = 16  # the thickness of a bar
 _CHARACTER = 0.58  # the width of an average character, in ems (generous for system fonts)
+_SEEN_ONLY = {"aria-hidden": "true"}  # what the image's description already says
 _RESERVED = "\x00"  # stands for a character of the citation marks while a text is wrapped
 
 
@@ -39,12 +40,21 @@ Marks = Sequence[Sequence[Sequence[Mark]]]  # by entry, by value of the entry
 
 
 def draw(figure: Figure, marks: Marks, figure_id: str) -> etree.Element:
-    """The figure as an `<svg>` element labelled by its title and description."""
-    svg = etree.Element("svg", {"role": "img", "aria-labelledby": f"{figure_id}-title {figure_id}-desc"})
-    _add_text(svg, "title", figure.title, id=f"{figure_id}-title")
-    _add_text(svg, "desc", description(figure), id=f"{figure_id}-desc")
+    """The figure as an `<svg>` element: the drawing an image (`role="img"`) labelled by its title and
+    description, which says every value; beside it the values as the eye reads them, with their citation
+    links, hidden from assistive technology and from the keyboard, which reach the same links in the
+    figure's table (links inside an image would be controls nested in one)."""
+    svg = etree.Element("svg")
     height = _timeline(svg, figure, marks) if figure.kind == "timeline" else _bars(svg, figure, marks, figure_id)
     svg.set("viewBox", f"0 0 {WIDTH} {_n(height)}")
+    image = etree.Element("g", {"role": "img", "aria-labelledby": f"{figure_id}-title {figure_id}-desc"})
+    _add_text(image, "title", figure.title, id=f"{figure_id}-title")
+    _add_text(image, "desc", description(figure), id=f"{figure_id}-desc")
+    for child in list(svg):
+        if child.tag != "defs" and child.get("class") != "figure-values":
+            svg.remove(child)
+            image.append(child)
+    svg.insert(1 if len(svg) and svg[0].tag == "defs" else 0, image)
     return svg
 
 
@@ -76,7 +86,8 @@ def _bars(svg: etree.Element, figure: Figure, marks: Marks, figure_id: str) -> f
     if figure.kind == "paired-bar":
         _hatch(svg, figure_id)
     hatched = {"fill": f"url(#{figure_id}-hatch)"}
-    layers = _layers(svg, ("grid", "series-1", "series-2", "labels", "values", "ticks", "axis-title"), series_2=hatched, ticks={"text-anchor": "middle"})
+    layers = _layers(svg, ("grid", "series-1", "series-2", "labels", "ticks", "axis-title", "values"),
+                     series_2=hatched, ticks={"text-anchor": "middle"}, values=_SEEN_ONLY)
     shapes: dict[str, list[str]] = {"series-1": [], "series-2": []}  # each series' bars, drawn as one path
     top = _legend(layers, shapes, figure.series) if figure.kind == "paired-bar" else 0.0
     pairs = [pair for entry, entry_marks in zip(figure.entries, marks, strict=True) for pair in zip(entry.values, entry_marks, strict=True)]
@@ -153,7 +164,7 @@ def _hatch(svg: etree.Element, figure_id: str) -> None:
 
 def _timeline(svg: etree.Element, figure: Figure, marks: Marks) -> float:
     """Draws the stages down the page, numbered and joined by a line; returns the height."""
-    layers = _layers(svg, ("track", "stages", "numbers", "labels", "values", "axis-title"), numbers={"text-anchor": "middle"})
+    layers = _layers(svg, ("track", "stages", "numbers", "labels", "axis-title", "values"), numbers={"text-anchor": "middle"}, values=_SEEN_ONLY)
     top, centres = 0.0, []
     for number, (entry, entry_marks) in enumerate(zip(figure.entries, marks, strict=True), start=1):
         centres.append(top + 12)
@@ -188,7 +199,7 @@ def _add_marks(text: etree.Element, marks: Sequence[Mark]) -> None:
         return
     raised = etree.SubElement(text, "tspan", {"class": "cite", "dy": "-5"})
     for mark in marks:
-        _add_text(raised, "a", mark.text, href=mark.href)
+        _add_text(raised, "a", mark.text, href=mark.href, tabindex="-1")
 
 
 def _add_text(parent: etree.Element, tag: str, words: str, **attributes: str) -> etree.Element:

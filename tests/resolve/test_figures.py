@@ -72,9 +72,15 @@ def test_each_kind_renders_to_an_inline_svg_labelled_by_its_title_and_descriptio
     result = convert("Intro [@001:p2].\n\n" + block)
     assert result.errors == ()
     svg = svg_of(result.html)
-    assert 'role="img"' in svg and 'aria-labelledby="figure-1-title figure-1-desc"' in svg
-    assert re.search(r'<title id="figure-1-title">[^<]+</title><desc id="figure-1-desc">[^<]+</desc>', svg)
+    image = r'<g aria-labelledby="figure-1-title figure-1-desc" role="img">'
+    assert re.search(image + r'<title id="figure-1-title">[^<]+</title><desc id="figure-1-desc">[^<]+</desc>', svg)
     assert len(re.findall(r"M[0-9.]+ [0-9.]+h", svg)) == bars + (2 if "paired" in block else 0)  # bars, and the legend's swatches
+
+
+def test_the_citation_links_of_a_drawing_sit_outside_its_image_hidden_from_assistive_technology() -> None:
+    svg = svg_of(convert(BAR).html)
+    image, seen = svg.split('<g aria-hidden="true" class="figure-values">')
+    assert "<a " not in image and seen.count('tabindex="-1"') == seen.count("<a ") == 2
 
 
 def test_a_figure_holds_no_script_and_no_style_attribute() -> None:
@@ -85,8 +91,8 @@ def test_a_figure_holds_no_script_and_no_style_attribute() -> None:
 def test_each_value_carries_the_superscript_of_its_citation_numbered_with_the_text() -> None:
     html = convert("First [@001:p4].\n\n" + BAR).html
     # @001:p4 is [1] (cited first in the text); @001:p2 becomes [2] in the figure.
-    assert '75%<tspan class="cite" dy="-5"><a href="#ref-2">[2]</a></tspan>' in svg_of(html)
-    assert '40%<tspan class="cite" dy="-5"><a href="#ref-1">[1]</a></tspan>' in svg_of(html)
+    assert '75%<tspan class="cite" dy="-5"><a href="#ref-2" tabindex="-1">[2]</a></tspan>' in svg_of(html)
+    assert '40%<tspan class="cite" dy="-5"><a href="#ref-1" tabindex="-1">[1]</a></tspan>' in svg_of(html)
     assert re.search(r'<td>75%<sup class="cite" id="cite-2-1"><a href="#ref-2">\[2\]</a></sup></td>', table_of(html))
 
 
