@@ -212,7 +212,7 @@ class SitegenExtension(Extension):
         figures = PageFigures()
         md.preprocessors.register(FigureBlocks(md, self.state, figures), "sitegen-figure-blocks", 26)
         md.treeprocessors.register(FigureElements(md, figures), "sitegen-figure-elements", 22)
-        md.treeprocessors.register(FigureDrawings(md, figures), "sitegen-figure-drawings", 3.8)
+        md.treeprocessors.register(FigureDrawings(md, self.state, figures), "sitegen-figure-drawings", 3.8)
         # After toc (5): heading ids and toc titles are made while a citation is still an empty placeholder.
         md.treeprocessors.register(CitationNumbering(md, self.state), "sitegen-citations", 4)
         # After the footnotes' (50), which adds their texts to the tree, before the inline pass (20).

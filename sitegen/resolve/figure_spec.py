@@ -15,7 +15,7 @@ from typing import Any
 
 from ..core.errors import BuildError, Problems
 from ..load.fields import Fields, describe
-from ..load.schema import LIST, TEXT, Key, Kind, Schema, read_mapping
+from ..load.schema import LIST, TEXT, TEXT_OR_NUMBER, Key, Kind, Schema, read_mapping
 from ..load.yaml_files import YamlDocument, parse_yaml
 from .citations import BRACKET, CitationKey, CitationSyntaxError, FoundCitation, parse_citation
 from .page_state import LinkProblem
@@ -46,10 +46,10 @@ FIGURE = Schema((
     Key("series", LIST),  # paired-bar: the names of the two series
     Key("values", LIST, required=True),
 ))
-BAR = Schema((Key("label", TEXT, required=True), Key("value", NUMBER, required=True, check=_number_check), Key("cite", TEXT, required=True)))
-PAIR = Schema((Key("label", TEXT, required=True), Key("pair", LIST, required=True)))
+BAR = Schema((Key("label", TEXT_OR_NUMBER, required=True), Key("value", NUMBER, required=True, check=_number_check), Key("cite", TEXT, required=True)))
+PAIR = Schema((Key("label", TEXT_OR_NUMBER, required=True), Key("pair", LIST, required=True)))
 PAIRED = Schema((Key("value", NUMBER, required=True, check=_number_check), Key("cite", TEXT, required=True)))
-STAGE = Schema((Key("label", TEXT, required=True), Key("duration", TEXT, required=True), Key("cite", TEXT, required=True)))
+STAGE = Schema((Key("label", TEXT_OR_NUMBER, required=True), Key("duration", TEXT, required=True), Key("cite", TEXT, required=True)))
 
 
 @dataclass(frozen=True)
@@ -115,8 +115,8 @@ class _Reader:
             return None
         values = read_mapping(self.fields, data, schema, at)
         for key in schema.keys:
-            if key.kind is TEXT and isinstance(values[key.name], str):
-                values[key.name] = self.text(values[key.name], (*at, key.name), key.name)
+            if key.kind in (TEXT, TEXT_OR_NUMBER) and values[key.name] is not None:
+                values[key.name] = self.text(str(values[key.name]), (*at, key.name), key.name)  # a label may be a year: 2018
         return values
 
     def text(self, value: str, at: tuple[Any, ...], name: str) -> str:

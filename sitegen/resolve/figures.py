@@ -29,6 +29,8 @@ from .page_state import LinkProblem, PageState
 DATA_SUMMARY = "The values and their sources"
 _MARKER = re.compile(f"^{STX}sitegen-figure:([0-9]+){ETX}$")
 _DRAWING = "sitegen-figure-drawing"
+_LEFT_OVER = re.compile(f"{STX}sitegen-figure:[0-9]+{ETX}")
+MAX_FIGURES = 50  # in one page
 _OPENER = re.compile(r"^(?:`{3,}|~{3,})[ ]*(chart|timeline)[ ]*$", re.MULTILINE)
 
 
@@ -37,7 +39,8 @@ class PageFigures:
     """The figures of the page being converted, in order, and the cells that hold each one's values."""
 
     figures: list[Figure] = field(default_factory=list)
-    cells: list[list[list[etree.Element]]] = field(default_factory=list)  # by figure, by entry, by value
+    lines: list[int] = field(default_factory=list)  # the line of each figure's fence
+    cells: dict[int, list[list[etree.Element]]] = field(default_factory=dict)  # of each figure put in the tree: by entry, by value
 
 
 class FigureBlocks(Preprocessor):
@@ -49,7 +52,7 @@ class FigureBlocks(Preprocessor):
         self.page = figures
 
     def run(self, lines: list[str]) -> list[str]:
-        self.page.figures, self.page.cells = [], []
+        self.page.figures, self.page.lines, self.page.cells = [], [], {}
         text = "\n".join(lines)
         pieces: list[str] = []
         position = 0
@@ -73,7 +76,11 @@ class FigureBlocks(Preprocessor):
         self.state.figure_citations.extend(parsed.citations)
         if parsed.figure is None:
             return ""
+        if len(self.page.figures) == MAX_FIGURES:
+            self.state.errors.append(LinkProblem(first_line - 1, f"a page holds at most {MAX_FIGURES} figures: split the page"))
+            return ""
         self.page.figures.append(parsed.figure)
+        self.page.lines.append(first_line - 1)
         return f"\n\n{STX}sitegen-figure:{len(self.page.figures) - 1}{ETX}\n\n"
 
     def _unclosed(self, text: str, start: int, end: int) -> None:
@@ -120,7 +127,7 @@ class FigureElements(Treeprocessor):
                 cell = _text(etree.SubElement(row, "td"), value.words or figure.shown(value.number))
                 cell.append(pending_citation(value.keys))
                 cells[-1].append(cell)
-        self.page.cells.append(cells)
+        self.page.cells[number] = cells
         return element
 
 
@@ -136,13 +143,15 @@ def _headings(figure: Figure) -> tuple[str, ...]:
 class FigureDrawings(Treeprocessor):
     """Once citations are numbered: each figure's drawing, with the marks its table's cells got."""
 
-    def __init__(self, md: markdown.Markdown, figures: PageFigures) -> None:
+    def __init__(self, md: markdown.Markdown, state: PageState, figures: PageFigures) -> None:
         super().__init__(md)
+        self.state = state
         self.page = figures
 
     def run(self, root: etree.Element) -> None:
         if not self.page.figures:
             return
+        self._left_over()
         for parent in list(root.iter("figure")):
             for index, child in enumerate(parent):
                 if child.tag == _DRAWING:
@@ -150,6 +159,15 @@ class FigureDrawings(Treeprocessor):
                     marks = [[_marks(cell) for cell in entry] for entry in self.page.cells[number]]
                     parent[index] = draw(self.page.figures[number], marks, f"figure-{number + 1}")
                     parent.set("id", f"figure-{number + 1}")
+
+
+    def _left_over(self) -> None:
+        """An error for each figure raw HTML took in (an HTML block around it): it cannot be drawn there."""
+        for number, line in enumerate(self.page.lines):
+            if number not in self.page.cells:
+                self.state.errors.append(LinkProblem(line, "a figure inside raw HTML (an HTML block or comment) is not drawn: move it out of the HTML"))
+        stash = self.md.htmlStash.rawHtmlBlocks
+        stash[:] = [_LEFT_OVER.sub("", block) if isinstance(block, str) else block for block in stash]
 
 
 def _marks(cell: etree.Element) -> list[Mark]:

@@ -212,3 +212,27 @@ def test_a_missing_citation_fails_the_build_at_its_line_of_the_file(
     monkeypatch.chdir(root)
     code, stderr = run(root, ("build",), capsys)
     assert_clean_failure(code, stderr, "content/topic.md", 4 + 11, "missing required key 'cite'")
+
+
+def test_a_label_may_be_a_number() -> None:
+    result = convert(BAR.replace("label: At first", "label: 2018"))
+    assert result.errors == () and '<th scope="row">2018</th>' in result.html
+
+
+def test_a_figure_inside_raw_html_is_an_error_at_its_fence_and_leaves_no_marker() -> None:
+    result = convert("<div>\n" + TIMELINE + "</div>\n\nText.\n")
+    assert [(e.line, e.message.split(" (")[0]) for e in result.errors] == [(2, "a figure inside raw HTML")]
+    assert "\x02" not in result.html and "sitegen-figure" not in result.html
+
+
+def test_a_figure_term_is_not_linked_to_the_glossary() -> None:
+    from sitegen.load.pages import GlossaryTerm
+
+    html = Markup({}, (GlossaryTerm("aura", "aura", "A warning phase.", ()),), "glossary/").convert(TIMELINE, "topic.md", "topic/").html
+    assert 'class="term"' not in html
+
+
+def test_a_page_holds_at_most_50_figures() -> None:
+    result = convert("\n".join([BAR] * 51))
+    assert len(result.errors) == 1 and "at most 50 figures" in result.errors[0].message
+    assert result.html.count("<figure") == 50
