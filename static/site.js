@@ -40,7 +40,7 @@
       box.firstChild.prepend(make("strong", { textContent: link.textContent }));
       return box;
     }
-    const ref = doc.getElementById(link.hash.slice(1))?.cloneNode(true);
+    const ref = doc.getElementById((link.hash ?? link.getAttribute("href")).slice(1))?.cloneNode(true); // an SVG link (a figure's) has no hash
     if (!ref) return null;
     ref.querySelector(".backrefs")?.remove();
     // A publication's entry lists the parts its uses cite: the preview names this use's part alone.

@@ -27,7 +27,7 @@ TERM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # reference-list entries: no author's `{#id}` or glossary id may take one, and a heading named like
 # one ("References") gets another.
 RESERVED_IDS = frozenset({"main", "references", "search-input", "search-results", "toc-title", "topics-title", "seed-texts", "publications"})
-RESERVED_ID_PATTERN = re.compile(r"^(?:ref-[0-9]+|cite-[0-9]+-[0-9]+|pub-.*)$")
+RESERVED_ID_PATTERN = re.compile(r"^(?:ref-[0-9]+|cite-[0-9]+-[0-9]+|pub-.*|figure-[0-9]+(?:-title|-desc|-hatch)?)$")
 
 
 # `statements: editorial` opts a page out of statement coverage: its text is the editors' own (an

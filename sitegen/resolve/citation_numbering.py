@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
+from collections.abc import Sequence
 
 import markdown
 from markdown import util
@@ -37,16 +38,23 @@ class CitationPattern(InlineProcessor):
             if util.STX in m.group(1):  # a code span or an escape inside: the bracket as written is not what this sees
                 self._not_plain(m.group(1))
             return None, m.start(0), m.end(0)
-        element = etree.Element(_PENDING)
-        element.set("keys", "|".join(f"{i.key.target},{i.key.first},{i.key.last}" for i in items))
-        element.set("locators", _SEPARATOR.join(i.locator for i in items))
-        return element, m.start(0), m.end(0)
+        return pending_citation([i.key for i in items], [i.locator for i in items]), m.start(0), m.end(0)
 
     def _not_plain(self, inner: str) -> None:
         """An error at the line of a bracket whose text earlier inline patterns replaced in part."""
         written = inner.split(util.STX, 1)[0]
         line = self.state.line_matching(re.escape(f"[{written}"))
         self.state.errors.append(LinkProblem(line, f"citation [{written}…]: {NOT_PLAIN_LOCATOR}"))
+
+
+def pending_citation(keys: Sequence[CitationKey], locators: Sequence[str] = ()) -> etree.Element:
+    """The placeholder of a citation of `keys` (each with its locator, "" for none), which
+    `CitationNumbering` turns into numbered superscripts."""
+    attributes = {
+        "keys": "|".join(f"{k.target},{k.first},{k.last}" for k in keys),
+        "locators": _SEPARATOR.join(locators or [""] * len(keys)),
+    }
+    return etree.Element(_PENDING, attributes)
 
 
 class CitationNumbering(Treeprocessor):

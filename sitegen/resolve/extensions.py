@@ -1,7 +1,7 @@
 """Our Python-Markdown extension: which processors run, and where among Python-Markdown's own. Besides
 the citations (`citation_numbering`), they refuse texts too long to take in one piece, hold attributes to
-the site's rules, rewrite `.md` cross-links into relative page URLs and link the first use of each
-glossary term to its entry.
+the site's rules, rewrite `.md` cross-links into relative page URLs, link the first use of each
+glossary term to its entry and draw the figure blocks (`figures`).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from ..dialect.limits import text_length_problem
 from ..load.pages import GlossaryTerm, is_reserved_id
 from .citation_numbering import CitationNumbering, CitationPattern
 from .citations import BRACKET
+from .figures import FigureBlocks, FigureDrawings, FigureElements, PageFigures
 from .page_state import LinkProblem, LinkTarget, PageState
 from .statements import StatementBlocks, StatementCitations
 
@@ -32,7 +33,7 @@ URL_ATTRIBUTES = frozenset({
     "href", "src", "action", "formaction", "poster", "cite", "data", "background", "srcset", "ping", "longdesc", "manifest",
     "xlink:href", "codebase", "lowsrc", "dynsrc",
 })
-_NO_TERMS_INSIDE = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "abbr", "dfn", "script", "style"}
+_NO_TERMS_INSIDE = {"a", "code", "pre", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "abbr", "dfn", "script", "style"}
 
 
 class TextTooLongError(Exception):
@@ -206,6 +207,12 @@ class SitegenExtension(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
         md.inlinePatterns.register(CitationPattern(BRACKET.pattern, md, self.state), "sitegen-citation", 175)
+        # Figures: read before fenced code (25) takes their blocks; put in the tree before the statements
+        # are found (20.5: a figure holds none); drawn once citations are numbered (4).
+        figures = PageFigures()
+        md.preprocessors.register(FigureBlocks(md, self.state, figures), "sitegen-figure-blocks", 26)
+        md.treeprocessors.register(FigureElements(md, figures), "sitegen-figure-elements", 22)
+        md.treeprocessors.register(FigureDrawings(md, self.state, figures), "sitegen-figure-drawings", 3.8)
         # After toc (5): heading ids and toc titles are made while a citation is still an empty placeholder.
         md.treeprocessors.register(CitationNumbering(md, self.state), "sitegen-citations", 4)
         # After the footnotes' (50), which adds their texts to the tree, before the inline pass (20).

@@ -1,5 +1,5 @@
 """Markdown to HTML for one page: Python-Markdown with the extensions the site uses, and ours
-(`extensions`: citations, `.md` cross-links, glossary terms, safe attributes), and what a page's
+(`extensions`: citations, `.md` cross-links, glossary terms, safe attributes, figures), and what a page's
 conversion yields (`MarkupResult`).
 
 One `Markup` instance is reused for every page (Python-Markdown and the page's state are reset
@@ -103,7 +103,7 @@ class Markup:
             links=tuple(state.links),
             link_problems=tuple(state.link_problems),
             errors=tuple(state.errors),
-            found=tuple(found for found in find_citations(body) if found.text in state.brackets),
+            found=tuple(found for found in find_citations(body) if found.text in state.brackets) + tuple(state.figure_citations),
             statements=tuple(state.statements),
             locators=tuple(state.locators.items()),
         )

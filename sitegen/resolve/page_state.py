@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .citations import CitationKey
+from .citations import CitationKey, FoundCitation
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,7 @@ class PageState:
     errors: list[LinkProblem] = field(default_factory=list)
     brackets: set[str] = field(default_factory=set)
     statements: list[Statement] = field(default_factory=list)
+    figure_citations: list[FoundCitation] = field(default_factory=list)  # the citations of the figures' values, with their lines
     blocks: list[object] = field(default_factory=list)  # the statements' elements and what is known of them before the inline pass
     searched: dict[str, int] = field(default_factory=dict)  # where the next search for each link target starts
     matched: dict[str, int] = field(default_factory=dict)  # where the next search for each pattern of `line_matching` starts
@@ -72,7 +73,7 @@ class PageState:
         self.body, self.source, self.url = body, source, url
         self.citations, self.terms, self.links, self.link_problems, self.errors = {}, [], [], [], []
         self.brackets, self.searched, self.matched, self.counted = set(), {}, {}, (0, 1)
-        self.statements, self.blocks, self.locators = [], [], {}
+        self.statements, self.blocks, self.locators, self.figure_citations = [], [], {}, []
 
     def line_of(self, needle: str) -> int:
         """The line of the next use of link target `needle` (links are visited in reading order)."""

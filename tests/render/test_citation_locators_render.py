@@ -95,3 +95,10 @@ def test_markup_in_a_locator_is_shown_as_text(make_project: Callable[..., Path])
 def test_quotes_and_ampersands_in_a_locator_cannot_leave_its_text(make_project: Callable[..., Path]) -> None:
     html = topic_html(make_project, "One [@smith2020, a' onclick='x' & b].\n\nTwo [@smith2020, p. 5].\n")
     assert "<span class=\"locator-text\">a&#39; onclick=&#39;x&#39; &amp; b</span>" in entry(html, 1)
+
+
+def test_a_figure_value_cited_with_a_locator_names_the_part_in_its_reference(make_project: Callable[..., Path]) -> None:
+    figure = '```chart\nkind: bar\ntitle: Relief\naxis: Relief\nunit: "%"\nmax: 100\nvalues:\n  - {label: At first, value: 75, cite: "[@smith2020, table 2]"}\n```\n'
+    html = topic_html(make_project, f"A fact [@smith2020, abstract].\n\n{figure}")
+    assert parts_cited(html, 1).startswith("Part cited:")
+    assert "table 2" in parts_cited(html, 1) and "abstract" in parts_cited(html, 1)
