@@ -20,7 +20,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]  # the repository
 CONTENT = ROOT / "content"
 
-TOPIC_PAGES = ("ketamine", "migraine", "migraine-stages", "causes-and-triggers", "mechanisms", "evidence", "research", "safety", "who-should-not")
+TOPIC_PAGES = ("ketamine", "migraine", "migraine-stages", "causes-and-triggers", "mechanisms", "claims", "evidence", "research", "safety", "who-should-not")
 OTHER_PAGES = ("index", "glossary", "sources", "about")
 ALL_PAGES = TOPIC_PAGES + OTHER_PAGES
 FRONT_MATTER_KEYS = {"title", "description", "order", "slug", "reviewed", "statements"}
