@@ -32,6 +32,7 @@ class Added:
     passages: int
     headings: int
     to_fill: tuple[str, ...]
+    first_paragraph: int  # the number of the first passage that is not a heading (what a page can cite)
 
 
 def add_source(root: Path, document: Path, seed_id: str | None = None, url: str | None = None, today: dt.date | None = None) -> Added:
@@ -61,7 +62,8 @@ def add_source(root: Path, document: Path, seed_id: str | None = None, url: str 
         change.create(seeds_dir / SOURCES_FILE, entry.encode("utf-8"))
     change.commit()
     to_fill = tuple(key for key, value in fields if value == '""')
-    return Added(seed_id, seed_path, original, len(found.blocks), sum(1 for block in found.blocks if is_heading(block)), to_fill)
+    return Added(seed_id, seed_path, original, len(found.blocks), sum(1 for block in found.blocks if is_heading(block)), to_fill,
+                 next((number for number, block in enumerate(found.blocks, start=1) if not is_heading(block)), 1))
 
 
 def _fields(found: Extracted, url: str, body: bytes, original: str, today: dt.date) -> list[tuple[str, str | None]]:

@@ -28,6 +28,7 @@ class Fate:
 class Alignment:
     fates: tuple[Fate, ...]  # one per old passage, in its order
     added: tuple[int, ...]  # numbers of new passages nothing matched
+    new: tuple[str, ...] = ()  # the new version's passage texts
 
     def of(self, old: int) -> Fate | None:
         return self.fates[old - 1] if 1 <= old <= len(self.fates) else None
@@ -47,7 +48,7 @@ def align(old: Sequence[str], new: Sequence[str]) -> Alignment:
         else:
             fates.append(Fate(index + 1, 0, REMOVED, text))
     taken = set(pairs.values())
-    return Alignment(tuple(fates), tuple(number + 1 for number in range(len(new)) if number not in taken))
+    return Alignment(tuple(fates), tuple(number + 1 for number in range(len(new)) if number not in taken), tuple(new))
 
 
 def _in_order(old: Sequence[str], new: Sequence[str]) -> dict[int, int]:
