@@ -33,7 +33,8 @@ def add_source_command(root: Path, args: argparse.Namespace) -> int:
     paragraphs = added.passages - added.headings
     print(f"seed {added.seed_id}: {added.passages} passages ({added.headings} headings, {paragraphs} paragraphs), 0 cited, 0 excluded")
     if added.to_fill:
-        print(f"next: fill in {' and '.join(added.to_fill)} of seed {added.seed_id} in seeds/sources.yaml, then cite its passages as [@{added.seed_id}:p{added.first_paragraph}]")
+        fill = " and ".join(added.to_fill)
+        print(f"next: fill in {fill} of seed {added.seed_id} in seeds/sources.yaml, then cite its passages as [@{added.seed_id}:p{added.first_paragraph}]")
     return 0
 
 

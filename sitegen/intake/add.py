@@ -16,7 +16,7 @@ from ..core.layout import SOURCES_FILE
 from ..core.urls import url_problem, url_scheme
 from .entry import entry_text, yaml_text
 from .extract import Extracted, extract
-from .seeds import ORIGINALS, block_overrides, is_heading, check_new_id, next_id, read_brought, seed_files, seed_text, slug, sources_document
+from .seeds import ORIGINALS, block_overrides, check_new_id, is_heading, next_id, read_brought, seed_files, seed_text, slug, sources_document
 from .transaction import Transaction
 
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
