@@ -18,6 +18,7 @@ from typing import Any
 from ..core.errors import BuildError, Problems
 from ..core.files import InputListing, decode_text, list_inputs, read_input_bytes, read_text
 from ..core.layout import SOURCES_FILE
+from ..core.urls import text_fragment
 from .edits import Edit, read_edits
 from .fields import Fields, text_problem
 from .schema import DATE, MAPPING, TEXT, TRUE_OR_FALSE, Key, Schema, read_mapping
@@ -70,6 +71,10 @@ class Source:
     passages: tuple[Passage, ...]
     changed: str | None = None  # the date the seed last changed (update-source records it)
     edits: tuple[Edit, ...] = ()  # passages whose text changed, with the pages reviewed since
+
+    def passage_link(self, passage: Passage) -> str:
+        """The address of `passage` in the original web page, highlighted by a text fragment ("" when the source has no URL)."""
+        return text_fragment(self.url, passage.text) if self.url else ""
 
     def edit(self, number: int) -> Edit | None:
         return next((edit for edit in self.edits if edit.number == number), None)
