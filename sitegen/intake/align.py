@@ -1,6 +1,7 @@
 """Alignment: what became of each passage of a seed in its new version. Identical text is matched
 first, in order (so repeated passages keep their order), then identical text anywhere (a passage
-moved), then similar text (a passage edited, by rapidfuzz's ratio); what is left was removed. The
+moved), then similar text (a passage edited, by rapidfuzz's ratio; a little less similar will do for
+a passage still between the same neighbours); what is left was removed. The
 passages of the new version that nothing matched were added."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 UNCHANGED, MOVED, EDITED, REMOVED = "unchanged", "moved", "edited", "removed"
 SIMILAR = 70.0  # rapidfuzz ratio (0-100) from which two passages are one passage edited, below which one was rewritten
+IN_PLACE = 55.0  # the same, for a passage left between the same neighbours (a heading renamed: "Safety" → "Safety first")
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ def align(old: Sequence[str], new: Sequence[str]) -> Alignment:
     """The fate of every passage of `old` in `new` (both lists of passage texts, in order)."""
     pairs = _in_order(old, new)
     _anywhere(old, new, pairs)
-    similar = _similar(old, new, pairs)
+    similar = _similar(old, new, pairs) | _in_place(old, new, pairs)
     fates = []
     for index, text in enumerate(old):
         if index in pairs:
@@ -91,4 +93,25 @@ def _similar(old: Sequence[str], new: Sequence[str], pairs: dict[int, int]) -> s
             pairs[index] = target
             paired.add(index)
             taken.add(target)
+    return paired
+
+
+def _in_place(old: Sequence[str], new: Sequence[str], pairs: dict[int, int]) -> set[int]:
+    """Pair each old passage left with the new one left in its place (between the same neighbours) if similar enough (`IN_PLACE`)."""
+    from rapidfuzz import fuzz
+
+    taken = set(pairs.values())
+    paired: set[int] = set()
+    for index in range(len(old)):
+        if index in pairs:
+            continue
+        before = pairs.get(index - 1, -1) if index > 0 else -1
+        target = before + 1
+        after = pairs.get(index + 1) if index + 1 < len(old) else len(new)
+        if (index > 0 and index - 1 not in pairs) or after != target + 1 or target in taken or target >= len(new):
+            continue
+        if fuzz.ratio(old[index], new[target]) >= IN_PLACE:
+            pairs[index] = target
+            taken.add(target)
+            paired.add(index)
     return paired

@@ -77,7 +77,7 @@ def _fates(key: CitationKey, seed_id: str, alignment: Alignment) -> tuple[Fate, 
 
 def _renumbered(key: CitationKey, fates: tuple[Fate, ...], drop: bool) -> list[CitationKey]:
     """`key` at the new numbers: one range per run of consecutive new numbers, removed passages left out (refused earlier unless `drop`)."""
-    numbers = [fate.new for fate in fates if fate.kind != REMOVED]
+    numbers = sorted(fate.new for fate in fates if fate.kind != REMOVED)
     if not drop and len(numbers) < len(fates):
         return [key]  # refused: the caller reports it and writes nothing
     runs: list[list[int]] = []
