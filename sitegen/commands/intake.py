@@ -4,9 +4,10 @@ new seed's coverage line; the plan of an update as a table, then its totals)."""
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from ..core.errors import display_path
+from ..core.errors import display_path, shown_all
 from ..intake.add import add_source
 from ..intake.align import UNCHANGED, Fate
 from ..intake.update import Update, update_source
@@ -40,8 +41,15 @@ def add_source_command(root: Path, args: argparse.Namespace) -> int:
 
 def update_source_command(root: Path, args: argparse.Namespace) -> int:
     update = update_source(root, args.seed_id, args.file, drop=args.drop, dry_run=args.dry_run)
+    if update.same:
+        print(f"seed {update.seed_id}: the new version's text is the seed's own; nothing was written")
+        return 0
     print(plan_table(update))
     print(totals(update))
+    if update.refused:
+        print("\n".join(shown_all(update.refused)), file=sys.stderr)
+        print(f"update-source would be refused: {len(update.refused)} citations of removed passages; nothing was written", file=sys.stderr)
+        return 1
     if update.written:
         print(f"changed {len(update.files)} files; the previous version is kept in seeds/previous/")
     else:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.errors import BuildError, Problems, absolute_path
+from ..core.errors import BuildError, Problem, Problems, absolute_path
 from ..core.files import list_inputs
 from ..core.layout import SOURCES_FILE
 from ..load.edits import Edit
@@ -41,6 +41,8 @@ class Update:
     removed: Mapping[str, tuple[CitedFate, ...]]
     files: tuple[Path, ...]
     written: bool
+    refused: tuple[Problem, ...] = ()  # citations of removed passages (a dry run lists them; otherwise they stop the update)
+    same: bool = False  # the new version's text is the seed's own: nothing to do
 
 
 def update_source(
@@ -57,15 +59,18 @@ def update_source(
     data = read_brought(document)
     found = extract(document.resolve(), data)
     alignment = align([passage.text for passage in source.passages], [block.text for block in found.blocks])
+    if seed_text(found.blocks).encode("utf-8") == (seeds_dir / source.file_name).read_bytes():
+        return Update(seed_id, alignment, {}, {}, {}, (), False, same=True)
     day = (today or dt.date.today()).isoformat()
     change = Transaction()
     moved, edited, removed = _recite_content(settings.content_dir, seed_id, alignment, drop, change)
-    if removed and not drop:
-        _refuse(settings.content_dir, seed_id, removed)
+    refused = () if drop else _refusals(settings.content_dir, seed_id, removed)
+    if refused and not dry_run:
+        raise BuildError(list(refused))
     _replace_seed(seeds_dir, source, found, alignment, document, data, day, change)
     if not dry_run:
         change.commit()
-    return Update(seed_id, alignment, moved, edited, removed, tuple(change.paths), not dry_run)
+    return Update(seed_id, alignment, moved, edited, removed, tuple(change.paths), not dry_run, refused)
 
 
 def _recite_content(content_dir: Path, seed_id: str, alignment: Alignment, drop: bool, change: Transaction) -> tuple[dict, dict, dict]:
@@ -91,7 +96,8 @@ def _recite_content(content_dir: Path, seed_id: str, alignment: Alignment, drop:
     return moved, edited, removed
 
 
-def _refuse(content_dir: Path, seed_id: str, removed: Mapping[str, tuple[CitedFate, ...]]) -> None:
+def _refusals(content_dir: Path, seed_id: str, removed: Mapping[str, tuple[CitedFate, ...]]) -> tuple[Problem, ...]:
+    """Each citation of a removed passage, at its line."""
     problems = Problems()
     for name, citations in removed.items():
         for cited in citations:
@@ -100,7 +106,7 @@ def _refuse(content_dir: Path, seed_id: str, removed: Mapping[str, tuple[CitedFa
                 f"{cited.cited} cites p{cited.fate.old}, which the new version of seed {seed_id} no longer has (\"{_excerpt(cited.fate.old_text)}\"): "
                 "cite another passage, or run again with --drop to remove the citation",
             )
-    problems.raise_if_any()
+    return tuple(problems.items)
 
 
 def _replace_seed(

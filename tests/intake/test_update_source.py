@@ -165,3 +165,20 @@ def test_an_unknown_seed_is_one_clear_problem(root: Path, capsys: pytest.Capture
     assert code == 1
     assert "no seed '042' to update" in err
     assert "Traceback" not in err
+
+
+def test_a_dry_run_with_removed_citations_prints_the_plan_and_each_refusal(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(root)
+    code, out, err = update(root, capsys, [BLOCKS[0], ALPHA, *BLOCKS[3:]], "--dry-run")
+    assert code == 1
+    assert any(line.split()[:4] == ["p3", "-", "removed", "2"] for line in out.splitlines())
+    assert "content/topic.md:7: @001:p3 cites p3" in err
+    assert snapshot(root) == before
+
+
+def test_a_version_with_the_same_text_changes_nothing(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(root)
+    code, out, _ = update(root, capsys, BLOCKS)
+    assert code == 0
+    assert "nothing was written" in out
+    assert snapshot(root) == before
