@@ -8,7 +8,7 @@ of it an author has reviewed since, one line each:
         was: "… the old text …"
         now: "… the new text …"
         reviewed:
-          - migraine.md
+          - topic.md
 """
 
 from __future__ import annotations
