@@ -51,7 +51,7 @@ def test_a_paragraph_inserted_at_the_top_moves_every_citation_to_the_same_text(r
     assert "[@001:p3]" in (root / "content" / "index.md").read_text(encoding="utf-8")
 
 
-def test_after_only_moves_check_strict_passes_with_the_new_passage_excluded_or_cited(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_after_an_update_check_reports_only_the_added_passage_as_uncited(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     update(root, capsys, [*BLOCKS[:5], "A new paragraph the pages do not cite yet.", GAMMA])
     code, _, err = cli(root, capsys, "check", "--strict")
     assert code == 1
