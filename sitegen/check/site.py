@@ -22,6 +22,7 @@ from ..incremental.memo import Kind, Memo, digest
 from ..render.outputs import Rendered
 from ..resolve.model import Site
 from .coverage import coverage_problems
+from .edited import edited_problems
 from .links import LinkScan, link_problems, scan_links
 from .orphans import orphan_problems
 from .statements import statement_problems
@@ -48,7 +49,7 @@ def check_site(site: Site, rendered: Rendered, out_dir: Path, memo: Memo) -> tup
     home = scans.get(f"{HOME_URL}index.html")
     home_links = [href for _, href in home.scanned.links] if home is not None else []
     return (
-        *site.findings, *_link_problems(site, rendered, scans, prefix, memo), *coverage_problems(site), *statement_problems(site),
+        *site.findings, *_link_problems(site, rendered, scans, prefix, memo), *coverage_problems(site), *statement_problems(site), *edited_problems(site),
         *orphan_problems(site, home_links),
     )
 

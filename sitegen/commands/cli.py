@@ -1,4 +1,4 @@
-"""The command line: `build`, `check`, `serve`, `deploy`, `new`, `theme copy`. Thin: parses arguments, dispatches to one
+"""The command line: `build`, `check`, `serve`, `deploy`, `new`, `theme copy`, `add-source`, `update-source`. Thin: parses arguments, dispatches to one
 short handler per command, and prints every problem (in `_report`, through `core.errors.shown_all`) as
 `path:line: message`, exiting 1 on any."""
 
@@ -21,6 +21,7 @@ from ..write.search import index_site
 from ..write.swap import FolderBusyError
 from .deploy import check_target, publish, uncommitted_changes
 from .git import DeployError
+from .intake import add_parsers, add_source_command, update_source_command
 from .new import new_project
 from .progress import stderr_progress
 from .theme import copy_theme
@@ -77,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     new_cmd = commands.add_parser("new", help="write a new project (settings, two pages, an example source) into a new or empty folder")
     new_cmd.add_argument("folder", type=Path, help="the folder to create (or an empty one)")
+    add_parsers(commands)
     theme_cmd = commands.add_parser("theme", help="the default theme: `theme copy` puts its templates and static files into the project")
     theme_actions = theme_cmd.add_subparsers(dest="action", required=True)
     copy_cmd = theme_actions.add_parser("copy", help="copy the default theme into templates/ and static/ to change it freely")
@@ -88,7 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command `argv` names (`build` when none); returns the exit code. Every problem is printed here."""
     args = _parser().parse_args(list(argv) if argv is not None else None)
     root = args.project.resolve()
-    handler = {"build": _build, "check": _check, "deploy": _deploy, "new": _new, "serve": _serve, "theme": _theme}[args.command or "build"]
+    handler = {
+        "build": _build, "check": _check, "deploy": _deploy, "new": _new, "serve": _serve, "theme": _theme,
+        "add-source": add_source_command, "update-source": update_source_command,
+    }[args.command or "build"]
     try:
         return handler(root, args)
     except DeployError as exc:
@@ -98,10 +103,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BuildError as exc:
         if args.command == "check":
             return _failed(exc.problems, f"check found {_count(len(exc.problems), 'problem')}")
+        if args.command in ("add-source", "update-source"):
+            return _failed(exc.problems, f"{args.command} refused: {_count(len(exc.problems), 'problem')}; nothing was written")
         return _failed(exc.problems, f"build failed: {_count(len(exc.problems), 'problem')}; the previous site was left as it was")
     except OSError as exc:  # a folder that cannot be written, a full disk: the machine's problem, not a bug
         if args.command == "check":
             return _failed([_machine_problem(exc, root)], "check found 1 problem")
+        if args.command in ("add-source", "update-source"):
+            return _failed([_machine_problem(exc, root)], f"{args.command} failed: nothing was written")
         return _failed([_machine_problem(exc, root)], "build failed: the previous site was left as it was")
     except KeyboardInterrupt:
         return 130

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 ALLOWED_SCHEMES = ("http", "https", "mailto")
 SCRIPT_SCHEMES = ("javascript", "vbscript")
@@ -65,3 +65,19 @@ def relative_url(from_url: str, to_url: str) -> str:
     """A link from the page at `from_url` to `to_url` (both relative to the site root, pretty form)."""
     depth = from_url.count("/")
     return ("../" * depth or "./") + to_url
+
+
+_FRAGMENT_WORDS = 4  # words of a passage's start and of its end that a text fragment names
+
+
+def text_fragment(url: str, text: str) -> str:
+    """`url` with a text fragment (`#:~:text=start,end`) that makes a browser scroll to `text` and highlight it:
+    the whole text when it is short, else its first and last words. Each term is percent-encoded, `-`, `,` and `&` included,
+    as the text-fragment syntax requires; a fragment `url` already has is kept before the directive."""
+    words = text.split()
+    if not words:
+        return url
+    short = len(words) <= 2 * _FRAGMENT_WORDS
+    terms = [" ".join(words)] if short else [" ".join(words[:_FRAGMENT_WORDS]), " ".join(words[-_FRAGMENT_WORDS:])]
+    directive = ",".join(quote(term, safe="").replace("-", "%2D") for term in terms)
+    return f"{url}{':~:' if '#' in url else '#:~:'}text={directive}"

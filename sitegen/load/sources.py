@@ -18,6 +18,8 @@ from typing import Any
 from ..core.errors import BuildError, Problems
 from ..core.files import InputListing, decode_text, list_inputs, read_input_bytes, read_text
 from ..core.layout import SOURCES_FILE
+from ..core.urls import text_fragment
+from .edits import Edit, read_edits
 from .fields import Fields, text_problem
 from .schema import DATE, MAPPING, TEXT, TRUE_OR_FALSE, Key, Schema, read_mapping
 from .yaml_files import YamlDocument, parse_yaml
@@ -28,6 +30,8 @@ SEED_ENTRY = Schema((
     *(Key(name, TEXT, required=True) for name in ("title", "publisher", "kind")),
     Key("sha256", TEXT),  # required, but its absence is reported with the value to paste (see `_checksum_problem`)
     Key("date", DATE), Key("promotional", TRUE_OR_FALSE, default=False), Key("url", TEXT), Key("blocks", MAPPING), Key("exclude", MAPPING),
+    # Written by add-source and update-source: when and how the text was obtained, where its original is, when it last changed and what.
+    Key("retrieved", DATE), Key("extractor", TEXT), Key("original", TEXT), Key("changed", DATE), Key("edited", MAPPING),
 ))
 _SEED_TEXTS = ("title", "publisher", "kind", "sha256")
 _HEADING_MAX_WORDS = 12
@@ -65,6 +69,15 @@ class Source:
     url: str
     sha256: str
     passages: tuple[Passage, ...]
+    changed: str | None = None  # the date the seed last changed (update-source records it)
+    edits: tuple[Edit, ...] = ()  # passages whose text changed, with the pages reviewed since
+
+    def passage_link(self, passage: Passage) -> str:
+        """The address of `passage` in the original web page, highlighted by a text fragment ("" when the source has no URL)."""
+        return text_fragment(self.url, passage.text) if self.url else ""
+
+    def edit(self, number: int) -> Edit | None:
+        return next((edit for edit in self.edits if edit.number == number), None)
 
     def passage(self, number: int) -> Passage | None:
         return self.passages[number - 1] if 1 <= number <= len(self.passages) else None
@@ -161,6 +174,10 @@ def _load_seed(seed_id: str, path: Path, entry: object, doc: YamlDocument, meta_
     texts = {key: fields.text(values[key], (seed_id, key), f"seed {seed_id!r}: {key!r}") for key in _SEED_TEXTS}
     date = fields.date(values["date"], (seed_id, "date"), f"seed {seed_id!r}: date", partial=True) or None
     url = fields.url(values["url"], (seed_id, "url"), f"seed {seed_id!r}: url")
+    changed = fields.date(values["changed"], (seed_id, "changed"), f"seed {seed_id!r}: changed") or None
+    edited = values["edited"] or {}
+    numbers = {key: number for key in edited if (number := _passage_number(seed_id, key, len(blocks), doc.line(seed_id, "edited", key), meta_path, problems))}
+    edits = read_edits(seed_id, edited, numbers, fields)
     problems.raise_if_any()
     return Source(
         id=seed_id,
@@ -173,6 +190,8 @@ def _load_seed(seed_id: str, path: Path, entry: object, doc: YamlDocument, meta_
         url=url,
         sha256=digest,
         passages=_passages(seed_id, blocks, overrides, excluded),
+        changed=changed,
+        edits=edits,
     )
 
 

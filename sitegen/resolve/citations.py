@@ -155,6 +155,12 @@ class FoundCitation:
     text: str = ""  # the bracket's inner text, as the Markdown extension sees it
 
 
+def citation_spans(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Where each citation bracket of Markdown text lies, outside code: (start, end, inner text), in order."""
+    visible = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    return tuple((match.start(), match.end(), match.group(1)) for match in BRACKET.finditer(visible))
+
+
 def find_citations(text: str) -> tuple[FoundCitation, ...]:
     """Every citation bracket in Markdown text, outside code, with its line."""
     visible = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)

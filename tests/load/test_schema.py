@@ -29,7 +29,7 @@ ALLOWED = {
         "review_interval_months, structured_data, title"
     ),
     "front matter": "description, order, reviewed, slug, statements, structured_data, title",
-    "sources.yaml": "blocks, date, exclude, kind, promotional, publisher, sha256, title, url",
+    "sources.yaml": "blocks, changed, date, edited, exclude, extractor, kind, original, promotional, publisher, retrieved, sha256, title, url",
     "references.yaml": "authors, doi, issue, journal, note, pages, pmid, title, url, volume, year",
     "glossary.yaml": "aliases, definition, id, term",
 }
