@@ -98,7 +98,10 @@ def test_quotes_and_ampersands_in_a_locator_cannot_leave_its_text(make_project: 
 
 
 def test_a_figure_value_cited_with_a_locator_names_the_part_in_its_reference(make_project: Callable[..., Path]) -> None:
-    figure = '```chart\nkind: bar\ntitle: Relief\naxis: Relief\nunit: "%"\nmax: 100\nvalues:\n  - {label: At first, value: 75, cite: "[@smith2020, table 2]"}\n```\n'
+    figure = (
+        '```chart\nkind: bar\ntitle: Relief\naxis: Relief\nunit: "%"\nmax: 100\n'
+        'values:\n  - {label: At first, value: 75, cite: "[@smith2020, table 2]"}\n```\n'
+    )
     html = topic_html(make_project, f"A fact [@smith2020, abstract].\n\n{figure}")
     assert parts_cited(html, 1).startswith("Part cited:")
     assert "table 2" in parts_cited(html, 1) and "abstract" in parts_cited(html, 1)
