@@ -9,6 +9,7 @@ key in the build's fingerprint, so that later stages digest a page or a source w
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import time
@@ -50,6 +51,10 @@ class Inputs:
     glossary: tuple[GlossaryTerm, ...]
     problems: tuple[Problem, ...]
     sources_loaded: bool
+
+    def without_drafts(self) -> Inputs:
+        """These inputs as the published site has them: no page with `draft: true` (its front matter still loaded, and checked)."""
+        return dataclasses.replace(self, pages=tuple(page for page in self.pages if not page.draft))
 
 
 def load_inputs(settings: Settings, memo: Memo) -> Inputs:
