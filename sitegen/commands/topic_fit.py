@@ -29,6 +29,9 @@ _STOP_WORD_TEXT = (
 )
 _STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
 
+# (ending, what replaces it, the shortest stem it may leave), the first that applies wins
+_ENDINGS = (("ies", "y", 3), ("oes", "o", 3), ("sses", "ss", 2), ("ches", "ch", 2), ("shes", "sh", 2), ("xes", "x", 2), ("ss", "ss", 0),
+            ("us", "us", 0), ("is", "is", 0), ("s", "", 3), ("ing", "", 4), ("ed", "", 4))
 Vector = dict[str, float]
 
 
@@ -42,13 +45,16 @@ class Placement:
 
 
 def words(text: str) -> list[str]:
-    """The content words of `text`, lowercased, a plural's final s dropped."""
-    found = []
-    for word in _WORD.findall(text.lower()):
-        if word in _STOP_WORDS or len(word) < 2:
-            continue
-        found.append(word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word)
-    return found
+    """The content words of `text`, lowercased, each cut to a rough stem (`stem`)."""
+    return [stem(word) for word in _WORD.findall(text.lower()) if word not in _STOP_WORDS and len(word) > 1]
+
+
+def stem(word: str) -> str:
+    """`word` without the endings of plurals and of most verb forms (tomatoes → tomato, watered → water, growing → grow)."""
+    for ending, replacement, shortest in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= shortest:
+            return word[: len(word) - len(ending)] + replacement
+    return word
 
 
 def normalised_heading(text: str) -> str:
@@ -100,7 +106,8 @@ def _idf(documents: Iterable[Counter[str]]) -> dict[str, float]:
 
 
 def _weighted(counts: Counter[str], weights: dict[str, float]) -> Vector:
-    return {word: math.log1p(n) * weights[word] for word, n in counts.items() if n > 0}
+    rarest = max(weights.values(), default=1.0)  # a word no document has (a heading's own) is as rare as the rarest
+    return {word: math.log1p(n) * weights.get(word, rarest) for word, n in counts.items() if n > 0}
 
 
 def _unit(vector: Vector) -> Vector:
