@@ -135,7 +135,8 @@ def _check(root: Path, args: argparse.Namespace) -> int:
         result = build(root, write=False, progress=progress)
     print(coverage_table(result.site))
     if result.drafts_left_out:
-        print(f"{_count(len(result.drafts_left_out), 'draft')} left out (draft: true; its citations count as uncited): {', '.join(result.drafts_left_out)}")
+        their = "its" if len(result.drafts_left_out) == 1 else "their"
+        print(f"{_count(len(result.drafts_left_out), 'draft')} left out (draft: true; {their} citations count as uncited): {', '.join(result.drafts_left_out)}")
     _report(result.findings)
     found = _count(len(result.findings), "problem") if result.findings else "no problems"
     print(f"check found {found} in {len(result.outputs)} files")

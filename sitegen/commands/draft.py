@@ -138,8 +138,8 @@ def _unique(slug: str, taken: set[str]) -> str:
 
 def draft_markdown(draft: Draft, sources: dict[str, Source]) -> str:
     """The page of `draft`: front matter with `draft: true`, then each paragraph quoted and cited under its section heading."""
-    seeds = ", ".join(dict.fromkeys(p.source_id for p in draft.passages))
-    description = f"Draft from seed {seeds}: the sources' own words, quoted, to rewrite before publishing."
+    seeds = list(dict.fromkeys(p.source_id for p in draft.passages))
+    description = f"Draft from seed{'s' if len(seeds) > 1 else ''} {', '.join(seeds)}: the sources' own words, quoted, to rewrite before publishing."
     lines = ["---", f"title: {json.dumps(draft.title, ensure_ascii=False)}", f"description: {json.dumps(description)}", "draft: true", "---", ""]
     section: tuple[str, str] | None = None
     for passage in draft.passages:
