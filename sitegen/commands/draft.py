@@ -17,6 +17,7 @@ import json
 import os
 import re
 import tempfile
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,7 +104,7 @@ def _drafts_by_section(sources: Sequence[Source]) -> list[Draft]:
                 sections.setdefault(passage.section, []).append(passage)
         for index, (heading, members) in enumerate(sections.items(), start=1):
             title = heading or f"{source.title} (before its first heading)"
-            drafts.append(Draft(_unique(f"{source.id}-{slug_of(title, f'section-{index}')}", slugs), title, tuple(members)))
+            drafts.append(Draft(_unique(slug_of(f"{source.id}-{title}", f"{source.id}-section-{index}"), slugs), title, tuple(members)))
     return drafts
 
 
@@ -140,7 +141,7 @@ def draft_markdown(draft: Draft, sources: dict[str, Source]) -> str:
     """The page of `draft`: front matter with `draft: true`, then each paragraph quoted and cited under its section heading."""
     seeds = list(dict.fromkeys(p.source_id for p in draft.passages))
     description = f"Draft from seed{'s' if len(seeds) > 1 else ''} {', '.join(seeds)}: the sources' own words, quoted, to rewrite before publishing."
-    lines = ["---", f"title: {json.dumps(draft.title, ensure_ascii=False)}", f"description: {json.dumps(description)}", "draft: true", "---", ""]
+    lines = ["---", f"title: {yaml_string(draft.title)}", f"description: {yaml_string(description)}", "draft: true", "---", ""]
     section: tuple[str, str] | None = None
     for passage in draft.passages:
         if (passage.source_id, passage.section) != section:
@@ -149,6 +150,18 @@ def draft_markdown(draft: Draft, sources: dict[str, Source]) -> str:
             lines += [f"## {escape_markdown(heading)}", ""]
         lines += [f"> {escape_markdown(passage.text)} [@{passage.source_id}:{passage.anchor}]", ""]
     return "\n".join(lines)
+
+
+def yaml_string(text: str) -> str:
+    """`text` as a double-quoted YAML string (JSON's, which YAML reads alike), with every character YAML could
+    take for a line break or a control escaped too."""
+    quoted = json.dumps(text, ensure_ascii=False)
+    return "".join(_yaml_escape(c) if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in quoted)
+
+
+def _yaml_escape(character: str) -> str:
+    code = ord(character)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def escape_markdown(text: str) -> str:

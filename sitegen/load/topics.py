@@ -60,6 +60,8 @@ def slug_of(title: str, fallback: str) -> str:
 
 def load_topics(path: Path, root: Path) -> tuple[Topic, ...]:
     """The topics of the file at `path` (inside the project at `root`), or one BuildError with every problem."""
+    if not path.absolute().is_relative_to(root.absolute()):
+        raise BuildError.at(path, 0, "a topics file is read only from inside the project: move or copy it into the project folder")
     doc = parse_yaml(read_text(path, root), path)
     if not isinstance(doc.data, list) or not doc.data:
         raise BuildError.at(path, 1, "a topics file is a list of topics, each with a title (- title: …), and optional slug, headings and keywords")

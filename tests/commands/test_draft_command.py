@@ -11,6 +11,7 @@ import pytest
 
 from sitegen.commands.cli import main
 from sitegen.incremental.memo import Memo
+from sitegen.load.pages import parse_page
 from sitegen.pipeline import build
 from tests.projects import assert_clean_failure, page, run, write
 
@@ -159,3 +160,20 @@ def test_a_quoted_passage_shows_exactly_as_the_seed_writes_it(make_project: Call
     result = build(root, Memo.off(), write=False, drafts=True)
     page = result.outputs["drafts/001-heading-one/index.html"].decode("utf-8")
     assert f"<p>{html.escape(text, quote=False)}<sup" in page.replace("&quot;", '"').replace("&#x27;", "'")
+
+
+def test_a_draft_title_reads_back_as_the_seed_heading_wrote_it(make_project: Callable[..., Path], capsys) -> None:
+    heading = 'Odd "title": with # and \\ and \u2028 a line separator'
+    root = _with_seed(make_project, f"{heading}\n\nA paragraph under it.\n")
+    assert run(root, ("draft", "001"), capsys)[0] == 0
+    (drafted,) = (root / DRAFTS).iterdir()
+    assert parse_page(drafted, f"drafts/{drafted.name}").title == heading
+
+
+def test_a_topics_file_outside_the_project_is_refused(make_project: Callable[..., Path], capsys, tmp_path: Path) -> None:
+    root = make_project()
+    outside = write(tmp_path / "elsewhere" / "topics.yaml", TOPICS)
+    code, err = run(root, ("draft", "001", "--topics", str(outside)), capsys, in_subprocess=True)
+    assert code == 1 and "Traceback" not in err
+    assert err.splitlines()[0] == f"{outside}: a topics file is read only from inside the project: move or copy it into the project folder"
+    assert not (root / DRAFTS).exists()
