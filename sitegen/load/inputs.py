@@ -53,8 +53,12 @@ class Inputs:
     sources_loaded: bool
 
     def without_drafts(self) -> Inputs:
-        """These inputs as the published site has them: no page with `draft: true` (its front matter still loaded, and checked)."""
-        return dataclasses.replace(self, pages=tuple(page for page in self.pages if not page.draft))
+        """These inputs as the published site has them: no page with `draft: true` (its front matter still loaded, and
+        checked); a glossary whose page is a draft has no page."""
+        published = tuple(page for page in self.pages if not page.draft)
+        had_glossary = any(page.url == GLOSSARY_URL for page in self.pages)
+        lost = _glossary_without_page(self.settings, self.glossary, list(published)) if had_glossary else []
+        return dataclasses.replace(self, pages=published, problems=(*self.problems, *lost))
 
 
 def load_inputs(settings: Settings, memo: Memo) -> Inputs:

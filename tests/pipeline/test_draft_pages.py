@@ -86,3 +86,10 @@ def test_draft_must_be_true_or_false(make_project: Callable[..., Path], capsys) 
     root = make_project({"index.md": HOME, "topic.md": page("A topic", "A fact [@001:p4].\n", draft="maybe")})
     code, err = run(root, ("build",), capsys, in_subprocess=True)
     assert_clean_failure(code, err, "content/topic.md", 3, "'draft' must be true or false, not text")
+
+
+def test_a_glossary_whose_page_is_a_draft_has_no_page_in_a_build(make_project: Callable[..., Path], capsys) -> None:
+    root = make_project({"index.md": HOME, "topic.md": TOPIC_CITING_P2, "glossary.md": page("Glossary", "Terms.\n", draft="true")})
+    write(root / "content" / "glossary.yaml", "- term: fact\n  definition: Something true.\n")
+    code, err = run(root, ("build",), capsys, in_subprocess=True)
+    assert_clean_failure(code, err, "content/glossary.yaml", 1, "no glossary page to show them")
