@@ -94,15 +94,18 @@ def _chosen_sources(sources: dict[str, Source], seed_ids: Sequence[str], seeds_d
 
 
 def _drafts_by_section(sources: Sequence[Source]) -> list[Draft]:
-    """One draft per section of each seed that has a paragraph in use, titled with its heading."""
+    """One draft per section of each seed (its heading, and the paragraphs up to the next) that has a paragraph in use."""
     drafts: list[Draft] = []
     slugs: set[str] = set()
     for source in sources:
-        sections: dict[str, list[Passage]] = {}
+        sections: dict[int, list[Passage]] = {}  # number of the section's heading (0 before the first) → its paragraphs in use
+        start = 0
         for passage in source.passages:
+            start = passage.number if passage.is_heading else start
             if not passage.is_heading and not passage.excluded:
-                sections.setdefault(passage.section, []).append(passage)
-        for index, (heading, members) in enumerate(sections.items(), start=1):
+                sections.setdefault(start, []).append(passage)
+        for index, members in enumerate(sections.values(), start=1):
+            heading = members[0].section
             title = heading or f"{source.title} (before its first heading)"
             drafts.append(Draft(_unique(slug_of(f"{source.id}-{title}", f"{source.id}-section-{index}"), slugs), title, tuple(members)))
     return drafts

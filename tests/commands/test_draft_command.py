@@ -177,3 +177,10 @@ def test_a_topics_file_outside_the_project_is_refused(make_project: Callable[...
     assert code == 1 and "Traceback" not in err
     assert err.splitlines()[0] == f"{outside}: a topics file is read only from inside the project: move or copy it into the project folder"
     assert not (root / DRAFTS).exists()
+
+
+def test_two_sections_under_the_same_heading_are_two_drafts(make_project: Callable[..., Path], capsys) -> None:
+    root = _with_seed(make_project, "Notes\n\nThe first paragraph of notes.\n\nOther\n\nSomething else entirely.\n\nNotes\n\nThe second paragraph of notes.\n")
+    assert run(root, ("draft", "001"), capsys)[0] == 0
+    assert sorted(p.name for p in (root / DRAFTS).iterdir()) == ["001-notes-2.md", "001-notes.md", "001-other.md"]
+    assert "The second paragraph of notes. [@001:p6]" in (root / DRAFTS / "001-notes-2.md").read_text(encoding="utf-8")
