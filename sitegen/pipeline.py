@@ -32,6 +32,7 @@ class BuildResult:
     findings: tuple[Problem, ...]  # broken links and anchors, uncited passages
     rendered: frozenset[str]  # the outputs this build rendered anew (the others came from the memo)
     written: bool | None = None  # whether the output folder was written (False: it held these files already; None: not asked to)
+    drafts_left_out: tuple[str, ...] = ()  # the pages with `draft: true` this build left out (paths in content/)
 
 
 def build(
@@ -44,20 +45,23 @@ def build(
     before_swap: Callable[[Path], None] | None = None,
     persist: bool = True,
     progress: Observer | None = None,
+    drafts: bool = False,
 ) -> BuildResult:
     """Build the project at `root` into `out_dir` (default: the settings' output folder); nothing is
     written unless every stage succeeded and, with `strict`, found nothing.
 
     `memo`: what earlier builds left (default: the project's cache folder); `persist`: save what this
     build used to it. `write=False` stops after the check; `before_swap` is handed the staged folder.
-    `progress` is told each stage and count as the build goes (see `core.progress`).
+    `progress` is told each stage and count as the build goes (see `core.progress`). `drafts`: keep the
+    pages with `draft: true` (the dev server does; a published site has none).
     """
     with reporting_to(progress):
-        return _build(root, memo, out_dir, strict, write, before_swap, persist)
+        return _build(root, memo, out_dir, strict, write, before_swap, persist, drafts)
 
 
 def _build(
     root: Path, memo: Memo | None, out_dir: Path | None, strict: bool, write: bool, before_swap: Callable[[Path], None] | None, persist: bool,
+    drafts: bool,
 ) -> BuildResult:
     """`build`, stage by stage."""
     memo = memo if memo is not None else Memo.for_project(root)
@@ -69,6 +73,8 @@ def _build(
     with memo.build(persist):
         stage("loading")
         inputs = load_inputs(settings, memo)
+        left_out = tuple(page.source for page in inputs.pages if page.draft and not drafts)
+        inputs = inputs if drafts else inputs.without_drafts()
         memo.settle()
         stage("converting", "pages")
         site = resolve_site(inputs, memo)
@@ -84,7 +90,7 @@ def _build(
     if write:
         stage("writing")
     written = write_site(rendered.outputs, target, root, before_swap, likely_changed=rendered.fresh) if write else None
-    return BuildResult(site, rendered.outputs, findings, rendered.fresh, written)
+    return BuildResult(site, rendered.outputs, findings, rendered.fresh, written, left_out)
 
 
 def _protected_folders(settings: Settings, target: Path) -> dict[str, Path]:

@@ -2,7 +2,7 @@
 linked to when it is the home page, is in the navigation (it has an `order`), another page links to
 it in its Markdown, the glossary or a source page links to it (it uses a glossary term, or cites a
 seed's passage), or the rendered home page links to it (the theme's menus and footer, which every
-page shares)."""
+page shares). A draft is no orphan: it is shown only by the dev server, to its authors."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from ..resolve.model import Site
 def orphan_problems(site: Site, home_links: Iterable[str] = ()) -> list[Problem]:
     """Each page that nothing links to and that is not in the navigation, at the first line of its
     file; `home_links` are the hrefs of the rendered home page."""
-    unreached = {page.url for page in site.pages if page.url != HOME_URL and page.order is None}
+    unreached = {page.url for page in site.pages if page.url != HOME_URL and page.order is None and not page.draft}
     if unreached:
         _strike_home_links(home_links, unreached)
     if unreached:

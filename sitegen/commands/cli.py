@@ -1,4 +1,4 @@
-"""The command line: `build`, `check`, `serve`, `deploy`, `new`, `theme copy`, `add-source`, `update-source`. Thin: parses arguments, dispatches to one
+"""The command line: `build`, `check`, `serve`, `deploy`, `draft`, `new`, `theme copy`, `add-source`, `update-source`. Thin: parses arguments, dispatches to one
 short handler per command, and prints every problem (in `_report`, through `core.errors.shown_all`) as
 `path:line: message`, exiting 1 on any."""
 
@@ -13,13 +13,14 @@ from typing import NoReturn
 
 from .. import __version__
 from ..check.coverage import coverage_table
-from ..core.errors import BuildError, Problem, shown_all
+from ..core.errors import BuildError, Problem, display_path, shown_all
 from ..incremental.cache import cache_folder
 from ..load.settings import load_settings
 from ..pipeline import build
 from ..write.search import index_site
 from ..write.swap import FolderBusyError
 from .deploy import check_target, publish, uncommitted_changes
+from .draft import draft_pages
 from .git import DeployError
 from .intake import add_parsers, add_source_command, update_source_command
 from .new import new_project
@@ -79,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     new_cmd = commands.add_parser("new", help="write a new project (settings, two pages, an example source) into a new or empty folder")
     new_cmd.add_argument("folder", type=Path, help="the folder to create (or an empty one)")
     add_parsers(commands)
+    draft_cmd = commands.add_parser("draft", help="draft pages from seeds into content/drafts/: each passage quoted and cited, for an author to rewrite")
+    draft_cmd.add_argument("ids", nargs="+", metavar="ID", help="the seeds to draft from (their ids, as in seeds/<id>_<name>.txt)")
+    draft_cmd.add_argument("--topics", type=Path, help="a YAML list of topics (title, headings, keywords): one draft per topic (default: one per seed section)")
     theme_cmd = commands.add_parser("theme", help="the default theme: `theme copy` puts its templates and static files into the project")
     theme_actions = theme_cmd.add_subparsers(dest="action", required=True)
     copy_cmd = theme_actions.add_parser("copy", help="copy the default theme into templates/ and static/ to change it freely")
@@ -91,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(list(argv) if argv is not None else None)
     root = args.project.resolve()
     handler = {
-        "build": _build, "check": _check, "deploy": _deploy, "new": _new, "serve": _serve, "theme": _theme,
+        "build": _build, "check": _check, "deploy": _deploy, "draft": _draft, "new": _new, "serve": _serve, "theme": _theme,
         "add-source": add_source_command, "update-source": update_source_command,
     }[args.command or "build"]
     try:
@@ -130,7 +134,8 @@ def _build_site(root: Path, strict: bool, out: Path | None, search: bool = True,
     _report(result.findings)
     target = out or Path(result.site.settings.output_dir)
     done = f"built {len(result.outputs)} files into {target}/" if result.written is not False else f"{target}/ already up to date: {len(result.outputs)} files"
-    print(f"{done} ({len(result.site.pages)} pages, {len(result.site.source_pages)} sources)")
+    drafts = f", {_count(len(result.drafts_left_out), 'draft')} left out" if result.drafts_left_out else ""
+    print(f"{done} ({len(result.site.pages)} pages, {len(result.site.source_pages)} sources{drafts})")
 
 
 def _check(root: Path, args: argparse.Namespace) -> int:
@@ -138,6 +143,9 @@ def _check(root: Path, args: argparse.Namespace) -> int:
     with stderr_progress(args.quiet) as progress:
         result = build(root, write=False, progress=progress)
     print(coverage_table(result.site))
+    if result.drafts_left_out:
+        their = "its" if len(result.drafts_left_out) == 1 else "their"
+        print(f"{_count(len(result.drafts_left_out), 'draft')} left out (draft: true; {their} citations count as uncited): {', '.join(result.drafts_left_out)}")
     _report(result.findings)
     found = _count(len(result.findings), "problem") if result.findings else "no problems"
     print(f"check found {found} in {len(result.outputs)} files")
@@ -173,6 +181,21 @@ def _new(root: Path, args: argparse.Namespace) -> int:
     except OSError as exc:
         return _failed([_machine_problem(exc, args.folder.resolve())])
     print(f"created {args.folder}/ with {_count(len(written), 'file')}; next: cd {args.folder} && sitegen serve")
+    return 0
+
+
+def _draft(root: Path, args: argparse.Namespace) -> int:
+    """`draft ID… [--topics FILE]`: each draft written, then what was drafted and what was left out."""
+    try:
+        drafted = draft_pages(root, args.ids, args.topics.resolve() if args.topics else None)
+    except BuildError as exc:
+        return _failed(exc.problems, f"draft refused: {_count(len(exc.problems), 'problem')}; nothing was written")
+    folder = display_path(drafted.folder)
+    for draft in drafted.drafts:
+        print(f"{folder}/{draft.file_name}: {_count(len(draft.passages), 'passage')}{' that fit no topic: place them' if draft.to_place else ''}")
+    left = [f"{_count(drafted.excluded, 'excluded passage')} left out"] if drafted.excluded else []
+    left += [f"no passage fits {title!r}" for title in drafted.empty_topics]
+    print(f"drafted {_count(len(drafted.drafts), 'page')} with draft: true{''.join('; ' + item for item in left)}; rewrite each, then remove draft: true")
     return 0
 
 

@@ -84,7 +84,7 @@ class Preview:
         started = time.perf_counter()
         before = self.problems
         try:
-            result = build(self.root, self.memo, write=False, persist=self.generation == 0)  # the cache is written when serving stops
+            result = build(self.root, self.memo, write=False, persist=self.generation == 0, drafts=True)  # the cache is written when serving stops
             written = self._write(result.outputs)
         except BuildError as exc:
             self.problems = exc.problems

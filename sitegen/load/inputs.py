@@ -9,6 +9,7 @@ key in the build's fingerprint, so that later stages digest a page or a source w
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import time
@@ -50,6 +51,14 @@ class Inputs:
     glossary: tuple[GlossaryTerm, ...]
     problems: tuple[Problem, ...]
     sources_loaded: bool
+
+    def without_drafts(self) -> Inputs:
+        """These inputs as the published site has them: no page with `draft: true` (its front matter still loaded, and
+        checked); a glossary whose page is a draft has no page."""
+        published = tuple(page for page in self.pages if not page.draft)
+        had_glossary = any(page.url == GLOSSARY_URL for page in self.pages)
+        lost = _glossary_without_page(self.settings, self.glossary, list(published)) if had_glossary else []
+        return dataclasses.replace(self, pages=published, problems=(*self.problems, *lost))
 
 
 def load_inputs(settings: Settings, memo: Memo) -> Inputs:

@@ -16,7 +16,7 @@ from ..core.layout import GLOSSARY_FILE, RESERVED_NAMES
 from ..dialect.density import density_problem
 from ..dialect.limits import block_breaks_problem, nesting_problem, page_size_problem
 from .fields import Fields
-from .schema import DATE, MAPPING, TEXT, TEXTS, WHOLE_NUMBER, Key, Schema, read_mapping
+from .schema import DATE, MAPPING, TEXT, TEXTS, TRUE_OR_FALSE, WHOLE_NUMBER, Key, Schema, read_mapping
 from .structured_data import NOTHING_GIVEN, StructuredData, read_structured_data
 from .yaml_files import YamlDocument, parse_yaml
 
@@ -52,6 +52,7 @@ FRONT_MATTER = Schema((
     Key("structured_data", MAPPING),
     Key("statements", TEXT, default="cited",
         check=lambda value: "" if value in STATEMENTS else f"statements must be one of {', '.join(map(repr, STATEMENTS))}, not {value!r}"),
+    Key("draft", TRUE_OR_FALSE, default=False),  # shown by `serve` only: not built, listed, indexed or counted as citing
 ))
 FRONT_MATTER_KEYS = FRONT_MATTER.names
 GLOSSARY_TERM = Schema((
@@ -96,6 +97,7 @@ class Page(AtUrl):
     reviewed_line: int = 0  # the front matter line of `reviewed`, 0 when there is none
     structured_data: StructuredData = NOTHING_GIVEN  # what this page's JSON-LD says, where it differs from the site's
     editorial: bool = False  # `statements: editorial`: no statement of the page needs a citation
+    draft: bool = False  # `draft: true`: shown by the dev server only
 
 
 @dataclass(frozen=True)
@@ -205,6 +207,7 @@ def parse_page(path: Path, relative: str) -> Page:
         reviewed_line=doc.line("reviewed") if reviewed_iso else 0,
         structured_data=structured_data,
         editorial=meta["statements"] == "editorial",
+        draft=meta["draft"],
     )
 
 

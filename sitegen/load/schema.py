@@ -1,7 +1,8 @@
 """The keys of the five YAML formats, each declared once, and the one check of a mapping against them.
 
 Each format (`site.yaml`, a page's front matter, a seed of `seeds/sources.yaml`, a publication of
-`content/references.yaml`, a term of `content/glossary.yaml`) is a `Schema`: its keys, each with the
+`content/references.yaml`, a term of `content/glossary.yaml`, and a topic of the topics file `draft`
+reads) is a `Schema`: its keys, each with the
 kind of value it takes, whether it is required, and its default. `read_mapping` checks one mapping
 against its schema and adds every problem at its line, in one wording for all five formats:
 

@@ -211,8 +211,8 @@ def reference_label(reference: Reference) -> str:
 
 
 def sitemap(site: Site) -> str:
-    """`sitemap.xml`: topic, special and source pages, with review dates where known."""
-    entries: list[tuple[str, dt.date | None]] = [(p.url, p.reviewed) for p in site.pages]
+    """`sitemap.xml`: topic, special and source pages (no draft), with review dates where known."""
+    entries: list[tuple[str, dt.date | None]] = [(p.url, p.reviewed) for p in site.pages if not p.draft]
     entries += [(sp.url, None) for sp in site.source_pages]
     rows = []
     for url, reviewed in entries:

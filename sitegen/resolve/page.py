@@ -52,6 +52,7 @@ def resolve_page(
         body_line=page.body_line,
         structured_data=page.structured_data.over(settings.structured_data),
         statements=_statements(settings, page, result),
+        draft=page.draft,
     )
     return PageResolution(resolved, summary(resolved), _backlinks(resolved), tuple(problems.items), _link_findings(settings, page, result))
 

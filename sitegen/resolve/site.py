@@ -103,13 +103,13 @@ def _resolve_page_memoised(
 
 
 def _site(settings: Settings, inputs: Inputs, resolutions: list[PageResolution], findings: tuple[Problem, ...]) -> Site:
-    """The site model: pages home first, then by nav order, then by title; topics; back-links."""
+    """The site model: pages home first, then by nav order, then by title; topics; back-links (none from a draft)."""
     in_order = sorted(resolutions, key=lambda r: (r.resolved.url != HOME_URL, r.resolved.order is None, r.resolved.order or 0, r.resolved.title.lower()))
     ordered = [resolution.resolved for resolution in in_order]
-    nav = tuple(p for p in ordered if p.order is not None)
+    nav = tuple(p for p in ordered if p.order is not None and not p.draft)
     summaries = {resolution.resolved.url: resolution.summary for resolution in in_order}
     on_pages: dict[str, list[PageSummary]] = {term.id: [] for term in inputs.glossary}
-    for page in ordered:
+    for page in (p for p in ordered if not p.draft):
         for term_id in dict.fromkeys(page.terms):
             if term_id in on_pages:
                 on_pages[term_id].append(summaries[page.url])
@@ -119,7 +119,7 @@ def _site(settings: Settings, inputs: Inputs, resolutions: list[PageResolution],
         nav=nav,
         topics=tuple(summaries[p.url] for p in nav),
         sources=dict(inputs.sources),
-        source_pages=_source_pages(inputs.sources, in_order),
+        source_pages=_source_pages(inputs.sources, [r for r in in_order if not r.resolved.draft]),
         publications=dict(inputs.publications),
         glossary=inputs.glossary,
         term_pages={term_id: tuple(found) for term_id, found in on_pages.items()},

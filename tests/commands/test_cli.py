@@ -49,7 +49,7 @@ def test_problems_name_files_relative_to_the_working_folder(
     monkeypatch.chdir(root)
     _, _, err = run(capsys, "build", "--no-search")
     assert err.splitlines()[:3] == [
-        "content/a.md:3: unknown key 'colour'; allowed: description, order, reviewed, slug, statements, structured_data, title",
+        "content/a.md:3: unknown key 'colour'; allowed: description, draft, order, reviewed, slug, statements, structured_data, title",
         "content/b.md:4: @001:p99: seed 001 has no passage p99 (it has p1-p5)",
         "content/b.md:6: @009:p1: unknown source '009' (known: 001)",
     ]

@@ -38,7 +38,7 @@ def test_body_starts_after_the_closing_line_and_knows_its_file_line(tmp_path: Pa
 
 def test_unknown_key_is_an_error_at_the_line_of_that_key(tmp_path: Path) -> None:
     path = page_file(tmp_path, "title: T\ndescription: D\ncolour: red\n")
-    assert error_of(path) == [f"{path}:4: unknown key 'colour'; allowed: description, order, reviewed, slug, statements, structured_data, title"]
+    assert error_of(path) == [f"{path}:4: unknown key 'colour'; allowed: description, draft, order, reviewed, slug, statements, structured_data, title"]
 
 
 def test_missing_title_is_an_error_at_the_first_line_of_the_front_matter(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ ALLOWED = {
         "base_url, cname, description, disclaimer, disclaimer_label, editorial_admonitions, language, output_dir, "
         "review_interval_months, structured_data, title"
     ),
-    "front matter": "description, order, reviewed, slug, statements, structured_data, title",
+    "front matter": "description, draft, order, reviewed, slug, statements, structured_data, title",
     "sources.yaml": "blocks, changed, date, edited, exclude, extractor, kind, original, promotional, publisher, retrieved, sha256, title, url",
     "references.yaml": "authors, doi, issue, journal, note, pages, pmid, title, url, volume, year",
     "glossary.yaml": "aliases, definition, id, term",

@@ -97,7 +97,7 @@ CASES = [
     Case("front-matter-reviewed-not-a-date", put("content/topic.md", "---\ntitle: A topic\nreviewed: last week\n---\n\nText.\n"), "content/topic.md", 3,
          "reviewed must be a date"),
     Case("front-matter-unknown-key", put("content/topic.md", "---\ntitle: A topic\nauthor: Someone\n---\n\nText.\n"), "content/topic.md", 3,
-         "unknown key 'author'; allowed: description, order, reviewed, slug, statements, structured_data, title", subprocess=True),
+         "unknown key 'author'; allowed: description, draft, order, reviewed, slug, statements, structured_data, title", subprocess=True),
     Case("front-matter-key-twice", put("content/topic.md", "---\ntitle: A topic\norder: 1\ntitle: Another\n---\n\nText.\n"), "content/topic.md", 4,
          "key 'title' is given twice in one mapping (first at line 2)"),
     Case("settings-key-twice", settings("title: Test site\nlanguage: en\nlanguage: fr\n"), "site.yaml", 3, "key 'language' is given twice"),
