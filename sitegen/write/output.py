@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -24,6 +25,8 @@ from .swap import replace, writing
 
 MIN_FILES_PER_THREAD = 64  # below this, starting a thread costs more than it saves
 _MARKER_TEXT = b"This folder is written by sitegen; it is replaced on every build.\n"
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOSE_ON_EXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def check_output_dir(out_dir: Path, root: Path) -> None:
@@ -111,15 +114,15 @@ def write_site(
     with writing(entry):
         if before_swap is None and holds_exactly(entry.resolve(), outputs, likely_changed):
             return False
-        _stage_and_swap(outputs, entry, before_swap)
+        _stage_and_swap(outputs, entry, before_swap, likely_changed)
     return True
 
 
-def _stage_and_swap(outputs: Mapping[str, bytes], entry: Path, before_swap: Callable[[Path], None] | None) -> None:
+def _stage_and_swap(outputs: Mapping[str, bytes], entry: Path, before_swap: Callable[[Path], None] | None, likely_changed: Collection[str]) -> None:
     staging = Path(tempfile.mkdtemp(prefix=f".{entry.name}.new-", dir=entry.parent))
     try:
-        _write_all(staging, outputs)
-        (staging / MARKER).write_bytes(_MARKER_TEXT)
+        _write_all(staging, outputs, _previous_files(entry), likely_changed)
+        _create(str(staging / MARKER), _MARKER_TEXT)
         if before_swap is not None:
             before_swap(staging)
         os.chmod(staging, 0o755)
@@ -135,33 +138,85 @@ def _stage_and_swap(outputs: Mapping[str, bytes], entry: Path, before_swap: Call
         raise
 
 
-def _write_all(folder: Path, outputs: Mapping[str, bytes]) -> None:
+def _previous_files(entry: Path) -> tuple[str, frozenset[str]]:
+    """The folder of the site now in place and its regular files reached through folders alone (no
+    symbolic link on the way): the files a new site may share with it. Empty without a site."""
+    if not entry.is_dir():
+        return "", frozenset()
+    current = entry.resolve()
+    files, _, _ = walk_tree(current)
+    return str(current), frozenset(files)
+
+
+def _write_all(folder: Path, outputs: Mapping[str, bytes], previous: tuple[str, frozenset[str]], likely_changed: Collection[str]) -> None:
     """Create the outputs' folders, then the outputs, in the empty `folder` (paths already checked).
 
-    Large sites are written by several threads: creating a file or a folder can cost a fraction of
-    a millisecond of the kernel's time, which threads spread over the cores.
+    An output that the previous site holds with the same bytes, and that this build did not render
+    anew, becomes a hard link to that file (`_link_or_write`): a new name for the same bytes, much
+    cheaper than writing them. Large sites are written by several threads: creating a file or a
+    folder can cost a fraction of a millisecond of the kernel's time, which threads spread over the cores.
     """
     base = str(folder)
     by_depth: dict[int, list[str]] = {}
     for relative in _folders_of(outputs):
         by_depth.setdefault(relative.count("/"), []).append(os.path.join(base, relative))
-    files = [(os.path.join(base, relative), data) for relative, data in outputs.items()]
+    old_folder, old_files = previous
+    fresh = frozenset(likely_changed)
+    files = [
+        (os.path.join(base, relative), data, os.path.join(old_folder, relative) if relative in old_files and relative not in fresh else "")
+        for relative, data in outputs.items()
+    ]
     threads = min(worker_count(), len(files) // MIN_FILES_PER_THREAD)
     if threads <= 1:
         for depth in sorted(by_depth):
             for path in by_depth[depth]:
                 os.mkdir(path)
-        for path, data in files:
-            _write_file(path, data)
+        for path, data, old in files:
+            _link_or_write(path, data, old)
         return
     with ThreadPoolExecutor(threads) as pool:
         for depth in sorted(by_depth):  # parents before children
             list(pool.map(os.mkdir, by_depth[depth]))
-        list(pool.map(_write_file, *zip(*files, strict=True)))
+        list(pool.map(_link_or_write, *zip(*files, strict=True)))
+
+
+def _link_or_write(path: str, data: bytes, old: str) -> None:
+    """Make the new file `path` hold `data`: a hard link to the previous site's file `old` when that
+    is a regular file with exactly these bytes (checked on the linked name, after linking, so the
+    bytes checked are the very ones linked), else a file written anew. Nothing is ever written into
+    a linked file: it is the live site's own until the swap."""
+    if old:
+        try:
+            os.link(old, path, follow_symlinks=False)
+        except OSError:  # another file system, a system without hard links, too many links
+            pass
+        else:
+            if _holds_regular(path, data):
+                return
+            os.unlink(path)
+    _write_file(path, data)
+
+
+def _holds_regular(path: str, data: bytes) -> bool:
+    """Whether `path` is a regular file (not a link to one) with exactly the bytes `data`."""
+    try:
+        handle = os.open(path, os.O_RDONLY | _NO_FOLLOW | _CLOSE_ON_EXEC)
+    except OSError:
+        return False
+    with os.fdopen(handle, "rb") as stream:
+        return stat.S_ISREG(os.fstat(handle).st_mode) and stream.read(len(data) + 1) == data
 
 
 def _write_file(path: str, data: bytes) -> None:
-    with open(path, "wb") as stream:
+    """Write the output file `path` anew (see `_create`)."""
+    _create(path, data)
+
+
+def _create(path: str, data: bytes) -> None:
+    """Write a new file at `path`: refused if anything is there already, so that no write ever goes
+    into a file shared with the live site, or through a link."""
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW | _CLOSE_ON_EXEC, 0o666)
+    with os.fdopen(handle, "wb") as stream:
         stream.write(data)
 
 
