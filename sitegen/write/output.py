@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import stat
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -21,12 +20,11 @@ from ..core.files import files_under, site_entry, walk_tree
 from ..core.layout import OUTPUT_MARKER as MARKER
 from ..core.layout import output_refusal
 from ..core.parallel import worker_count
+from .linking import create, link_or_create
 from .swap import replace, writing
 
 MIN_FILES_PER_THREAD = 64  # below this, starting a thread costs more than it saves
 _MARKER_TEXT = b"This folder is written by sitegen; it is replaced on every build.\n"
-_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_CLOSE_ON_EXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def check_output_dir(out_dir: Path, root: Path) -> None:
@@ -122,7 +120,7 @@ def _stage_and_swap(outputs: Mapping[str, bytes], entry: Path, before_swap: Call
     staging = Path(tempfile.mkdtemp(prefix=f".{entry.name}.new-", dir=entry.parent))
     try:
         _write_all(staging, outputs, _previous_files(entry), likely_changed)
-        _create(str(staging / MARKER), _MARKER_TEXT)
+        create(str(staging / MARKER), _MARKER_TEXT)
         if before_swap is not None:
             before_swap(staging)
         os.chmod(staging, 0o755)
@@ -152,7 +150,7 @@ def _write_all(folder: Path, outputs: Mapping[str, bytes], previous: tuple[str, 
     """Create the outputs' folders, then the outputs, in the empty `folder` (paths already checked).
 
     An output that the previous site holds with the same bytes, and that this build did not render
-    anew, becomes a hard link to that file (`_link_or_write`): a new name for the same bytes, much
+    anew, becomes a hard link to that file (`linking.link_or_create`): a new name for the same bytes, much
     cheaper than writing them. Large sites are written by several threads: creating a file or a
     folder can cost a fraction of a millisecond of the kernel's time, which threads spread over the cores.
     """
@@ -172,52 +170,25 @@ def _write_all(folder: Path, outputs: Mapping[str, bytes], previous: tuple[str, 
             for path in by_depth[depth]:
                 os.mkdir(path)
         for path, data, old in files:
-            _link_or_write(path, data, old)
+            _place(path, data, old)
         return
     with ThreadPoolExecutor(threads) as pool:
         for depth in sorted(by_depth):  # parents before children
             list(pool.map(os.mkdir, by_depth[depth]))
-        list(pool.map(_link_or_write, *zip(*files, strict=True)))
+        list(pool.map(_place, *zip(*files, strict=True)))
 
 
-def _link_or_write(path: str, data: bytes, old: str) -> None:
-    """Make the new file `path` hold `data`: a hard link to the previous site's file `old` when that
-    is a regular file with exactly these bytes (checked on the linked name, after linking, so the
-    bytes checked are the very ones linked), else a file written anew. Nothing is ever written into
-    a linked file: it is the live site's own until the swap."""
+def _place(path: str, data: bytes, old: str) -> None:
+    """The new file `path`: linked to the live site's `old` when that holds `data`, else written."""
     if old:
-        try:
-            os.link(old, path, follow_symlinks=False)
-        except OSError:  # another file system, a system without hard links, too many links
-            pass
-        else:
-            if _holds_regular(path, data):
-                return
-            os.unlink(path)
-    _write_file(path, data)
-
-
-def _holds_regular(path: str, data: bytes) -> bool:
-    """Whether `path` is a regular file (not a link to one) with exactly the bytes `data`."""
-    try:
-        handle = os.open(path, os.O_RDONLY | _NO_FOLLOW | _CLOSE_ON_EXEC)
-    except OSError:
-        return False
-    with os.fdopen(handle, "rb") as stream:
-        return stat.S_ISREG(os.fstat(handle).st_mode) and stream.read(len(data) + 1) == data
+        link_or_create(path, data, old)
+    else:
+        _write_file(path, data)
 
 
 def _write_file(path: str, data: bytes) -> None:
-    """Write the output file `path` anew (see `_create`)."""
-    _create(path, data)
-
-
-def _create(path: str, data: bytes) -> None:
-    """Write a new file at `path`: refused if anything is there already, so that no write ever goes
-    into a file shared with the live site, or through a link."""
-    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW | _CLOSE_ON_EXEC, 0o666)
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(data)
+    """Write the output file `path` anew (see `linking.create`)."""
+    create(path, data)
 
 
 def holds_exactly(out: Path, outputs: Mapping[str, bytes], likely_changed: Iterable[str] = ()) -> bool:

@@ -16,7 +16,7 @@ import pytest
 from projects import ROOT
 
 from sitegen.pipeline import build
-from sitegen.write import output
+from sitegen.write import linking, output
 from sitegen.write.output import MARKER, write_site
 
 OLD = {"index.html": b"<p>old home</p>", "topic/index.html": b"<p>old topic</p>", "static/a.css": b"a{}"}
@@ -126,7 +126,7 @@ def test_a_new_file_is_never_written_into_an_existing_one(tmp_path: Path) -> Non
     existing = tmp_path / "index.html"
     existing.write_bytes(b"the live site's file")
     with pytest.raises(FileExistsError):
-        output._create(str(existing), b"new bytes")
+        linking.create(str(existing), b"new bytes")
     assert existing.read_bytes() == b"the live site's file"
 
 
