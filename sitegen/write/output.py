@@ -21,7 +21,8 @@ from ..core.layout import OUTPUT_MARKER as MARKER
 from ..core.layout import output_refusal
 from ..core.parallel import worker_count
 from .linking import create, link_or_create
-from .swap import replace, writing
+from .spare import update_spare
+from .swap import replace, take_spare, writing
 
 MIN_FILES_PER_THREAD = 64  # below this, starting a thread costs more than it saves
 _MARKER_TEXT = b"This folder is written by sitegen; it is replaced on every build.\n"
@@ -117,10 +118,14 @@ def write_site(
 
 
 def _stage_and_swap(outputs: Mapping[str, bytes], entry: Path, before_swap: Callable[[Path], None] | None, likely_changed: Collection[str]) -> None:
-    staging = Path(tempfile.mkdtemp(prefix=f".{entry.name}.new-", dir=entry.parent))
+    spare = take_spare(entry)
+    staging = spare or Path(tempfile.mkdtemp(prefix=f".{entry.name}.new-", dir=entry.parent))
     try:
-        _write_all(staging, outputs, _previous_files(entry), likely_changed)
-        create(str(staging / MARKER), _MARKER_TEXT)
+        if spare is None:
+            _write_all(staging, outputs, _previous_files(entry), likely_changed)
+            create(str(staging / MARKER), _MARKER_TEXT)
+        else:
+            update_spare(str(staging), {**outputs, MARKER: _MARKER_TEXT}, _folders_of(outputs), _previous_files(entry), likely_changed)
         if before_swap is not None:
             before_swap(staging)
         os.chmod(staging, 0o755)
