@@ -42,3 +42,30 @@ def create(path: str, data: bytes) -> None:
     handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NO_FOLLOW | CLOSE_ON_EXEC, 0o666)
     with os.fdopen(handle, "wb") as stream:
         stream.write(data)
+
+
+class LiveFiles:
+    """Where the live site's copy of an output is, for a new file to be linked to: only files reached
+    through real folders (no symbolic link on the way), each folder looked at once, when first needed."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = folder  # "" when there is no live site
+        self._real: dict[str, bool] = {"": bool(folder)}
+
+    def path(self, relative: str) -> str:
+        """The live site's file at `relative`, or "" when it cannot be one of its files."""
+        return os.path.join(self.folder, relative) if self._is_real_folder(relative.rpartition("/")[0]) else ""
+
+    def _is_real_folder(self, relative: str) -> bool:
+        known = self._real.get(relative)
+        if known is None:
+            known = self._is_real_folder(relative.rpartition("/")[0]) and _is_folder_not_link(os.path.join(self.folder, relative))
+            self._real[relative] = known
+        return known
+
+
+def _is_folder_not_link(path: str) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False

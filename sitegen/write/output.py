@@ -20,7 +20,7 @@ from ..core.files import files_under, site_entry, walk_tree
 from ..core.layout import OUTPUT_MARKER as MARKER
 from ..core.layout import output_refusal
 from ..core.parallel import worker_count
-from .linking import create, link_or_create
+from .linking import LiveFiles, create, link_or_create
 from .spare import update_spare
 from .swap import replace, take_spare, writing
 
@@ -122,10 +122,10 @@ def _stage_and_swap(outputs: Mapping[str, bytes], entry: Path, before_swap: Call
     staging = spare or Path(tempfile.mkdtemp(prefix=f".{entry.name}.new-", dir=entry.parent))
     try:
         if spare is None:
-            _write_all(staging, outputs, _previous_files(entry), likely_changed)
+            _write_all(staging, outputs, _live_files(entry), likely_changed)
             create(str(staging / MARKER), _MARKER_TEXT)
         else:
-            update_spare(str(staging), {**outputs, MARKER: _MARKER_TEXT}, _folders_of(outputs), _previous_files(entry), likely_changed)
+            update_spare(str(staging), {**outputs, MARKER: _MARKER_TEXT}, _folders_of(outputs), _live_files(entry), likely_changed)
         if before_swap is not None:
             before_swap(staging)
         os.chmod(staging, 0o755)
@@ -141,17 +141,12 @@ def _stage_and_swap(outputs: Mapping[str, bytes], entry: Path, before_swap: Call
         raise
 
 
-def _previous_files(entry: Path) -> tuple[str, frozenset[str]]:
-    """The folder of the site now in place and its regular files reached through folders alone (no
-    symbolic link on the way): the files a new site may share with it. Empty without a site."""
-    if not entry.is_dir():
-        return "", frozenset()
-    current = entry.resolve()
-    files, _, _ = walk_tree(current)
-    return str(current), frozenset(files)
+def _live_files(entry: Path) -> LiveFiles:
+    """The site now in place, whose files a new site may share."""
+    return LiveFiles(str(entry.resolve()) if entry.is_dir() else "")
 
 
-def _write_all(folder: Path, outputs: Mapping[str, bytes], previous: tuple[str, frozenset[str]], likely_changed: Collection[str]) -> None:
+def _write_all(folder: Path, outputs: Mapping[str, bytes], live: LiveFiles, likely_changed: Collection[str]) -> None:
     """Create the outputs' folders, then the outputs, in the empty `folder` (paths already checked).
 
     An output that the previous site holds with the same bytes, and that this build did not render
@@ -163,12 +158,8 @@ def _write_all(folder: Path, outputs: Mapping[str, bytes], previous: tuple[str, 
     by_depth: dict[int, list[str]] = {}
     for relative in _folders_of(outputs):
         by_depth.setdefault(relative.count("/"), []).append(os.path.join(base, relative))
-    old_folder, old_files = previous
     fresh = frozenset(likely_changed)
-    files = [
-        (os.path.join(base, relative), data, os.path.join(old_folder, relative) if relative in old_files and relative not in fresh else "")
-        for relative, data in outputs.items()
-    ]
+    files = [(os.path.join(base, relative), data, "" if relative in fresh else live.path(relative)) for relative, data in outputs.items()]
     threads = min(worker_count(), len(files) // MIN_FILES_PER_THREAD)
     if threads <= 1:
         for depth in sorted(by_depth):

@@ -22,13 +22,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ..core.files import walk_tree
 from ..core.parallel import worker_count
-from .linking import holds_regular, link_or_create
+from .linking import LiveFiles, holds_regular, link_or_create
 
 MIN_FILES_PER_THREAD = 64
 
 
 def update_spare(
-    folder: str, outputs: Mapping[str, bytes], folders: set[str], previous: tuple[str, frozenset[str]], likely_changed: Collection[str],
+    folder: str, outputs: Mapping[str, bytes], folders: set[str], live: LiveFiles, likely_changed: Collection[str],
 ) -> None:
     """Make `folder` hold exactly `outputs` (their folders are `folders`), with no other entry."""
     files, present, others = walk_tree(folder)
@@ -36,12 +36,8 @@ def update_spare(
     for relative in sorted(folders - set(present), key=lambda name: name.count("/")):
         os.mkdir(os.path.join(folder, relative))
     kept = frozenset(files).intersection(outputs)
-    old_folder, old_files = previous
     fresh = frozenset(likely_changed)
-    work = [
-        (os.path.join(folder, relative), data, relative in kept, os.path.join(old_folder, relative) if relative in old_files and relative not in fresh else "")
-        for relative, data in outputs.items()
-    ]
+    work = [(os.path.join(folder, relative), data, relative in kept, live, "" if relative in fresh else relative) for relative, data in outputs.items()]
     _each(_bring_up_to_date, work)
 
 
@@ -67,13 +63,13 @@ def _below(path: str, folders: set[str]) -> bool:
     return any("/".join(parts[:end]) in folders for end in range(1, len(parts)))
 
 
-def _bring_up_to_date(path: str, data: bytes, present: bool, old: str) -> None:
+def _bring_up_to_date(path: str, data: bytes, present: bool, live: LiveFiles, linkable: str) -> None:
     """The spare's file `path` holds `data` afterwards: left as it is if it does, else replaced by a
-    new file renamed over it."""
+    new file renamed over it (linked to the live site's file `linkable`, when not "" and the same)."""
     if present and holds_regular(path, data):
         return
     temporary = os.path.join(os.path.dirname(path), f".sitegen-{secrets.token_hex(8)}.tmp")
-    link_or_create(temporary, data, old)
+    link_or_create(temporary, data, live.path(linkable) if linkable else "")
     os.replace(temporary, path)
 
 
