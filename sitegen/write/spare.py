@@ -37,8 +37,12 @@ def update_spare(
         os.mkdir(os.path.join(folder, relative))
     kept = frozenset(files).intersection(outputs)
     fresh = frozenset(likely_changed)
-    work = [(os.path.join(folder, relative), data, relative in kept, live, "" if relative in fresh else relative) for relative, data in outputs.items()]
-    _each(_bring_up_to_date, work)
+    differing = [
+        (os.path.join(folder, relative), data, "" if relative in fresh else live.path(relative))
+        for relative, data in outputs.items()
+        if relative not in kept or not holds_regular(os.path.join(folder, relative), data)
+    ]  # compared in this thread: reading a small file costs less than handing it to another
+    _each(_replace, differing)
 
 
 def _remove_strays(folder: str, files: list[str], present: list[str], others: list[str], outputs: Mapping[str, bytes], folders: set[str]) -> None:
@@ -63,13 +67,11 @@ def _below(path: str, folders: set[str]) -> bool:
     return any("/".join(parts[:end]) in folders for end in range(1, len(parts)))
 
 
-def _bring_up_to_date(path: str, data: bytes, present: bool, live: LiveFiles, linkable: str) -> None:
-    """The spare's file `path` holds `data` afterwards: left as it is if it does, else replaced by a
-    new file renamed over it (linked to the live site's file `linkable`, when not "" and the same)."""
-    if present and holds_regular(path, data):
-        return
+def _replace(path: str, data: bytes, linkable: str) -> None:
+    """Replace the spare's file `path` by a new file holding `data`, renamed over it (a link to the
+    live site's file `linkable` where that holds the same bytes)."""
     temporary = os.path.join(os.path.dirname(path), f".sitegen-{secrets.token_hex(8)}.tmp")
-    link_or_create(temporary, data, live.path(linkable) if linkable else "")
+    link_or_create(temporary, data, linkable)
     os.replace(temporary, path)
 
 
