@@ -20,7 +20,7 @@ from ..core.files import files_under, site_entry, walk_tree
 from ..core.layout import OUTPUT_MARKER as MARKER
 from ..core.layout import output_refusal
 from ..core.parallel import worker_count
-from .linking import LiveFiles, create, link_or_create
+from .linking import LiveFiles, create, holds_regular, link_or_create
 from .spare import update_spare
 from .swap import replace, take_spare, writing
 
@@ -238,7 +238,12 @@ def update_site(
 
 def _update(outputs: Mapping[str, bytes], out: Path, keep: Callable[[str], bool], prune: bool) -> list[str]:
     out.mkdir(parents=True, exist_ok=True)
-    (out / MARKER).write_bytes(_MARKER_TEXT)
+    if not holds_regular(str(out / MARKER), _MARKER_TEXT):  # never written into: the file may be shared with the spare
+        handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=out)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(_MARKER_TEXT)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, out / MARKER)
     changed: list[str] = []
     for relative, data in sorted(outputs.items()):
         target = _safe_target(out, relative)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from projects import ROOT
 
-from sitegen.write.output import MARKER, write_site
+from sitegen.write.output import MARKER, update_site, write_site
 
 FIRST = {"index.html": b"<p>home</p>", "topic/index.html": b"<p>topic one</p>", "static/a.css": b"a{}"}
 SECOND = {**FIRST, "topic/index.html": b"<p>topic two</p>"}
@@ -163,3 +163,9 @@ def test_a_build_killed_while_updating_the_spare_leaves_the_live_site_whole_and_
     assert files(site) == before
     assert run_driver(root, kill=False) == 0
     assert b"A third fact" in (site / "topic" / "index.html").read_bytes()
+
+
+def test_the_dev_servers_update_never_writes_into_a_file_the_live_site_shares_with_the_spare(site: Path) -> None:
+    shared = {path.stat().st_ino: path.read_bytes() for path in spare_of(site).rglob("*") if path.is_file()}
+    update_site({**SECOND, "index.html": b"<p>home, edited</p>"}, site, site.parent)
+    assert {path.stat().st_ino: path.read_bytes() for path in spare_of(site).rglob("*") if path.is_file()} == shared
