@@ -162,6 +162,16 @@ def tidy(entry: Path) -> None:
             _remove(path)
 
 
+def made_beside(entry: Path) -> list[Path]:
+    """What builds keep or leave beside the site (the spare, staging and retired folders, the lock):
+    generated, like the site itself."""
+    prefix = f".{entry.name}."
+    if not entry.parent.is_dir():
+        return []
+    names = [name for name in os.listdir(entry.parent) if name.startswith(prefix) and (LEFTOVER.fullmatch(name[len(prefix) :]) or name == f"{prefix}lock")]
+    return [entry.parent / name for name in sorted(names)]
+
+
 def take_spare(entry: Path) -> Path | None:
     """The spare (the site before the live one, see `spare`), renamed to a staging name, so that a
     build killed while updating it leaves a staging folder the next build removes; None if there is
