@@ -14,11 +14,12 @@ from typing import NoReturn
 from .. import __version__
 from ..check.coverage import coverage_table
 from ..core.errors import BuildError, Problem, display_path, shown_all
+from ..core.files import site_entry
 from ..incremental.cache import cache_folder
 from ..load.settings import load_settings
 from ..pipeline import build
 from ..write.search import index_site
-from ..write.swap import FolderBusyError
+from ..write.swap import FolderBusyError, made_beside
 from .deploy import check_target, publish, uncommitted_changes
 from .draft import draft_pages
 from .git import DeployError
@@ -159,7 +160,7 @@ def _deploy(root: Path, args: argparse.Namespace) -> int:
     except BuildError as exc:
         return _failed(exc.problems, f"deploy refused: {_count(len(exc.problems), 'problem')}; nothing was published")
     settings = load_settings(root)
-    uncommitted = uncommitted_changes(root, [settings.output_path, cache_folder(root)])
+    uncommitted = uncommitted_changes(root, [settings.output_path, *made_beside(site_entry(settings.output_path)), cache_folder(root)])
     if uncommitted:
         print(
             f"warning: the work tree has uncommitted changes ({_count(uncommitted, 'path')}): the site may differ from the last commit, "

@@ -20,7 +20,9 @@ from ..core.files import files_under, site_entry, walk_tree
 from ..core.layout import OUTPUT_MARKER as MARKER
 from ..core.layout import output_refusal
 from ..core.parallel import worker_count
-from .swap import replace, writing
+from .linking import LiveFiles, create, holds_regular, link_or_create
+from .spare import update_spare
+from .swap import replace, take_spare, writing
 
 MIN_FILES_PER_THREAD = 64  # below this, starting a thread costs more than it saves
 _MARKER_TEXT = b"This folder is written by sitegen; it is replaced on every build.\n"
@@ -111,15 +113,19 @@ def write_site(
     with writing(entry):
         if before_swap is None and holds_exactly(entry.resolve(), outputs, likely_changed):
             return False
-        _stage_and_swap(outputs, entry, before_swap)
+        _stage_and_swap(outputs, entry, before_swap, likely_changed)
     return True
 
 
-def _stage_and_swap(outputs: Mapping[str, bytes], entry: Path, before_swap: Callable[[Path], None] | None) -> None:
-    staging = Path(tempfile.mkdtemp(prefix=f".{entry.name}.new-", dir=entry.parent))
+def _stage_and_swap(outputs: Mapping[str, bytes], entry: Path, before_swap: Callable[[Path], None] | None, likely_changed: Collection[str]) -> None:
+    spare = take_spare(entry)
+    staging = spare or Path(tempfile.mkdtemp(prefix=f".{entry.name}.new-", dir=entry.parent))
     try:
-        _write_all(staging, outputs)
-        (staging / MARKER).write_bytes(_MARKER_TEXT)
+        if spare is None:
+            _write_all(staging, outputs, _live_files(entry), likely_changed)
+            create(str(staging / MARKER), _MARKER_TEXT)
+        else:
+            update_spare(str(staging), {**outputs, MARKER: _MARKER_TEXT}, _folders_of(outputs), _live_files(entry), likely_changed)
         if before_swap is not None:
             before_swap(staging)
         os.chmod(staging, 0o755)
@@ -135,34 +141,50 @@ def _stage_and_swap(outputs: Mapping[str, bytes], entry: Path, before_swap: Call
         raise
 
 
-def _write_all(folder: Path, outputs: Mapping[str, bytes]) -> None:
+def _live_files(entry: Path) -> LiveFiles:
+    """The site now in place, whose files a new site may share."""
+    return LiveFiles(str(entry.resolve()) if entry.is_dir() else "")
+
+
+def _write_all(folder: Path, outputs: Mapping[str, bytes], live: LiveFiles, likely_changed: Collection[str]) -> None:
     """Create the outputs' folders, then the outputs, in the empty `folder` (paths already checked).
 
-    Large sites are written by several threads: creating a file or a folder can cost a fraction of
-    a millisecond of the kernel's time, which threads spread over the cores.
+    An output that the previous site holds with the same bytes, and that this build did not render
+    anew, becomes a hard link to that file (`linking.link_or_create`): a new name for the same bytes, much
+    cheaper than writing them. Large sites are written by several threads: creating a file or a
+    folder can cost a fraction of a millisecond of the kernel's time, which threads spread over the cores.
     """
     base = str(folder)
     by_depth: dict[int, list[str]] = {}
     for relative in _folders_of(outputs):
         by_depth.setdefault(relative.count("/"), []).append(os.path.join(base, relative))
-    files = [(os.path.join(base, relative), data) for relative, data in outputs.items()]
+    fresh = frozenset(likely_changed)
+    files = [(os.path.join(base, relative), data, "" if relative in fresh else live.path(relative)) for relative, data in outputs.items()]
     threads = min(worker_count(), len(files) // MIN_FILES_PER_THREAD)
     if threads <= 1:
         for depth in sorted(by_depth):
             for path in by_depth[depth]:
                 os.mkdir(path)
-        for path, data in files:
-            _write_file(path, data)
+        for path, data, old in files:
+            _place(path, data, old)
         return
     with ThreadPoolExecutor(threads) as pool:
         for depth in sorted(by_depth):  # parents before children
             list(pool.map(os.mkdir, by_depth[depth]))
-        list(pool.map(_write_file, *zip(*files, strict=True)))
+        list(pool.map(_place, *zip(*files, strict=True)))
+
+
+def _place(path: str, data: bytes, old: str) -> None:
+    """The new file `path`: linked to the live site's `old` when that holds `data`, else written."""
+    if old:
+        link_or_create(path, data, old)
+    else:
+        _write_file(path, data)
 
 
 def _write_file(path: str, data: bytes) -> None:
-    with open(path, "wb") as stream:
-        stream.write(data)
+    """Write the output file `path` anew (see `linking.create`)."""
+    create(path, data)
 
 
 def holds_exactly(out: Path, outputs: Mapping[str, bytes], likely_changed: Iterable[str] = ()) -> bool:
@@ -216,7 +238,12 @@ def update_site(
 
 def _update(outputs: Mapping[str, bytes], out: Path, keep: Callable[[str], bool], prune: bool) -> list[str]:
     out.mkdir(parents=True, exist_ok=True)
-    (out / MARKER).write_bytes(_MARKER_TEXT)
+    if not holds_regular(str(out / MARKER), _MARKER_TEXT):  # never written into: the file may be shared with the spare
+        handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=out)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(_MARKER_TEXT)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, out / MARKER)
     changed: list[str] = []
     for relative, data in sorted(outputs.items()):
         target = _safe_target(out, relative)

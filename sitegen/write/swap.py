@@ -5,6 +5,8 @@ The site's name (`site/`) is a directory entry. A build writes a sibling staging
 - exchange: where the system can swap two entries in one call (`renameat2(RENAME_EXCHANGE)` on
   Linux, `renamex_np(RENAME_SWAP)` on macOS), the staging folder and the site trade names at once;
   the name always holds either the whole old or the whole new site. The first build is a rename.
+- the site replaced is not deleted: it becomes the spare (`.{name}.spare-…`), which the next build
+  takes as its staging folder and brings up to date (see `spare`); `tidy` keeps one.
 - link: where the file system refuses the exchange, the name becomes a symbolic link to a sibling
   `.{name}.site-…` folder, and each build replaces the link by a new one with a rename, which is
   also a single step. A site that is already a real folder is turned into a link once, with two
@@ -47,7 +49,7 @@ RENAME_EXCHANGE = 2  # Linux, <linux/fs.h>
 RENAME_SWAP = 2  # macOS, <stdio.h>
 RENAMEAT2_SYSCALL = {"x86_64": 316, "aarch64": 276}  # for a C library older than glibc 2.28
 REFUSED = {errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM}
-LEFTOVER = re.compile(r"(new|old|link|site)-[a-z0-9_]{8}")  # staging, retired, a link being made, a link's folder
+LEFTOVER = re.compile(r"(new|old|link|site|spare)-[a-z0-9_]{8}")  # staging, retired, a link being made, a link's folder, the spare
 
 
 class ExchangeUnavailableError(Exception):
@@ -154,9 +156,42 @@ def tidy(entry: Path) -> None:
             os.rename(retired[-1], entry)
             leftovers.remove(retired[-1])
     current = os.readlink(entry) if is_site_link(entry) else None
+    spares = [path for path in leftovers if path.name.startswith(prefix + "spare-") and not path.is_symlink() and path.is_dir()]
     for path in leftovers:
-        if path.name != current:
+        if path.name != current and path not in spares[-1:]:
             _remove(path)
+
+
+def made_beside(entry: Path) -> list[Path]:
+    """What builds keep or leave beside the site (the spare, staging and retired folders, the lock):
+    generated, like the site itself."""
+    prefix = f".{entry.name}."
+    if not entry.parent.is_dir():
+        return []
+    names = [name for name in os.listdir(entry.parent) if name.startswith(prefix) and (LEFTOVER.fullmatch(name[len(prefix) :]) or name == f"{prefix}lock")]
+    return [entry.parent / name for name in sorted(names)]
+
+
+def take_spare(entry: Path) -> Path | None:
+    """The spare (the site before the live one, see `spare`), renamed to a staging name, so that a
+    build killed while updating it leaves a staging folder the next build removes; None if there is
+    none. Only the lock holder calls this, after `tidy`, which leaves at most one spare."""
+    prefix = f".{entry.name}.spare-"
+    for name in os.listdir(entry.parent):
+        path = entry.parent / name
+        if name.startswith(prefix) and LEFTOVER.fullmatch(name[len(prefix) - len("spare-") :]) and not path.is_symlink() and path.is_dir():
+            staging = _sibling(entry, "new")
+            os.rename(path, staging)
+            return staging
+    return None
+
+
+def _retire(folder: Path, entry: Path) -> None:
+    """Keep the site that was just replaced as the spare for the next build (removed if it cannot be)."""
+    try:
+        os.rename(folder, _sibling(entry, "spare"))
+    except OSError:
+        _remove(folder)
 
 
 def _remove(path: Path) -> None:
@@ -181,7 +216,7 @@ def replace(staging: Path, entry: Path) -> None:
         except ExchangeUnavailableError:
             _relink(staging, entry)
         else:
-            shutil.rmtree(staging, ignore_errors=True)  # the previous site, now under the staging name
+            _retire(staging, entry)  # the previous site, now under the staging name
 
 
 def _exchange_works(entry: Path) -> bool:
@@ -223,7 +258,7 @@ def _relink(staging: Path, entry: Path) -> None:
             os.rename(folder, staging)
         raise
     if previous is not None:
-        _remove(entry.parent / previous)
+        _retire(entry.parent / previous, entry)
 
 
 def _retire_then_move(new: Path, entry: Path) -> None:
@@ -239,4 +274,4 @@ def _retire_then_move(new: Path, entry: Path) -> None:
     except BaseException:
         os.rename(retired, entry)
         raise
-    _remove(retired)
+    _retire(retired, entry)

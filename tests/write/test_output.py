@@ -71,9 +71,10 @@ def test_write_site_replaces_the_previous_site_wholly(old_site: Path) -> None:
     assert set(snapshot(old_site)) == {"index.html", MARKER}
 
 
-def test_write_site_leaves_no_staging_folder_behind(old_site: Path) -> None:
+def test_write_site_leaves_no_staging_folder_behind_only_the_replaced_site_as_the_spare(old_site: Path) -> None:
     write_site({"index.html": b"new"}, old_site, old_site.parent)
-    assert sorted(p.name for p in old_site.parent.iterdir()) == ["site"]
+    beside = sorted(p.name for p in old_site.parent.iterdir())
+    assert len(beside) == 2 and beside[0].startswith(".site.spare-") and beside[1] == "site"
 
 
 def test_write_site_leaves_a_folder_holding_exactly_the_outputs_untouched(old_site: Path) -> None:

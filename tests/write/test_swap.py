@@ -62,6 +62,7 @@ os.symlink = announced("symlink", os.symlink)
 shutil.rmtree = announced("rmtree", shutil.rmtree)
 swap.exchange = announced("exchange", swap.exchange)
 output._write_all = announced("write", output._write_all)
+output.update_spare = announced("write", output.update_spare)
 sys.exit(main(sys.argv[1:]))
 '''
 
@@ -84,11 +85,16 @@ def beside(root: Path) -> list[str]:
     return sorted(name for name in os.listdir(root) if name.startswith(".site."))
 
 
+def spares(root: Path) -> list[str]:
+    """The replaced sites kept beside the site for the next build to bring up to date."""
+    return [name for name in beside(root) if name.startswith(".site.spare-")]
+
+
 def leftovers(root: Path) -> set[str]:
-    """What lies beside the site other than the folder its link points to and the lock file."""
+    """What lies beside the site other than the folder its link points to, the lock file and one spare."""
     site = root / "site"
     live = os.readlink(site) if site.is_symlink() else None
-    return set(beside(root)) - {live, ".site.lock"}
+    return set(beside(root)) - {live, ".site.lock", *spares(root)[:1]}
 
 
 def refused(first: Path, second: Path) -> None:
@@ -178,7 +184,7 @@ def test_a_build_killed_before_any_step_of_the_exchange_leaves_the_old_or_the_ne
     new = build_in_process(project)
     killed = kill_before_every_step(project, old, new, exchange=True)
     assert any(kinds(steps)[-2:] == ["write", "exchange"] for steps in killed)  # the staging folder whole, the exchange not made
-    assert any(kinds(steps)[-2:] == ["exchange", "rmtree"] for steps in killed)  # exchanged, the old site not yet removed
+    assert any(kinds(steps)[-2:] == ["exchange", "rename"] and ".site.spare-" in steps[-1] for steps in killed)  # exchanged, the old site not yet the spare
     assert (project / "site").is_dir() and not (project / "site").is_symlink()
 
 
@@ -193,7 +199,8 @@ def test_where_the_exchange_is_refused_a_build_killed_before_any_step_leaves_the
     killed = kill_before_every_step(project, old, new, exchange=False)
     flip = [steps for steps in killed if steps[-1].startswith("rename .site.link-") and steps[-1].endswith(" site")]
     assert flip and kinds(flip[0])[-4:] == ["write", "symlink", "rename", "rename"]  # just before the link replaces the site
-    assert any(kinds(steps)[-3:] == ["rename", "rename", "rmtree"] for steps in killed)  # the link replaced, the old folder not yet removed
+    # the link replaced, the old folder not yet the spare:
+    assert any(kinds(steps)[-4:] == ["symlink", "rename", "rename", "rename"] and ".site.spare-" in steps[-1] for steps in killed)
 
 
 @pytest.mark.parametrize("links", [True, False], ids=["into-a-link", "no-links"])
@@ -223,7 +230,8 @@ def test_where_links_cannot_be_made_either_the_site_stays_a_folder_replaced_by_t
     assert (project / "site").is_dir() and not (project / "site").is_symlink()
     assert NEW.encode() in (project / "site" / "topic" / "index.html").read_bytes()
     renames = [step.split()[1:] for step in build.steps if step.startswith("rename ")]
-    assert len(renames) == 2 and renames[0][0] == "site" and renames[0][1].startswith(".site.old-") and renames[1][1] == "site"
+    assert len(renames) == 3 and renames[0][0] == "site" and renames[0][1].startswith(".site.old-") and renames[1][1] == "site"
+    assert renames[2][0] == renames[0][1] and renames[2][1].startswith(".site.spare-")  # the old site kept as the spare
 
 
 RAW_CALL = sys.platform.startswith("linux") and os.uname().machine in swap.RENAMEAT2_SYSCALL
@@ -261,13 +269,14 @@ def test_staging_and_old_folders_left_by_killed_builds_are_removed_by_the_next_b
     left_first = leftovers(project)
     say(project, "Killed before the previous site was removed")
     swapped = Build(project, exchange=exchange)
-    assert swapped.run_until(lambda step: step.startswith("rmtree") and "write" in kinds(tuple(swapped.steps)))
+    assert swapped.run_until(lambda step: ".site.spare-" in step.split()[-1] and "write" in kinds(tuple(swapped.steps)))
     swapped.kill()
     left_second = leftovers(project)
     assert left_first and left_second and not left_first & left_second  # the second build removed what the first left
     say(project, NEW)
     build_in_process(project)
     assert leftovers(project) == set()
+    assert len(spares(project)) == 1
     assert ".site.lock" not in beside(project)
 
 
@@ -286,7 +295,7 @@ def test_a_second_build_while_the_first_is_writing_fails_at_once_with_a_true_mes
     code, err = first.finish()
     assert code == 0, err
     assert snapshot(project / "site") == snapshot(project / "expected")
-    assert beside(project) == []  # nor did the first, its lock file included
+    assert beside(project) == spares(project) and len(spares(project)) == 1  # nor did the first, its lock file included: only the spare
 
 
 def test_the_dev_servers_update_fails_with_the_true_message_while_a_build_is_writing(project: Path) -> None:
