@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..resolve.citations import CitationKey, CitationSyntaxError, citation_spans, parse_citation
+from ..resolve.citations import CitationKey, CitationSyntaxError, citation_spans, parse_items, split_items
 from .align import EDITED, REMOVED, Alignment, Fate
 
 
@@ -37,11 +37,11 @@ def recite(text: str, seed_id: str, alignment: Alignment, drop: bool = False) ->
     for start, end, inner in citation_spans(text):
         line = text.count("\n", 0, start) + 1
         try:
-            keys = parse_citation(inner)
+            cited = parse_items(inner)
         except CitationSyntaxError:
             continue  # the build reports it; nothing here to renumber
         items = []
-        for raw, key in zip(inner.split(";"), keys, strict=True):
+        for raw, key in zip(split_items(inner), (item.key for item in cited), strict=True):
             fates = _fates(key, seed_id, alignment)
             if fates is None:
                 items.append(raw.strip())

@@ -22,7 +22,8 @@ _QUOTES = {'"': '"', "\u201c": "\u201d"}  # opening → closing
 _QUOTE_MARKS = frozenset('"\u201c\u201d')
 _SPACE = re.compile(r"\s+")
 _NOT_PLAIN = re.compile(r"[\\\x00-\x1f\x7f-\x9f]")  # a backslash, or a control character (what Markdown leaves of a code span or an escape)
-_CODE = re.compile(r"^(```|~~~).*?^\1[^\n]*$|`[^`\n]+`", re.MULTILINE | re.DOTALL)
+# Code: fenced blocks (but a figure's: its values cite as the text does) and code spans.
+_CODE = re.compile(r"^(```|~~~)(?![`~]*[ ]*(?:chart|timeline)[ ]*$).*?^\1[^\n]*$|`[^`\n]+`", re.MULTILINE | re.DOTALL)
 
 
 NOT_PLAIN_LOCATOR = "a locator is plain text: write it without code spans, backslash escapes or control characters"
@@ -71,10 +72,10 @@ def parse_citation(inner: str) -> tuple[CitationKey, ...]:
 
 def parse_items(inner: str) -> tuple[CitedItem, ...]:
     """The items of one bracket's inner text, with their locators (`@000:p1; @schwenk2018, abstract`)."""
-    return tuple(_item(raw.strip(), inner) for raw in _split_items(inner))
+    return tuple(_item(raw.strip(), inner) for raw in split_items(inner))
 
 
-def _split_items(inner: str) -> list[str]:
+def split_items(inner: str) -> list[str]:
     """`inner` cut at each `;` outside a quoted locator; an unclosed quote is a syntax error."""
     items: list[str] = []
     start, closing = 0, ""
