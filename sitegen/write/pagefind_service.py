@@ -19,8 +19,10 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import importlib
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -35,12 +37,19 @@ INSTALL_HINT = "install it with: pip install 'pagefind[extended]' (or build with
 
 
 def pagefind_executable() -> Path | None:
-    """The Pagefind binary: the one the PyPI package finds (its extended build first), or None."""
-    try:
-        from pagefind.service import get_executable
-    except ImportError:
-        return None
-    return get_executable()
+    """The Pagefind binary, found as the PyPI package finds it (`pagefind.service.get_executable`, which
+    this does without importing that package's asyncio service): `$PAGEFIND_BINARY_PATH`, the extended
+    binary's package, the plain binary's package, then `pagefind_extended` or `pagefind` on the PATH."""
+    if os.environ.get("PAGEFIND_BINARY_PATH") is not None:
+        return Path(os.environ["PAGEFIND_BINARY_PATH"])
+    for package in ("pagefind_bin_extended", "pagefind_bin"):
+        try:
+            found: Path = importlib.import_module(package).get_executable()
+        except (ImportError, FileNotFoundError):  # not installed, or its binary is missing
+            continue
+        return found
+    external = shutil.which("pagefind_extended") or shutil.which("pagefind")
+    return Path(external) if external else None
 
 
 class PagefindService:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.metadata
 import json
 import os
 import pickle
@@ -47,15 +46,16 @@ READ_OUTSIDE_BODY = (b"data-pagefind", b"<h1", b"<img")  # what Pagefind may rea
 def indexed_document(html: bytes, any_body: bool) -> bytes | None:
     """What Pagefind is given of a page (None: nothing, a page it would not index); `any_body`: whether
     some page of the site has a `data-pagefind-body` element."""
-    lowered = html.lower()
-    body = lowered.find(BODY)
+    body = html.find(BODY)  # the attribute as the theme writes it; any other case is found below
     if body < 0:
-        return None if any_body else html
-    start = lowered.rfind(b"<", 0, body)
-    before = lowered[:start]
+        body = html.lower().find(BODY)
+        if body < 0:
+            return None if any_body else html
+    start = html.rfind(b"<", 0, body)
+    before = html[:start].lower()
     if start < 0 or any(part in before for part in READ_OUTSIDE_BODY):
         return html
-    return b"".join((_element(html, lowered, b"<html", b">"), b"<head>", _element(html, lowered, b"<title", b"</title>"), b"</head>\n", html[start:]))
+    return b"".join((_element(html, before, b"<html", b">"), b"<head>", _element(html, before, b"<title", b"</title>"), b"</head>\n", html[start:]))
 
 
 def _element(html: bytes, lowered: bytes, opening: bytes, closing: bytes) -> bytes:
@@ -68,21 +68,19 @@ def _element(html: bytes, lowered: bytes, opening: bytes, closing: bytes) -> byt
 def indexed_documents(outputs: Mapping[str, bytes]) -> dict[str, bytes]:
     """What Pagefind is given of the site: each HTML output's indexed document, by output path."""
     pages = {path: data for path, data in outputs.items() if path.endswith(".html")}
-    any_body = any(BODY in data.lower() for data in pages.values())
+    any_body = any(BODY in data or BODY in data.lower() for data in pages.values())
     documents = {path: indexed_document(data, any_body) for path, data in sorted(pages.items())}
     return {path: document for path, document in documents.items() if document is not None}
 
 
 def pagefind_identity() -> str:
-    """Which Pagefind runs: its packages' versions and its binary (path, size, time of change)."""
-    versions = []
-    for name in ("pagefind", "pagefind_bin_extended", "pagefind_bin"):
-        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
-            versions.append(f"{name} {importlib.metadata.version(name)}")
+    """Which Pagefind runs: its binary (path, size, time of change), which is all of Pagefind that indexes."""
     executable = pagefind_executable()
-    status = os.stat(executable) if executable is not None and executable.is_file() else None
-    binary = f"{executable} {status.st_size} {status.st_mtime_ns}" if status else str(executable)
-    return "; ".join([*versions, binary])
+    try:
+        status = os.stat(executable) if executable is not None else None
+    except OSError:
+        status = None
+    return f"{executable} {status.st_size} {status.st_mtime_ns}" if status else f"{executable} absent"
 
 
 def index_key(documents: Mapping[str, bytes]) -> str:
