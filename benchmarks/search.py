@@ -23,6 +23,7 @@ change), interleaved with this one's, on the same corpus.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import re
@@ -131,13 +132,19 @@ def main() -> None:
     medians = {name: {key: statistics.median(s[key] for s in runs) for key in runs[0]} for name, runs in samples.items()}
     plain_wall = medians["plain loop cold"]["wall"]
     print(f"{args.pages} pages, median of {args.runs} interleaved runs; ratios to the plain loop's cold wall time ({plain_wall:.2f} s)")
-    print(f"{'scenario':<26} {'wall s':>7} {'cpu s':>7} {'peak MB':>8} {'× plain':>8}")
+    plain_cpu = medians["plain loop cold"]["cpu"]
+    print(f"{'scenario':<26} {'wall s':>7} {'cpu s':>7} {'peak MB':>8} {'wall × plain':>13} {'cpu × plain':>12}")
     for name, values in medians.items():
-        print(f"{name:<26} {values['wall']:>7.2f} {values['cpu']:>7.2f} {values['peak_mb']:>8.0f} {values['wall'] / plain_wall:>8.2f}")
+        ratios = f"{values['wall'] / plain_wall:>13.2f} {values['cpu'] / plain_cpu:>12.2f}"
+        print(f"{name:<26} {values['wall']:>7.2f} {values['cpu']:>7.2f} {values['peak_mb']:>8.0f} {ratios}")
     for name in engines:
         cold, bare = medians[f"{name}: default cold"]["wall"], medians[f"{name}: no-search cold"]["wall"]
         print(f"{name}: the search step adds {cold - bare:.2f} s to the cold build ({(cold / bare - 1) * 100:+.0f} %)")
-    print("serve, one page edit:", probe.stdout.strip() or probe.stderr.strip()[-2000:])
+    serve = probe.stdout.strip().splitlines()[-1:] or [probe.stderr.strip()[-2000:]]
+    print("serve, one page edit:", serve[0])
+    target = HERE / "results" / f"search-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}.json"
+    target.parent.mkdir(exist_ok=True)
+    target.write_text(json.dumps({"pages": args.pages, "runs": args.runs, "medians": medians, "serve": serve[0]}, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
