@@ -107,8 +107,12 @@ class SearchIndex:
         self._service: PagefindService | None = None
         if self.reused is None:
             self._service = PagefindService(site, CONFIG)
-            for path, document in documents.items():
-                self._service.add_html(path, document.decode("utf-8", "replace"))
+            try:
+                for path, document in documents.items():
+                    self._service.add_html(path, document.decode("utf-8", "replace"))
+            except BaseException:
+                self.close()
+                raise
 
     def files(self) -> dict[str, bytes]:
         """The index files, by path inside the bundle folder (waits for Pagefind on a miss)."""
