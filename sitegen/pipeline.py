@@ -8,6 +8,7 @@ build incremental: each stage consults it for its own results and fills it; a bu
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,11 +19,12 @@ from .core.progress import Observer, reporting_to, stage
 from .incremental.memo import Memo
 from .load.inputs import load_inputs
 from .load.settings import Settings, load_settings
-from .render.outputs import render_site
+from .render.outputs import Rendered, render_site
 from .render.theme import theme_for
 from .resolve.model import Site
 from .resolve.site import resolve_site
 from .write.output import prepare_output, write_site
+from .write.search_index import SearchIndex, search_index
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ def build(
     persist: bool = True,
     progress: Observer | None = None,
     drafts: bool = False,
+    search: bool = False,
 ) -> BuildResult:
     """Build the project at `root` into `out_dir` (default: the settings' output folder); nothing is
     written unless every stage succeeded and, with `strict`, found nothing.
@@ -53,17 +56,19 @@ def build(
     `memo`: what earlier builds left (default: the project's cache folder); `persist`: save what this
     build used to it. `write=False` stops after the check; `before_swap` is handed the staged folder.
     `progress` is told each stage and count as the build goes (see `core.progress`). `drafts`: keep the
-    pages with `draft: true` (the dev server does; a published site has none).
+    pages with `draft: true` (the dev server does; a published site has none). `search`: with `write`,
+    add the search index (`write.search_index`), started as soon as the pages are rendered.
     """
-    with reporting_to(progress):
-        return _build(root, memo, out_dir, strict, write, before_swap, persist, drafts)
+    with reporting_to(progress), contextlib.ExitStack() as running:  # stops Pagefind however the build ends
+        return _build(root, memo, out_dir, strict, write, before_swap, persist, drafts, running if search and write else None)
 
 
 def _build(
     root: Path, memo: Memo | None, out_dir: Path | None, strict: bool, write: bool, before_swap: Callable[[Path], None] | None, persist: bool,
     drafts: bool,
+    search: contextlib.ExitStack | None,
 ) -> BuildResult:
-    """`build`, stage by stage."""
+    """`build`, stage by stage (`search`: where the search index is started, when there is one)."""
     memo = memo if memo is not None else Memo.for_project(root)
     settings = load_settings(root)
     target = out_dir or settings.output_path
@@ -83,14 +88,31 @@ def _build(
         theme, theme_key = theme_for(settings, memo)
         rendered = render_site(site, theme, theme_key, memo)
         memo.settle()
+        index = search.enter_context(search_index(rendered.outputs, memo, target)) if search is not None else None
         stage("checking", "files")
         findings = check_site(site, rendered, target, memo)
     if strict and findings:
         raise BuildError(findings)
     if write:
         stage("writing")
-    written = write_site(rendered.outputs, target, root, before_swap, likely_changed=rendered.fresh) if write else None
+    written = _write(rendered, target, root, before_swap, index) if write else None
     return BuildResult(site, rendered.outputs, findings, rendered.fresh, written, left_out)
+
+
+def _write(rendered: Rendered, target: Path, root: Path, before_swap: Callable[[Path], None] | None, index: SearchIndex | None) -> bool:
+    """Write the site with its search index: the last one reused goes with the pages (a folder that
+    holds them all already is left alone); Pagefind's is collected into the staged folder once the pages are written."""
+    if index is None:
+        return write_site(rendered.outputs, target, root, before_swap, likely_changed=rendered.fresh)
+    if index.reused is not None:
+        return write_site({**rendered.outputs, **index.outputs()}, target, root, before_swap, likely_changed=rendered.fresh)
+
+    def add_index(staging: Path) -> None:
+        index.write_into(staging)
+        if before_swap is not None:
+            before_swap(staging)
+
+    return write_site(rendered.outputs, target, root, add_index, likely_changed=rendered.fresh)
 
 
 def _protected_folders(settings: Settings, target: Path) -> dict[str, Path]:

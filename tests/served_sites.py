@@ -48,9 +48,8 @@ def html_pages(folder: Path) -> list[str]:
 def build_with_search(project: Path, out: Path) -> Path:
     """The project at `project` built, search index included, into `out`."""
     from sitegen.pipeline import build
-    from sitegen.write.search import index_site
 
-    build(project, out_dir=out, before_swap=index_site)
+    build(project, out_dir=out, search=True)
     return out
 
 

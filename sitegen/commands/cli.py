@@ -18,7 +18,6 @@ from ..core.files import site_entry
 from ..incremental.cache import cache_folder
 from ..load.settings import load_settings
 from ..pipeline import build
-from ..write.search import index_site
 from ..write.swap import FolderBusyError, made_beside
 from .deploy import check_target, publish, uncommitted_changes
 from .draft import draft_pages
@@ -131,7 +130,7 @@ def _build(root: Path, args: argparse.Namespace) -> int:
 def _build_site(root: Path, strict: bool, out: Path | None, search: bool = True, quiet: bool = False) -> None:
     """Build into `out` (None: the folder site.yaml names), print the findings and what was written."""
     with stderr_progress(quiet) as progress:
-        result = build(root, out_dir=out.resolve() if out else None, strict=strict, before_swap=index_site if search else None, progress=progress)
+        result = build(root, out_dir=out.resolve() if out else None, strict=strict, progress=progress, search=search)
     _report(result.findings)
     target = out or Path(result.site.settings.output_dir)
     done = f"built {len(result.outputs)} files into {target}/" if result.written is not False else f"{target}/ already up to date: {len(result.outputs)} files"

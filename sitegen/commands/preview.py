@@ -9,9 +9,10 @@ It also owns what the server prints to the terminal: progress on stdout, problem
 from __future__ import annotations
 
 import sys
+import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ..core.errors import BuildError, Problem, shown
@@ -61,6 +62,8 @@ class Preview:
         self.builds = 0  # builds that succeeded
         self.served: dict[str, int] = {}  # output page (or NOT_FOUND_PAGE) → generation when last served
         self._on_disk: tuple[dict[str, bytes], tuple[int, int] | None] | None = None  # last outputs written, and to which folder
+        self.writing = threading.Lock()  # held while this process writes the folder (the search index is written from another thread)
+        self.on_built: Callable[[Mapping[str, bytes]], None] | None = None  # told the outputs of each build that succeeded, once written
 
     def page_served(self, url_path: str) -> None:
         """Record that a page was served at `url_path` (percent-decoded) now.
@@ -85,7 +88,8 @@ class Preview:
         before = self.problems
         try:
             result = build(self.root, self.memo, write=False, persist=self.generation == 0, drafts=True)  # the cache is written when serving stops
-            written = self._write(result.outputs)
+            with self.writing:
+                written = self._write(result.outputs)
         except BuildError as exc:
             self.problems = exc.problems
         except Exception as exc:  # a bug in the engine: report it, keep serving
@@ -96,6 +100,8 @@ class Preview:
             say(self._summary(changed, written, len(result.findings), time.perf_counter() - started))
             complain_of_findings(result.findings)
             self.builds += 1
+            if self.on_built is not None:
+                self.on_built(result.outputs)
             return self._changed(bool(written) or bool(before))
         complain_of(self.problems)
         complain("build failed: the browser shows the error; the site was left as it was")

@@ -38,8 +38,9 @@ from ..core.errors import BuildError
 from ..core.layout import INPUT_FOLDERS, SETTINGS_FILE
 from ..load.settings import load_settings
 from ..write.output import check_output_dir
-from ..write.search import BUNDLE_DIR, index_site
+from ..write.search import BUNDLE_DIR
 from .http import LIVE_SCRIPT, ForeignHost, LocalHost, SiteHandler, host_warning, is_loopback
+from .live_search import LiveSearch
 from .preview import Preview, complain, complain_of, say
 from .watch import FileWatcher
 
@@ -100,9 +101,10 @@ def _run(preview: Preview, watcher: FileWatcher, url: str, *, search: bool, open
     _stop_on_signals(loop)
     try:
         _ReloadHandler.start_tasks()  # starts the watcher before the first build: no edit is missed
+        if search:  # indexed in the background: pages are served (and reloaded) first, search results catch up
+            live_search = LiveSearch(preview)
+            preview.on_built = live_search.built
         preview.rebuild()
-        if search and not preview.problems:
-            _index_search(preview.out_dir)
         say(f"serving {url} (Ctrl-C to stop)")
         if open_browser:
             loop.call_later(0.3, webbrowser.open, url)
@@ -191,14 +193,6 @@ def listen(app: web.Application, host: str, port: int) -> int:
 def _is_search_index(relative: str) -> bool:
     """Files Pagefind adds to the output folder: kept when a rebuild updates the folder."""
     return relative.startswith(f"{BUNDLE_DIR}/")
-
-
-def _index_search(out_dir: Path) -> None:
-    """Index the served site once, at start; later rebuilds keep the index as it is."""
-    try:
-        index_site(out_dir)
-    except BuildError as exc:  # search is a convenience while previewing: say why it is missing, keep serving
-        complain_of(exc.problems, prefix="warning: ")
 
 
 def _stop_on_signals(loop: IOLoop) -> None:

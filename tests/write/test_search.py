@@ -1,19 +1,17 @@
-"""The search step: Pagefind indexes the staged site before it goes live, deterministically; a
-failing index leaves the previous site; `build --no-search` skips it."""
+"""The search step: Pagefind indexes the site before it goes live, deterministically; `build
+--no-search` skips it (a failing index: tests/write/test_search_reuse.py)."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from sitegen.commands.cli import main
-from sitegen.core.errors import BuildError
+from sitegen.incremental.memo import Memo
 from sitegen.pipeline import build
-from sitegen.write import search
-from sitegen.write.search import BUNDLE_DIR, UNUSED_FILES, index_site
+from sitegen.write.search import BUNDLE_DIR, UNUSED_FILES
 
 pytest.importorskip("pagefind", reason="pip install 'pagefind[extended]'")
 
@@ -24,7 +22,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 def test_build_with_search_writes_the_pagefind_bundle(make_project: Callable[..., Path], tmp_path: Path) -> None:
     root = make_project()
-    build(root, out_dir=tmp_path / "out", before_swap=index_site)
+    build(root, out_dir=tmp_path / "out", search=True)
     bundle = tmp_path / "out" / BUNDLE_DIR
     assert (bundle / "pagefind.js").is_file()
     assert any((bundle / "fragment").iterdir())
@@ -32,27 +30,15 @@ def test_build_with_search_writes_the_pagefind_bundle(make_project: Callable[...
 
 def test_unused_pagefind_interfaces_are_left_out(make_project: Callable[..., Path], tmp_path: Path) -> None:
     root = make_project()
-    build(root, out_dir=tmp_path / "out", before_swap=index_site)
+    build(root, out_dir=tmp_path / "out", search=True)
     assert [name for name in UNUSED_FILES if (tmp_path / "out" / BUNDLE_DIR / name).exists()] == []
 
 
 def test_two_builds_with_search_are_byte_identical(make_project: Callable[..., Path], tmp_path: Path) -> None:
     root = make_project()
-    build(root, out_dir=tmp_path / "one", before_swap=index_site)
-    build(root, out_dir=tmp_path / "two", before_swap=index_site)
+    build(root, Memo.off(), out_dir=tmp_path / "one", search=True)
+    build(root, Memo.off(), out_dir=tmp_path / "two", search=True)
     assert _files(tmp_path / "one") == _files(tmp_path / "two")
-
-
-def test_failing_index_leaves_the_previous_site(make_project: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = make_project()
-    out = tmp_path / "out"
-    build(root, out_dir=out)
-    before = _files(out)
-    monkeypatch.setattr(search, "pagefind_command", lambda: [sys.executable, "-c", "raise SystemExit('Error: the index broke')"])
-    with pytest.raises(BuildError) as caught:
-        build(root, out_dir=out, before_swap=index_site)
-    assert "search index not built: pagefind failed: Error: the index broke" in str(caught.value)
-    assert _files(out) == before
 
 
 def test_build_no_search_writes_no_index(make_project: Callable[..., Path], tmp_path: Path) -> None:
