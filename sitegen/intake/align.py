@@ -74,19 +74,13 @@ def _anywhere(old: Sequence[str], new: Sequence[str], pairs: dict[int, int]) -> 
 
 def _similar(old: Sequence[str], new: Sequence[str], pairs: dict[int, int]) -> set[int]:
     """Pair the old passages left with the most similar new one left (at least `SIMILAR`), best pairs first; the old indexes paired."""
-    from rapidfuzz import fuzz, process
+    from rapidfuzz import fuzz  # (its `process.cdist` needs NumPy: one call per pair needs nothing more)
 
     taken = set(pairs.values())
     old_left = [index for index in range(len(old)) if index not in pairs]
     new_left = [index for index in range(len(new)) if index not in taken]
-    if not old_left or not new_left:
-        return set()
-    scores = process.cdist([old[i] for i in old_left], [new[j] for j in new_left], scorer=fuzz.ratio, score_cutoff=SIMILAR)
-    candidates = sorted(
-        ((float(scores[a][b]), -abs(old_left[a] - new_left[b]), old_left[a], new_left[b]) for a in range(len(old_left)) for b in range(len(new_left))
-         if scores[a][b] >= SIMILAR),
-        reverse=True,
-    )
+    scored = ((fuzz.ratio(old[i], new[j], score_cutoff=SIMILAR), i, j) for i in old_left for j in new_left)
+    candidates = sorted(((score, -abs(i - j), i, j) for score, i, j in scored if score >= SIMILAR), reverse=True)
     paired: set[int] = set()
     for _, _, index, target in candidates:
         if index not in paired and target not in taken:
