@@ -22,7 +22,8 @@ from ..core.files import read_input_bytes
 from ..core.layout import GLOSSARY_FILE, GLOSSARY_URL, REFERENCES_FILE
 from ..incremental.cache import ENGINE, dict_of, instance_of, tuple_of
 from ..incremental.memo import Kind, Memo, digest, memoised_load
-from .pages import GlossaryTerm, Page, load_glossary, parse_page, read_pages
+from .glossary import GlossaryTerm, load_glossary
+from .pages import Page, parse_page, read_pages
 from .publications import Publication, load_publications
 from .settings import Settings
 from .sources import Source, load_sources

@@ -8,21 +8,19 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from ..core.errors import BuildError, Problems
 from ..core.files import list_inputs, read_text
-from ..core.layout import GLOSSARY_FILE, RESERVED_NAMES
+from ..core.layout import RESERVED_NAMES
 from ..dialect.density import density_problem
 from ..dialect.limits import block_breaks_problem, nesting_problem, page_size_problem
 from .fields import Fields
-from .schema import DATE, MAPPING, TEXT, TEXTS, TRUE_OR_FALSE, WHOLE_NUMBER, Key, Schema, read_mapping
+from .schema import DATE, MAPPING, TEXT, TRUE_OR_FALSE, WHOLE_NUMBER, Key, Schema, read_mapping
 from .structured_data import NOTHING_GIVEN, StructuredData, read_structured_data
 from .yaml_files import YamlDocument, parse_yaml
 
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 MAX_SLUG = 100  # a slug names a folder of the site: file systems allow 255 bytes, and short addresses read better
-TERM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Ids the templates give elements of a page (see templates/*.html), and the ids of citations and
 # reference-list entries: no author's `{#id}` or glossary id may take one, and a heading named like
 # one ("References") gets another.
@@ -55,12 +53,6 @@ FRONT_MATTER = Schema((
     Key("draft", TRUE_OR_FALSE, default=False),  # shown by `serve` only: not built, listed, indexed or counted as citing
 ))
 FRONT_MATTER_KEYS = FRONT_MATTER.names
-GLOSSARY_TERM = Schema((
-    Key("term", TEXT, required=True),
-    Key("id", TEXT),
-    Key("definition", TEXT, required=True),
-    Key("aliases", TEXTS),
-))
 
 
 def is_reserved_id(value: str) -> bool:
@@ -98,18 +90,6 @@ class Page(AtUrl):
     structured_data: StructuredData = NOTHING_GIVEN  # what this page's JSON-LD says, where it differs from the site's
     editorial: bool = False  # `statements: editorial`: no statement of the page needs a citation
     draft: bool = False  # `draft: true`: shown by the dev server only
-
-
-@dataclass(frozen=True)
-class GlossaryTerm:
-    id: str
-    term: str
-    definition: str  # Markdown, inline
-    aliases: tuple[str, ...]
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return (self.term, *self.aliases)
 
 
 def load_pages(content_dir: Path) -> list[Page]:
@@ -257,47 +237,3 @@ def _page_url(relative: str, slug: str | None) -> str:
     if slug is not None:
         parts = (*parts[:-1], slug) if parts else (slug,)
     return "".join(f"{part}/" for part in parts)
-
-
-def load_glossary(content_dir: Path) -> tuple[GlossaryTerm, ...]:
-    """`content/glossary.yaml`: a list of {term, id, definition, aliases}."""
-    path = content_dir / GLOSSARY_FILE
-    if not os.path.lexists(path):
-        return ()
-    doc = parse_yaml(read_text(path, content_dir.parent), path)
-    data = doc.data or []
-    if not isinstance(data, list):
-        raise BuildError.at(path, 1, "glossary.yaml must be a list of terms (- term: …)")
-    problems = Problems()
-    fields = Fields(path, doc, problems)
-    terms: dict[str, GlossaryTerm] = {}
-    for index, entry in enumerate(data):
-        if not isinstance(entry, dict):
-            problems.add(path, doc.line(index), "each glossary entry must be a mapping with term and definition")
-            continue
-        found = len(problems.items)
-        term = _glossary_term(fields, read_mapping(fields, entry, GLOSSARY_TERM, (index,)), index)
-        if term is not None and term.id in terms:
-            problems.add(path, doc.line(index), f"duplicate glossary id {term.id!r}")
-        elif term is not None and len(problems.items) == found:
-            terms[term.id] = term
-    problems.raise_if_any()
-    return tuple(sorted(terms.values(), key=lambda t: t.term.lower()))
-
-
-def _glossary_term(fields: Fields, values: dict[str, Any], index: int) -> GlossaryTerm | None:
-    """The term of entry `index`, its fields read (None when its term, definition or id is unusable)."""
-    if values["term"] is None or values["definition"] is None:
-        return None
-    term = fields.text(values["term"], (index, "term"), "glossary term")
-    definition = fields.markdown(values["definition"], (index, "definition"), "glossary definition")
-    term_id = values["id"] or re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
-    line = fields.doc.line(index, "id")
-    if not TERM_ID.match(term_id):
-        fields.problems.add(fields.path, line, f"glossary id {term_id!r} must be lowercase letters, digits and hyphens")
-        return None
-    if is_reserved_id(term_id):
-        fields.problems.add(fields.path, line, f"glossary id {term_id!r} is one the page template uses: give the term another id")
-        return None
-    aliases = fields.words(values["aliases"] or [], (index, "aliases"), "aliases")
-    return GlossaryTerm(term_id, term, definition, aliases)

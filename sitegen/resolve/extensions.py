@@ -20,7 +20,8 @@ from markdown.treeprocessors import Treeprocessor
 from ..core.urls import relative_url, url_problem
 from ..dialect.data import as_written, plain_text
 from ..dialect.limits import text_length_problem
-from ..load.pages import GlossaryTerm, is_reserved_id
+from ..load.glossary import GlossaryTerm
+from ..load.pages import is_reserved_id
 from .citation_numbering import CitationNumbering, CitationPattern
 from .citations import BRACKET
 from .figures import FigureBlocks, FigureDrawings, FigureElements, PageFigures

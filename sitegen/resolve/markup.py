@@ -26,7 +26,8 @@ from ..dialect.data import strip_tags
 from ..dialect.footnotes import LinearFootnoteExtension
 from ..dialect.inline import skip_impossible_patterns
 from ..dialect.limits import MAX_NESTING
-from ..load.pages import GlossaryTerm, Page, is_reserved_id
+from ..load.glossary import GlossaryTerm
+from ..load.pages import Page, is_reserved_id
 from .citations import BRACKET, CitationKey, FoundCitation, find_citations
 from .extensions import SitegenExtension, TextTooLongError
 from .page_state import LinkProblem, LinkTarget, PageState, Statement

@@ -13,7 +13,8 @@ from ..core.errors import Problem
 from ..core.layout import SOURCES_URL
 from ..core.urls import relative_url
 from ..incremental.memo import Memo, digest
-from ..load.pages import AtUrl, GlossaryTerm
+from ..load.glossary import GlossaryTerm
+from ..load.pages import AtUrl
 from ..load.publications import Publication
 from ..load.settings import Settings
 from ..load.sources import Passage, Source

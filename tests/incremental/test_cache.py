@@ -18,7 +18,7 @@ from sitegen.incremental.fingerprint import Fingerprint
 from sitegen.incremental.memo import Memo
 from sitegen.incremental.verified import write_verified
 from sitegen.load import inputs as load_inputs_module
-from sitegen.load.pages import GlossaryTerm
+from sitegen.load.glossary import GlossaryTerm
 from sitegen.pipeline import BuildResult, build
 
 PAGES = {

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from sitegen.core.errors import BuildError
-from sitegen.load.pages import MAX_SLUG, load_glossary, load_pages, parse_page
+from sitegen.load.glossary import load_glossary
+from sitegen.load.pages import MAX_SLUG, load_pages, parse_page
 
 
 def page_file(tmp_path: Path, front: str, body: str = "Body text.\n", name: str = "topic.md") -> Path:

@@ -226,7 +226,7 @@ def test_a_figure_inside_raw_html_is_an_error_at_its_fence_and_leaves_no_marker(
 
 
 def test_a_figure_term_is_not_linked_to_the_glossary() -> None:
-    from sitegen.load.pages import GlossaryTerm
+    from sitegen.load.glossary import GlossaryTerm
 
     html = Markup({}, (GlossaryTerm("aura", "aura", "A warning phase.", ()),), "glossary/").convert(TIMELINE, "topic.md", "topic/").html
     assert 'class="term"' not in html

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from sitegen.core.urls import relative_url
-from sitegen.load.pages import GlossaryTerm
+from sitegen.load.glossary import GlossaryTerm
 from sitegen.resolve.markup import Markup, MarkupResult
 from sitegen.resolve.page_state import LinkTarget
 
