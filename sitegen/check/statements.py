@@ -36,10 +36,12 @@ def statement_problems(site: Site) -> list[Problem]:
     problems = []
     content_dir = site.settings.content_dir
     for page in site.pages:
+        path = ""  # worked out at the page's first finding: most pages have none, a few have thousands
         for statement in page.statements:
             if not statement.cited and not statement.editorial:
+                path = path or absolute_path(content_dir / page.source)
                 problems.append(Problem(
-                    absolute_path(content_dir / page.source), statement.line,
+                    path, statement.line,
                     f"statement without a citation: \"{statement.excerpt}\" (a {statement.kind}: cite the passage it rests on, "
                     "or set editorial text in a note)",
                 ))
