@@ -7,19 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import BuildError
 from ..core.layout import SOURCES_FILE
 from ..core.urls import url_problem, url_scheme
+from ..load.fields import date_problem
 from .entry import entry_text, yaml_text
 from .extract import Extracted, extract
 from .seeds import ORIGINALS, block_overrides, check_new_id, is_heading, next_id, read_brought, seed_files, seed_text, slug, sources_document
 from .transaction import Transaction
-
-_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 
 @dataclass(frozen=True)
@@ -71,7 +69,7 @@ def _fields(found: Extracted, url: str, body: bytes, original: str, today: dt.da
     return [
         ("title", yaml_text(found.title)),
         ("publisher", yaml_text(found.publisher)),
-        ("date", found.date if _DATE.match(found.date) else "null"),
+        ("date", _seed_date(found.date)),
         ("kind", '""'),
         ("promotional", "false"),
         ("url", yaml_text(url) if url else None),
@@ -80,3 +78,9 @@ def _fields(found: Extracted, url: str, body: bytes, original: str, today: dt.da
         ("extractor", yaml_text(found.extractor)),
         ("original", yaml_text(original)),
     ]
+
+
+def _seed_date(found: str) -> str:
+    """The document's date as the seed loader reads it (YYYY-MM-DD, YYYY-MM or YYYY of the calendar), else YAML null."""
+    iso, problem = date_problem(found, "date", partial=True) if found else ("", "none")
+    return "null" if problem else iso

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from projects import snapshot
 
 from sitegen.commands.cli import main
+from sitegen.intake import add
 from sitegen.load.sources import load_sources
 
 NOTE = "# Cold Water\n\nSwimming in cold water makes the heart beat faster at first.\n\n## After a swim\n\nA warm hat and dry clothes help.\n"
@@ -111,3 +113,16 @@ def test_a_missing_document_is_one_clear_problem(root: Path, capsys: pytest.Capt
     assert code == 1
     assert "cannot read the document" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(("given", "written"), [("2024-05-17", "2024-05-17"), ("2024-05", "2024-05"), ("2024-13-45", None), ("yesterday", None)])
+def test_the_documents_date_is_kept_only_when_the_loader_reads_it_as_a_date(
+    root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, given: str, written: str | None,
+) -> None:
+    real = add.extract
+    monkeypatch.setattr(add, "extract", lambda path, data: dataclasses.replace(real(path, data), date=given))
+    cli(root, capsys, "add-source", str(bring(root)))
+    path = root / "seeds" / "sources.yaml"
+    filled = path.read_text(encoding="utf-8").replace('kind: ""', "kind: health article").replace('publisher: ""', "publisher: Example Health")
+    path.write_text(filled, encoding="utf-8")
+    assert load_sources(root / "seeds")["002"].date == written
