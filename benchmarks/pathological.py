@@ -31,7 +31,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 from sitegen.dialect import density  # noqa: E402 (after the path that finds it)
-from sitegen.dialect.limits import MAX_TEXT_CHARACTERS  # noqa: E402
+from sitegen.dialect.limits import MAX_BREAK_WORK, MAX_TEXT_CHARACTERS  # noqa: E402
 
 MB = 1_000_000
 SEED = "Example Article\n\nA first paragraph about the topic. It has two sentences.\n\nSection Two\n\nThe second paragraph, with a fact.\n"
@@ -154,6 +154,7 @@ AT_LIMIT: dict[str, tuple[int, Callable[[], str]]] = {
         + "\n\n"
         + "".join(f"[^n{i}]: The note number {i}.\n" for i in range(density.MAX_FOOTNOTES // 2)),
     ),
+    "links and images": (density.MAX_LINKS, lambda: _units("see [home](index.md) ", density.MAX_LINKS)),
     "emphasis delimiters": (density.MAX_EMPHASIS_DELIMITERS, lambda: _units("*a* **b** ", density.MAX_EMPHASIS_DELIMITERS // 4)),
     "table cell separators": (
         density.MAX_TABLE_CELLS,
@@ -190,8 +191,8 @@ CONSTRUCTS: dict[str, Callable[[int], str]] = {
     "footnote-repeats `[^1]`": lambda size: _lines("A claim[^1] ", size) + "\n\n[^1]: The one note.\n",
     "abbreviations `*[X]:`": _abbreviations,
     "headings in one block (refused)": lambda size: _repeat(lambda i: f"## Heading {i}\n", size),
-    "headings, 40 to a block": lambda size: _crowded_blocks(_heading_and_text, size, 40),
-    "notes and lazy lines, 40 to a block": lambda size: "Claims[^n0][^n1].\n\n" + _crowded_blocks(_note_and_lazy_text, size, 40),
+    f"headings, {MAX_BREAK_WORK} to a block": lambda size: _crowded_blocks(_heading_and_text, size, MAX_BREAK_WORK),
+    f"notes and lazy lines, {MAX_BREAK_WORK} to a block": lambda size: "Claims[^n0][^n1].\n\n" + _crowded_blocks(_note_and_lazy_text, size, MAX_BREAK_WORK),
     "table": _table,
     "nested lists (depth 8)": lambda size: _repeat(_nested_list(8), size),
     "nested quotes (depth 8)": lambda size: _repeat(_nested_quote(8), size),

@@ -1,8 +1,8 @@
 """How many elements of each costly kind a page may make: counted before its Markdown is converted.
 
 Python-Markdown's cost per element (a pattern match, a placeholder, a tree node, its serialisation)
-and the engine's (a citation's back-link on its source page, each link checked) are linear, but
-large: a page made of little else than citations, footnote references, emphasis, table cells or
+and the engine's (a citation's back-link on its source page, each link resolved and checked) are linear, but
+large: a page made of little else than citations, footnote references, links, emphasis, table cells or
 nested quotes and lists builds at some tens of microseconds per element, several seconds per MB.
 `density_problem` counts each kind in one pass over the page's lines (outside fenced code, as
 generous upper bounds of what the converter will make of them) and names the line at which a
@@ -10,6 +10,7 @@ count passes its limit:
 
 - `MAX_CITATIONS` citation brackets (`[@…]`);
 - `MAX_FOOTNOTES` footnote references and definitions (`[^x]`, wherever it is written);
+- `MAX_LINKS` links and images, inline or by reference (each `](` or `][`);
 - `MAX_EMPHASIS_DELIMITERS` runs of `*` or `_` (each `*a*` is two);
 - `MAX_TABLE_CELLS` cell separators (`|`);
 - `MAX_NESTED_LEVELS` levels of nesting past the first, summed over the lines (a line four deep
@@ -28,6 +29,7 @@ from .limits import block_depth, lines_outside_fences
 
 MAX_CITATIONS = 10_000
 MAX_FOOTNOTES = 10_000
+MAX_LINKS = 10_000
 MAX_EMPHASIS_DELIMITERS = 50_000
 MAX_TABLE_CELLS = 20_000
 MAX_NESTED_LEVELS = 25_000
@@ -41,6 +43,7 @@ _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 LIMITS = (
     ("citations", MAX_CITATIONS),
     ("footnote references and definitions ([^…])", MAX_FOOTNOTES),
+    ("links and images ([…](…) or […][…])", MAX_LINKS),
     ("emphasis delimiters (runs of * or _)", MAX_EMPHASIS_DELIMITERS),
     ("table cell separators (|)", MAX_TABLE_CELLS),
     ("levels of nesting (quotes, lists and indentation past each line's first level, summed over the lines)", MAX_NESTED_LEVELS),
@@ -69,20 +72,22 @@ def _may_pass_a_limit(body: str) -> bool:
     whole body (fenced code included), and a level of nesting takes at least one character."""
     return (
         body.count("[@") > MAX_CITATIONS or body.count("[^") > MAX_FOOTNOTES
+        or body.count("](") + body.count("][") > MAX_LINKS
         or body.count("*") + body.count("_") > MAX_EMPHASIS_DELIMITERS
         or body.count("|") > MAX_TABLE_CELLS or len(body) > MAX_NESTED_LEVELS
     )
 
 
-def element_counts(body: str) -> Iterator[tuple[int, tuple[int, int, int, int, int]]]:
+def element_counts(body: str) -> Iterator[tuple[int, tuple[int, int, int, int, int, int]]]:
     """(line number, counts in the order of `LIMITS`) of each line outside fenced code."""
     for number, line in lines_outside_fences(body):
         if not line:
             continue
-        citations = footnotes = 0
+        citations = footnotes = links = 0
         if "[" in line:
             citations = len(_CITATION.findall(line))
             footnotes = len(_FOOTNOTE.findall(line)) if "[^" in line else 0
+            links = line.count("](") + line.count("][")
         delimiters = len(_DELIMITER_RUN.findall(line)) if "*" in line or "_" in line else 0
         nested = 0 if _RULE.match(line) else max(0, block_depth(line) - 1)
-        yield number, (citations, footnotes, delimiters, line.count("|"), nested)
+        yield number, (citations, footnotes, links, delimiters, line.count("|"), nested)

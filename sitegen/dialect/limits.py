@@ -37,7 +37,7 @@ from collections.abc import Iterator
 MAX_PAGE_BYTES = 5_000_000
 MAX_NESTING = 32
 MAX_TEXT_CHARACTERS = 20_000
-MAX_BREAK_WORK = 40
+MAX_BREAK_WORK = 30
 FREE_BREAK_WORK = 20_000_000
 
 _MARKER = re.compile(r"(?:>|[-*+](?=[ \t]|$)|[0-9]{1,9}[.)](?=[ \t]|$))[ \t]?")

@@ -1,7 +1,7 @@
 """A page holding more elements of a costly kind than its documented limit fails cleanly, at the
 line where the count passes the limit; a page holding exactly the limit builds.
 
-`sitegen.dialect.density` counts, before conversion, citations, footnote references and definitions, emphasis
+`sitegen.dialect.density` counts, before conversion, citations, footnote references and definitions, links, emphasis
 delimiters, table cell separators and levels of nesting; past any limit the build is one
 `path:line: message` naming the limit and the remedy (split the page), exit 1, and the previous
 site untouched. The speed of pages at the limits is measured by `benchmarks/pathological.py`, not here.
@@ -20,6 +20,7 @@ from sitegen.dialect.density import (
     MAX_CITATIONS,
     MAX_EMPHASIS_DELIMITERS,
     MAX_FOOTNOTES,
+    MAX_LINKS,
     MAX_NESTED_LEVELS,
     MAX_TABLE_CELLS,
     density_problem,
@@ -43,6 +44,10 @@ def _footnotes(count: int) -> str:
     return "[^a]: The one note.\n\n" + _blocks(["A claim[^a]."] * (count - 1))
 
 
+def _links(count: int) -> str:
+    return _blocks(["See [home](index.md)."] * count)
+
+
 def _emphasis(count: int) -> str:
     return _blocks(["Some *a* and **b**."] * (count // 4) + ["One *more*."] * (count % 4 // 2) + ["snake_case"] * (count % 2))
 
@@ -59,6 +64,7 @@ def _nesting(count: int) -> str:
 KINDS: dict[str, tuple[int, Callable[[int], str], str]] = {
     "citations": (MAX_CITATIONS, _citations, "A last fact [@001:p2]."),
     "footnote references and definitions": (MAX_FOOTNOTES, _footnotes, "A last claim[^a]."),
+    "links and images": (MAX_LINKS, _links, "A last [link](index.md)."),
     "emphasis delimiters": (MAX_EMPHASIS_DELIMITERS, _emphasis, "A last *word*."),
     "table cell separators": (MAX_TABLE_CELLS, _table, "| last | row |"),
     "levels of nesting": (MAX_NESTED_LEVELS, _nesting, "> > a last quote"),
