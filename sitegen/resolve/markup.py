@@ -30,7 +30,7 @@ from ..load.glossary import GlossaryTerm
 from ..load.pages import Page, is_reserved_id
 from .citations import BRACKET, CitationKey, FoundCitation, find_citations
 from .extensions import SitegenExtension, TextTooLongError
-from .page_state import LinkProblem, LinkTarget, PageState, Statement
+from .page_state import LinkProblem, LinkTarget, PageState, Statement, StatementRow
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,13 @@ class MarkupResult:
     errors: tuple[LinkProblem, ...] = ()  # refused URLs, event handlers and ids taken from the templates: the build fails
     found: tuple[FoundCitation, ...] = ()  # every citation bracket Markdown saw (not in code or raw HTML), well-formed or not, with its line
     failure: str = ""  # why the page could not be converted ("" when it was)
-    statements: tuple[Statement, ...] = ()  # paragraphs, list items, table cells, definitions: lines of the body (see `statements`)
+    statement_rows: tuple[StatementRow, ...] = ()  # paragraphs, list items, table cells, definitions: lines of the body (see `statements`)
     locators: tuple[tuple[str, str], ...] = ()  # (anchor, locator) of each citation of a publication that names where in it
+
+    @property
+    def statements(self) -> tuple[Statement, ...]:
+        """The statements, at lines of the body."""
+        return tuple(Statement.from_row(row) for row in self.statement_rows)
 
 
 class Markup:
@@ -105,7 +110,7 @@ class Markup:
             link_problems=tuple(state.link_problems),
             errors=tuple(state.errors),
             found=tuple(found for found in find_citations(body) if found.text in state.brackets) + tuple(state.figure_citations),
-            statements=tuple(state.statements),
+            statement_rows=tuple(state.statements),
             locators=tuple(state.locators.items()),
         )
 

@@ -6,7 +6,6 @@ cross-links as findings, its review date worked out and the back-links from each
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 
@@ -81,8 +80,8 @@ def _statements(settings: Settings, page: Page, result: MarkupResult) -> tuple[S
     editorial = frozenset(settings.editorial_admonitions)
     offset = page.body_line - 1
     return tuple(
-        dataclasses.replace(statement, line=statement.line + offset, editorial=page.editorial or not editorial.isdisjoint(statement.admonitions))
-        for statement in result.statements
+        Statement.from_row(row, offset, page.editorial or not editorial.isdisjoint(row[3]))  # row[3]: the admonitions around it
+        for row in result.statement_rows
     )
 
 

@@ -46,6 +46,21 @@ anchors of its own citations. `editorial` is set when
     text: str = ""  # its own Markdown as written, white space made single spaces
     citations: tuple[str, ...] = ()  # the anchors of the citations it carries itself (`cite-2-1`), in reading order
 
+    def row(self) -> StatementRow:
+        """The statement as the conversion records it: its fields but `editorial`, in order."""
+        return (self.line, self.kind, self.cited, self.admonitions, self.excerpt, self.text, self.citations)
+
+    @classmethod
+    def from_row(cls, row: StatementRow, line_offset: int = 0, editorial: bool = False) -> Statement:
+        """The statement of `row`, its line moved by `line_offset`."""
+        line, kind, cited, admonitions, excerpt, text, citations = row
+        return cls(line + line_offset, kind, cited, admonitions, excerpt, editorial, text, citations)
+
+
+# A statement as a page's conversion records it and the cache keeps it: a plain tuple, which
+# unpickles several times faster than the dataclass (there are about a dozen to a page).
+StatementRow = tuple[int, str, bool, tuple[str, ...], str, str, tuple[str, ...]]
+
 
 @dataclass
 class PageState:
@@ -61,7 +76,7 @@ class PageState:
     link_problems: list[LinkProblem] = field(default_factory=list)
     errors: list[LinkProblem] = field(default_factory=list)
     brackets: set[str] = field(default_factory=set)
-    statements: list[Statement] = field(default_factory=list)
+    statements: list[StatementRow] = field(default_factory=list)
     figure_citations: list[FoundCitation] = field(default_factory=list)  # the citations of the figures' values, with their lines
     blocks: list[object] = field(default_factory=list)  # the statements' elements and what is known of them before the inline pass
     searched: dict[str, int] = field(default_factory=dict)  # where the next search for each link target starts

@@ -29,7 +29,7 @@ import markdown
 from markdown import util
 from markdown.treeprocessors import Treeprocessor
 
-from .page_state import PageState, Statement
+from .page_state import PageState, StatementRow
 
 _SKIPPED = {"h1", "h2", "h3", "h4", "h5", "h6", "pre", "code", "hr", "th", "dt", "thead", "script", "style"}
 _CONTAINERS = {"ul", "ol", "dl", "blockquote", "div", "table", "tbody", "tr", "details"}
@@ -170,21 +170,20 @@ class StatementCitations(Treeprocessor):
         self.state = state
 
     def run(self, root: etree.Element) -> None:
-        statements: list[Statement] = []
+        statements: list[StatementRow] = []
         for block in self.state.blocks:  # type: ignore[assignment]
             self._add(block, statements)  # type: ignore[arg-type]
         self.state.statements = statements
         self.state.blocks = []
 
-    def _add(self, block: _Block, statements: list[Statement]) -> bool:
+    def _add(self, block: _Block, statements: list[StatementRow]) -> bool:
         """Adds `block` and the statements nested in it; whether all of them are cited."""
         at = len(statements)
         nested = [self._add(inner, statements) for inner in block.nested]
         anchors = tuple(_citation_anchors(block.element))
         cited = bool(anchors) or (bool(nested) and all(nested))
         if _has_words(block.element):  # not an image alone
-            statement = Statement(block.line, block.kind, cited, block.admonitions, block.excerpt, text=block.text, citations=anchors)
-            statements.insert(at, statement)
+            statements.insert(at, (block.line, block.kind, cited, block.admonitions, block.excerpt, block.text, anchors))
         return cited and all(nested)
 
 
