@@ -9,6 +9,7 @@ back-links, line numbers) and the Markdown extension (rendering) read them the s
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -49,6 +50,9 @@ class CitationKey:
     def numbers(self) -> range:
         return range(self.first, self.last + 1)
 
+    def __reduce__(self) -> tuple[type[CitationKey], tuple[str, int, int]]:
+        return CitationKey, (self.target, self.first, self.last)  # pickled as its fields alone: the cache holds tens of thousands
+
     def __str__(self) -> str:
         if not self.is_passage:
             return f"@{self.target}"
@@ -65,8 +69,10 @@ class CitedItem:
     locator: str = ""  # as shown: "abstract", "p. 4", or a quoted title in curly quotes
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_citation(inner: str) -> tuple[CitationKey, ...]:
-    """The keys of one bracket's inner text (`@000:p1; @003:p2-p4`)."""
+    """The keys of one bracket's inner text (`@000:p1; @003:p2-p4`). A bracket written again (most
+    are) gives the very same keys, which the cache then stores once."""
     return tuple(item.key for item in parse_items(inner))
 
 
@@ -154,6 +160,9 @@ class FoundCitation:
     keys: tuple[CitationKey, ...]
     error: str
     text: str = ""  # the bracket's inner text, as the Markdown extension sees it
+
+    def __reduce__(self) -> tuple[type[FoundCitation], tuple[int, tuple[CitationKey, ...], str, str]]:
+        return FoundCitation, (self.line, self.keys, self.error, self.text)  # pickled as its fields alone (see CitationKey)
 
 
 def citation_spans(text: str) -> tuple[tuple[int, int, str], ...]:
