@@ -80,7 +80,7 @@ def _statements(settings: Settings, page: Page, result: MarkupResult) -> tuple[S
     editorial = frozenset(settings.editorial_admonitions)
     offset = page.body_line - 1
     return tuple(
-        Statement.from_row(row, offset, page.editorial or not editorial.isdisjoint(row[3]))  # row[3]: the admonitions around it
+        Statement.from_row(row, offset, page.editorial or bool(row[3] and not editorial.isdisjoint(row[3])))  # row[3]: the admonitions around it
         for row in result.statement_rows
     )
 
