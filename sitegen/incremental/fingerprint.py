@@ -15,11 +15,15 @@ class Fingerprint:
     """Digests of plain data (dataclasses, tuples, mappings, text, numbers, dates), stable across runs.
 
     Frozen dataclass objects shared by many values (a source cited by a thousand pages) are hashed
-    once per `Fingerprint` instance; use one instance per build.
+    once per `Fingerprint` instance; use one instance per build. A build's instance may start from the
+    last build's (`after`): an object that build hashed, if it is the very same object now (a page
+    the memo handed out again), is not hashed again. Only that one build's digests are carried, so
+    what is kept alive is bounded by two builds.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, after: Fingerprint | None = None) -> None:
         self._memo: dict[int, tuple[object, bytes]] = {}
+        self._last: dict[int, tuple[object, bytes]] = after._memo if after is not None else {}
 
     def of(self, *values: object) -> str:
         digest = hashlib.sha256()
@@ -64,8 +68,9 @@ class Fingerprint:
         self._memo[id(value)] = (value, bytes.fromhex(digest))
 
     def _dataclass(self, value: Any) -> bytes:
-        known = self._memo.get(id(value))
+        known = self._memo.get(id(value)) or self._last.get(id(value))
         if known is not None and known[0] is value:
+            self._memo[id(value)] = known
             return known[1]
         kind = type(value)
         names = _FIELDS.get(kind)

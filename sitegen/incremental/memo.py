@@ -107,7 +107,7 @@ class Memo:
         if self.remember:
             for kind in _KINDS.values():  # every kind the stages declare, read before the freeze below
                 self.store.load(kind.name, kind.shape)
-        self.fingerprint = Fingerprint()
+        self.fingerprint = Fingerprint(after=self.fingerprint if self.remember else None)
         self._last, self._now = (self._now, {}) if self.remember else ({}, {})
         self._last_digests, self._digests = self.carried("digests")  # asked for thousands of times a build
         gc.freeze()
