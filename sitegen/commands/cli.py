@@ -131,7 +131,7 @@ def _build_site(root: Path, strict: bool, out: Path | None, search: bool = True,
     """Build into `out` (None: the folder site.yaml names), print the findings and what was written."""
     with stderr_progress(quiet) as progress:
         result = build(root, out_dir=out.resolve() if out else None, strict=strict, progress=progress, search=search)
-    _report(result.findings)
+    _report(result.findings + result.warnings)
     target = out or Path(result.site.settings.output_dir)
     done = f"built {len(result.outputs)} files into {target}/" if result.written is not False else f"{target}/ already up to date: {len(result.outputs)} files"
     drafts = f", {_count(len(result.drafts_left_out), 'draft')} left out" if result.drafts_left_out else ""
@@ -146,9 +146,10 @@ def _check(root: Path, args: argparse.Namespace) -> int:
     if result.drafts_left_out:
         their = "its" if len(result.drafts_left_out) == 1 else "their"
         print(f"{_count(len(result.drafts_left_out), 'draft')} left out (draft: true; {their} citations count as uncited): {', '.join(result.drafts_left_out)}")
-    _report(result.findings)
+    _report(result.findings + result.warnings)
     found = _count(len(result.findings), "problem") if result.findings else "no problems"
-    print(f"check found {found} in {len(result.outputs)} files")
+    warned = f" and {_count(len(result.warnings), 'warning')} to judge" if result.warnings else ""
+    print(f"check found {found}{warned} in {len(result.outputs)} files")
     return 1 if args.strict and result.findings else 0
 
 

@@ -38,7 +38,7 @@ anchors of its own citations. `editorial` is set when
     resolving: inside an editorial admonition, or on a page whose statements are editorial."""
 
     line: int
-    kind: str  # "paragraph", "list item", "table cell" or "definition"
+    kind: str  # "paragraph", "list item", "table cell" or "definition" ("figure value" for a value of a figure)
     cited: bool
     admonitions: tuple[str, ...]
     excerpt: str
@@ -63,6 +63,7 @@ class PageState:
     brackets: set[str] = field(default_factory=set)
     statements: list[Statement] = field(default_factory=list)
     figure_citations: list[FoundCitation] = field(default_factory=list)  # the citations of the figures' values, with their lines
+    figure_values: list[Statement] = field(default_factory=list)  # each value of a figure, with its citations: checked as a statement is
     blocks: list[object] = field(default_factory=list)  # the statements' elements and what is known of them before the inline pass
     searched: dict[str, int] = field(default_factory=dict)  # where the next search for each link target starts
     matched: dict[str, int] = field(default_factory=dict)  # where the next search for each pattern of `line_matching` starts
@@ -73,7 +74,7 @@ class PageState:
         self.body, self.source, self.url = body, source, url
         self.citations, self.terms, self.links, self.link_problems, self.errors = {}, [], [], [], []
         self.brackets, self.searched, self.matched, self.counted = set(), {}, {}, (0, 1)
-        self.statements, self.blocks, self.locators, self.figure_citations = [], [], {}, []
+        self.statements, self.blocks, self.locators, self.figure_citations, self.figure_values = [], [], {}, [], []
 
     def line_of(self, needle: str) -> int:
         """The line of the next use of link target `needle` (links are visited in reading order)."""
