@@ -20,7 +20,7 @@ class Cited:
     key: str  # "@000:p4", as messages name it
     texts: tuple[str, ...]  # the passages quoted in full, or the publication's entry, part cited and note
     passages: tuple[str, ...]  # the words themselves: each passage's text, or the publication's note ("" for none)
-    entry: str  # what the cited entry says of itself: a seed's title and date, a publication's title and year
+    entry: str  # what the cited entry says of itself: a seed's title and year, a publication's title and year
     in_source_words: bool  # whether `passages` are the source's own words (a seed's), not the site's note on it
 
 
@@ -50,7 +50,7 @@ def cited(reference: Reference, index: int) -> Cited:
             + f": {passage.text}"
             for passage in reference.passages
         )
-        return Cited(label, key, texts, tuple(passage.text for passage in reference.passages), f"{source.title} {source.date or ''}", True)
+        return Cited(label, key, texts, tuple(passage.text for passage in reference.passages), f"{source.title} {(source.date or '')[:4]}", True)
     publication = reference.publication
     assert publication is not None  # a reference is of a passage or of a publication
     texts = (publication.citation,) + ((f"Part cited: {locator}",) if locator else ()) + ((f"Note: {publication.note}",) if publication.note else ())
