@@ -2,7 +2,8 @@
 HTML file for a reviewer: every statement beside the full text of what it cites, the quote, number
 and softening findings marked in words, a link to the statement's file and its line. Inline CSS with
 a print stylesheet, no script, no request: it works offline. Written outside the output folder
-(default: `review.html` in the project folder), atomically; everything in it is escaped."""
+(default: `review.html` in the project folder; its folder made when missing), atomically; everything
+in it is escaped."""
 
 from __future__ import annotations
 
@@ -78,6 +79,7 @@ def _link_base(target: Path, root: Path) -> str:
 
 def _write_atomically(target: Path, text: str) -> None:
     """`text` into `target`, whole or not at all."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     staged = target.with_name(f".{target.name}.new-{os.getpid()}")
     try:
         staged.write_text(text, encoding="utf-8")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from verification_fixtures import passage, publication, statement
+
 from sitegen.check.claims import claims
 from sitegen.check.numbers import number_problems
-from verification_fixtures import passage, publication, statement
 
 
 def _messages(text: str, *cites: object) -> list[str]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from projects import COMPLETE, page, run
-from sitegen.check.softening import load_hedges, softening_warning
 from verification_fixtures import passage, publication
+
+from sitegen.check.softening import load_hedges, softening_warning
 
 HEDGED = "Ketamine may help inhibit pain signals in the brain. It is given in clinics."
 
@@ -51,7 +52,7 @@ def test_the_rules_are_read_from_the_data_file_shipped_in_the_package() -> None:
 
 
 def test_a_softened_claim_is_a_warning_check_strict_does_not_fail_on(make_project, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    seed = "Example Article\n\nKetamine may help inhibit pain signals in the brain.\n\nSection Two\n\nA fact.\n\nThe third paragraph, promotional and excluded.\n"
+    seed = "Example Article\n\nKetamine may help inhibit pain signals.\n\nSection Two\n\nA fact.\n\nThe third paragraph, promotional and excluded.\n"
     pages = {**COMPLETE, "topic.md": page("A topic", "Ketamine inhibits pain signals [@001:p2].\n\nA fact [@001:p4].\n", order=1)}
     root: Path = make_project(pages, seed_text=seed)
     monkeypatch.chdir(root)

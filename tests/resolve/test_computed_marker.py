@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from projects import COMPLETE, assert_clean_failure, page, run
+
 from sitegen.resolve.markup import Markup
 
 
