@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from projects import ROOT
+
 from sitegen.commands.review import write_review
 
 
