@@ -8,7 +8,9 @@ prints each statement (paragraph, list item, table cell, definition: the engine'
 its line and its Markdown, and beside it each citation it carries: the full text of the cited seed
 passage (with its source and section), or the publication's entry, the part cited (its locator) and
 its `note` from content/references.yaml. Statements without a citation are printed too, marked
-UNCITED (or editorial, where they need none). Plain text by default; `--markdown` prints a table per
+UNCITED (or editorial, where they need none), and the findings of the quote, number and softening
+checks are printed under the statement they concern, marked `!`. The sheet itself is the engine's
+(`sitegen.check.sheet`, which `sitegen review` writes as one HTML file). Plain text by default; `--markdown` prints a table per
 page. The sheet is made from the engine's own build (nothing is written), not from a second parser:
 a project that does not build prints its problems, one `path:line: message` a line, and exits 1.
 Nothing is written into the project, not even to its cache.
@@ -20,86 +22,17 @@ import argparse
 import html
 import sys
 import textwrap
-from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this repository's engine, before any installed one
 
+from sitegen.check.sheet import PageSheet, sheet  # noqa: E402
 from sitegen.core.errors import BuildError  # noqa: E402
 from sitegen.incremental.memo import Memo  # noqa: E402
 from sitegen.pipeline import build  # noqa: E402
-from sitegen.resolve.model import Reference, ResolvedPage, Site  # noqa: E402
-from sitegen.resolve.page_state import Statement  # noqa: E402
 
 WIDTH = 100
-
-
-@dataclass(frozen=True)
-class Cited:
-    """One citation of a statement: how it was written, and the text it points at."""
-
-    label: str  # "[2] @000:p4" or "[3] @schwenk2018, abstract"
-    texts: tuple[str, ...]  # the passages quoted, or the publication's entry, part cited and note
-
-
-@dataclass(frozen=True)
-class Row:
-    line: int
-    kind: str
-    status: str  # "cited", "cited by the items it introduces", "editorial", "UNCITED"
-    text: str
-    cited: tuple[Cited, ...]
-
-
-@dataclass(frozen=True)
-class PageSheet:
-    source: str
-    title: str
-    rows: tuple[Row, ...]
-
-    def count(self, status: str) -> int:
-        return sum(1 for row in self.rows if row.status == status)
-
-
-def sheet(site: Site, content: str = "content") -> list[PageSheet]:
-    """Every page of `site`, in its order, with its statements and what each cites."""
-    return [PageSheet(f"{content}/{page.source}", page.title, tuple(_rows(page))) for page in site.pages]
-
-
-def _rows(page: ResolvedPage) -> Iterable[Row]:
-    uses = {anchor: (reference, index) for reference in page.references for index, anchor in enumerate(reference.anchors)}
-    for statement in page.statements:
-        cited = tuple(_cited(*uses[anchor]) for anchor in statement.citations if anchor in uses)
-        yield Row(statement.line, statement.kind, _status(statement), statement.text or statement.excerpt, cited)
-
-
-def _status(statement: Statement) -> str:
-    if statement.citations:
-        return "cited"
-    if statement.cited:
-        return "cited by the items it introduces"
-    return "editorial" if statement.editorial else "UNCITED"
-
-
-def _cited(reference: Reference, index: int) -> Cited:
-    """What one use of `reference` (its `index`-th) points at."""
-    locator = reference.locators[index] if index < len(reference.locators) else ""
-    label = f"[{reference.number}] {reference.key}" + (f", {locator}" if locator else "")
-    if reference.source is not None:
-        source = reference.source
-        texts = tuple(
-            f"{source.publisher}, \u201c{source.title}\u201d, {passage.anchor}"
-            + (f", section \u201c{passage.section}\u201d" if passage.section else "")
-            + f": {passage.text}"
-            for passage in reference.passages
-        )
-        return Cited(label, texts)
-    publication = reference.publication
-    assert publication is not None  # a reference is of a passage or of a publication
-    texts = (publication.citation,) + ((f"Part cited: {locator}",) if locator else ()) + ((f"Note: {publication.note}",) if publication.note else ())
-    return Cited(label, texts)
 
 
 def as_text(pages: list[PageSheet]) -> str:
@@ -114,6 +47,8 @@ def as_text(pages: list[PageSheet]) -> str:
                 out.append(f"    {cited.label}")
                 for text in cited.texts:
                     out += _wrapped(text, "        ")
+            for finding in row.findings:
+                out += _wrapped(f"! {finding.kind}: {finding.problem.message}", "    ")
             out.append("")
     out.append(_total(pages))
     return "\n".join(out)

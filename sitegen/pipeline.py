@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .check.site import check_site
+from .check.site import check_site, check_warnings
 from .core.errors import BuildError, Problem
 from .core.progress import Observer, reporting_to, stage
 from .incremental.memo import Memo
@@ -35,6 +35,7 @@ class BuildResult:
     rendered: frozenset[str]  # the outputs this build rendered anew (the others came from the memo)
     written: bool | None = None  # whether the output folder was written (False: it held these files already; None: not asked to)
     drafts_left_out: tuple[str, ...] = ()  # the pages with `draft: true` this build left out (paths in content/)
+    warnings: tuple[Problem, ...] = ()  # for a person to judge (softened claims): never a failure, not even with `strict`
 
 
 def build(
@@ -91,12 +92,13 @@ def _build(
         index = search.enter_context(search_index(rendered.outputs, memo, target)) if search is not None else None
         stage("checking", "files")
         findings = check_site(site, rendered, target, memo)
+        warnings = check_warnings(site)
     if strict and findings:
         raise BuildError(findings)
     if write:
         stage("writing")
     written = _write(rendered, target, root, before_swap, index) if write else None
-    return BuildResult(site, rendered.outputs, findings, rendered.fresh, written, left_out)
+    return BuildResult(site, rendered.outputs, findings, rendered.fresh, written, left_out, warnings)
 
 
 def _write(rendered: Rendered, target: Path, root: Path, before_swap: Callable[[Path], None] | None, index: SearchIndex | None) -> bool:

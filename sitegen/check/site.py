@@ -2,7 +2,9 @@
 
 They are the site model's own (broken cross-links found while resolving), the link check of every
 HTML output (links and anchors that point nowhere, duplicate ids, raw HTML that would run script)
-the coverage of the seeds, the statements without a citation and the pages nothing links to. Each output's scan (its ids and links) is kept in the memo by its
+the coverage of the seeds, the statements without a citation, the quotes and numbers their citations
+do not hold (`verification`) and the pages nothing links to. Softened claims are warnings
+(`check_warnings`): reported, never a failure. Each output's scan (its ids and links) is kept in the memo by its
 render key (or its bytes' digest), and its link problems by that key together with the ids and paths
 of the whole site, so that an unchanged output in unchanged surroundings is not checked again.
 """
@@ -26,6 +28,7 @@ from .edited import edited_problems
 from .links import LinkScan, link_problems, scan_links
 from .orphans import orphan_problems
 from .statements import statement_problems
+from .verification import softening_warnings, verification_problems
 
 
 @dataclass(frozen=True)
@@ -50,8 +53,13 @@ def check_site(site: Site, rendered: Rendered, out_dir: Path, memo: Memo) -> tup
     home_links = [href for _, href in home.scanned.links] if home is not None else []
     return (
         *site.findings, *_link_problems(site, rendered, scans, prefix, memo), *coverage_problems(site), *statement_problems(site), *edited_problems(site),
-        *orphan_problems(site, home_links),
+        *verification_problems(site), *orphan_problems(site, home_links),
     )
+
+
+def check_warnings(site: Site) -> tuple[Problem, ...]:
+    """What a person should judge but no rule can decide: the claims stated more firmly than their passages."""
+    return tuple(softening_warnings(site))
 
 
 def _link_problems(site: Site, rendered: Rendered, scans: Mapping[str, Scan], prefix: str, memo: Memo) -> list[Problem]:

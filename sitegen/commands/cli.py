@@ -1,4 +1,5 @@
-"""The command line: `build`, `check`, `serve`, `deploy`, `draft`, `new`, `theme copy`, `add-source`, `update-source`. Thin: parses arguments, dispatches to one
+"""The command line: `build`, `check`, `review`, `serve`, `deploy`, `draft`, `new`, `theme copy`, `add-source`, `update-source`.
+Thin: parses arguments, dispatches to one
 short handler per command, and prints every problem (in `_report`, through `core.errors.shown_all`) as
 `path:line: message`, exiting 1 on any."""
 
@@ -25,6 +26,8 @@ from .git import DeployError
 from .intake import add_parsers, add_source_command, update_source_command
 from .new import new_project
 from .progress import stderr_progress
+from .review import DEFAULT_FILE as REVIEW_FILE
+from .review import write_review
 from .theme import copy_theme
 
 
@@ -69,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--no-search", action="store_true", help="skip the Pagefind search index at start")
     check_cmd = commands.add_parser("check", parents=[quiet], help="check links, anchors, citations and seed coverage without writing")
     check_cmd.add_argument("--strict", action="store_true", help="exit non-zero on any finding")
+    review_cmd = commands.add_parser("review", help="write one HTML sheet: every statement beside the passages it cites, with the findings marked")
+    review_cmd.add_argument("pages", nargs="*", metavar="PAGE", help="the pages to review (their files in content/, such as evidence.md; default: all)")
+    review_cmd.add_argument("--out", type=Path, help=f"the file to write (default: {REVIEW_FILE} in the project folder; never in the output folder)")
     deploy_cmd = commands.add_parser("deploy", help="build with --strict, commit the site to the gh-pages branch and push it")
     deploy_cmd.add_argument("--remote", default="origin", help="git remote to push to (default: origin)")
     deploy_cmd.add_argument("--branch", default="gh-pages", help="branch that receives the site (default: gh-pages); never a checked-out branch")
@@ -95,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(list(argv) if argv is not None else None)
     root = args.project.resolve()
     handler = {
-        "build": _build, "check": _check, "deploy": _deploy, "draft": _draft, "new": _new, "serve": _serve, "theme": _theme,
+        "build": _build, "check": _check, "review": _review, "deploy": _deploy, "draft": _draft, "new": _new, "serve": _serve, "theme": _theme,
         "add-source": add_source_command, "update-source": update_source_command,
     }[args.command or "build"]
     try:
@@ -107,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BuildError as exc:
         if args.command == "check":
             return _failed(exc.problems, f"check found {_count(len(exc.problems), 'problem')}")
+        if args.command == "review":
+            return _failed(exc.problems, "review refused: nothing was written")
         if args.command in ("add-source", "update-source"):
             return _failed(exc.problems, f"{args.command} refused: {_count(len(exc.problems), 'problem')}; nothing was written")
         return _failed(exc.problems, f"build failed: {_count(len(exc.problems), 'problem')}; the previous site was left as it was")
@@ -131,7 +139,7 @@ def _build_site(root: Path, strict: bool, out: Path | None, search: bool = True,
     """Build into `out` (None: the folder site.yaml names), print the findings and what was written."""
     with stderr_progress(quiet) as progress:
         result = build(root, out_dir=out.resolve() if out else None, strict=strict, progress=progress, search=search)
-    _report(result.findings)
+    _report(result.findings + result.warnings)
     target = out or Path(result.site.settings.output_dir)
     done = f"built {len(result.outputs)} files into {target}/" if result.written is not False else f"{target}/ already up to date: {len(result.outputs)} files"
     drafts = f", {_count(len(result.drafts_left_out), 'draft')} left out" if result.drafts_left_out else ""
@@ -146,10 +154,18 @@ def _check(root: Path, args: argparse.Namespace) -> int:
     if result.drafts_left_out:
         their = "its" if len(result.drafts_left_out) == 1 else "their"
         print(f"{_count(len(result.drafts_left_out), 'draft')} left out (draft: true; {their} citations count as uncited): {', '.join(result.drafts_left_out)}")
-    _report(result.findings)
+    _report(result.findings + result.warnings)
     found = _count(len(result.findings), "problem") if result.findings else "no problems"
-    print(f"check found {found} in {len(result.outputs)} files")
+    warned = f" and {_count(len(result.warnings), 'warning')} to judge" if result.warnings else ""
+    print(f"check found {found}{warned} in {len(result.outputs)} files")
     return 1 if args.strict and result.findings else 0
+
+
+def _review(root: Path, args: argparse.Namespace) -> int:
+    """`review [PAGE…] [--out FILE]`: the review sheet written, and what it holds."""
+    done = write_review(root, args.pages, args.out)
+    print(f"wrote {display_path(done.path)}: {_count(done.pages, 'page')}, {_count(done.statements, 'statement')}, {_count(done.findings, 'finding')} to check")
+    return 0
 
 
 def _deploy(root: Path, args: argparse.Namespace) -> int:

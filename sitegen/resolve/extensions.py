@@ -1,7 +1,7 @@
 """Our Python-Markdown extension: which processors run, and where among Python-Markdown's own. Besides
 the citations (`citation_numbering`), they refuse texts too long to take in one piece, hold attributes to
 the site's rules, rewrite `.md` cross-links into relative page URLs, link the first use of each
-glossary term to its entry and draw the figure blocks (`figures`).
+glossary term to its entry, draw the figure blocks (`figures`) and show computed figures (`computed`).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from ..load.glossary import GlossaryTerm
 from ..load.pages import is_reserved_id
 from .citation_numbering import CitationNumbering, CitationPattern
 from .citations import BRACKET
+from .computed import ComputedPattern
 from .figures import FigureBlocks, FigureDrawings, FigureElements, PageFigures
 from .page_state import LinkProblem, LinkTarget, PageState
 from .statements import StatementBlocks, StatementCitations
@@ -208,6 +209,7 @@ class SitegenExtension(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
         md.inlinePatterns.register(CitationPattern(BRACKET.pattern, md, self.state), "sitegen-citation", 175)
+        md.inlinePatterns.register(ComputedPattern(md, self.state), "sitegen-computed", 174)  # after code spans (190): code shows it as written
         # Figures: read before fenced code (25) takes their blocks; put in the tree before the statements
         # are found (20.5: a figure holds none); drawn once citations are numbered (4).
         figures = PageFigures()

@@ -24,7 +24,7 @@ from markdown.util import ETX, STX, AtomicString
 from .citation_numbering import pending_citation
 from .figure_spec import FENCES, Figure, parse_figure
 from .figure_svg import Mark, draw
-from .page_state import LinkProblem, PageState
+from .page_state import LinkProblem, PageState, Statement
 
 DATA_SUMMARY = "The values and their sources"
 _MARKER = re.compile(f"^{STX}sitegen-figure:([0-9]+){ETX}$")
@@ -41,6 +41,7 @@ class PageFigures:
     figures: list[Figure] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)  # the line of each figure's fence
     cells: dict[int, list[list[etree.Element]]] = field(default_factory=dict)  # of each figure put in the tree: by entry, by value
+    value_lines: list[list[int]] = field(default_factory=list)  # of each figure: the line of each value's citation, in order
 
 
 class FigureBlocks(Preprocessor):
@@ -52,7 +53,7 @@ class FigureBlocks(Preprocessor):
         self.page = figures
 
     def run(self, lines: list[str]) -> list[str]:
-        self.page.figures, self.page.lines, self.page.cells = [], [], {}
+        self.page.figures, self.page.lines, self.page.cells, self.page.value_lines = [], [], {}, []
         text = "\n".join(lines)
         pieces: list[str] = []
         position = 0
@@ -81,6 +82,7 @@ class FigureBlocks(Preprocessor):
             return ""
         self.page.figures.append(parsed.figure)
         self.page.lines.append(first_line - 1)
+        self.page.value_lines.append([citation.line for citation in parsed.citations])
         return f"\n\n{STX}sitegen-figure:{len(self.page.figures) - 1}{ETX}\n\n"
 
     def _unclosed(self, text: str, start: int, end: int) -> None:
@@ -159,7 +161,15 @@ class FigureDrawings(Treeprocessor):
                     marks = [[_marks(cell) for cell in entry] for entry in self.page.cells[number]]
                     parent[index] = draw(self.page.figures[number], marks, f"figure-{number + 1}")
                     parent.set("id", f"figure-{number + 1}")
+                    self._values(number)
 
+    def _values(self, number: int) -> None:
+        """Each value of figure `number` as a statement of the page (`figure value`), at the line of its citation."""
+        cells = [cell for entry in self.page.cells[number] for cell in entry]
+        for cell, line in zip(cells, self.page.value_lines[number], strict=False):
+            anchors = tuple(sup.get("id", "") for sup in cell if sup.tag == "sup")
+            words = cell.text or ""
+            self.state.figure_values.append(Statement(line, "figure value", True, (), words, text=words, citations=anchors))
 
     def _left_over(self) -> None:
         """An error for each figure raw HTML took in (an HTML block around it): it cannot be drawn there."""

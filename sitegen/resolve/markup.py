@@ -22,6 +22,7 @@ from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, slugify
 
 from ..core.parallel import parallel_map
+from ..dialect.computed import OPENING
 from ..dialect.data import strip_tags
 from ..dialect.footnotes import LinearFootnoteExtension
 from ..dialect.inline import skip_impossible_patterns
@@ -59,6 +60,7 @@ class MarkupResult:
     failure: str = ""  # why the page could not be converted ("" when it was)
     statement_rows: tuple[StatementRow, ...] = ()  # paragraphs, list items, table cells, definitions: lines of the body (see `statements`)
     locators: tuple[tuple[str, str], ...] = ()  # (anchor, locator) of each citation of a publication that names where in it
+    figure_values: tuple[Statement, ...] = ()  # each value of a figure with its citations, at lines of the body
 
     @property
     def statements(self) -> tuple[Statement, ...]:
@@ -87,7 +89,7 @@ class Markup:
             ],
             output_format="html",
         )
-        skip_impossible_patterns(self._md, {BRACKET.pattern: ("[@",)})
+        skip_impossible_patterns(self._md, {BRACKET.pattern: ("[@",), OPENING.pattern: ("computed",)})
 
     def convert(self, body: str, source: str, url: str) -> MarkupResult:
         state = self._state
@@ -111,6 +113,7 @@ class Markup:
             errors=tuple(state.errors),
             found=tuple(found for found in find_citations(body) if found.text in state.brackets) + tuple(state.figure_citations),
             statement_rows=tuple(state.statements),
+            figure_values=tuple(state.figure_values),
             locators=tuple(state.locators.items()),
         )
 

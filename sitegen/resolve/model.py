@@ -73,6 +73,7 @@ class ResolvedPage(AtUrl):
     body_line: int  # the file line on which the body starts
     structured_data: StructuredData = SITE_DEFAULT  # the page's own values over the site's
     statements: tuple[Statement, ...] = ()  # at their file lines, `editorial` set (see `statements`)
+    figure_values: tuple[Statement, ...] = ()  # each value of the page's figures, at the file line of its citation (kind "figure value")
     draft: bool = False  # `draft: true`: rendered (by the dev server) with a banner; in no list of pages, citing nothing for coverage
 
 

@@ -6,6 +6,7 @@ cross-links as findings, its review date worked out and the back-links from each
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 
@@ -51,6 +52,7 @@ def resolve_page(
         body_line=page.body_line,
         structured_data=page.structured_data.over(settings.structured_data),
         statements=_statements(settings, page, result),
+        figure_values=tuple(dataclasses.replace(value, line=value.line + page.body_line - 1) for value in result.figure_values),
         draft=page.draft,
     )
     return PageResolution(resolved, summary(resolved), _backlinks(resolved), tuple(problems.items), _link_findings(settings, page, result))

@@ -38,17 +38,13 @@ anchors of its own citations. `editorial` is set when
     resolving: inside an editorial admonition, or on a page whose statements are editorial."""
 
     line: int
-    kind: str  # "paragraph", "list item", "table cell" or "definition"
+    kind: str  # "paragraph", "list item", "table cell" or "definition" ("figure value" for a value of a figure)
     cited: bool
     admonitions: tuple[str, ...]
     excerpt: str
     editorial: bool = False
     text: str = ""  # its own Markdown as written, white space made single spaces
     citations: tuple[str, ...] = ()  # the anchors of the citations it carries itself (`cite-2-1`), in reading order
-
-    def row(self) -> StatementRow:
-        """The statement as the conversion records it: its fields but `editorial`, in order."""
-        return (self.line, self.kind, self.cited, self.admonitions, self.excerpt, self.text, self.citations)
 
     @classmethod
     def from_row(cls, row: StatementRow, line_offset: int = 0, editorial: bool = False) -> Statement:
@@ -57,8 +53,9 @@ anchors of its own citations. `editorial` is set when
         return cls(line + line_offset, kind, cited, admonitions, excerpt, editorial, text, citations)
 
 
-# A statement as a page's conversion records it and the cache keeps it: a plain tuple, which
-# unpickles several times faster than the dataclass (there are about a dozen to a page).
+# A statement as a page's conversion records it and the cache keeps it (the fields of `Statement`
+# but `editorial`, in order): a plain tuple, which unpickles several times faster than the
+# dataclass (there are about a dozen to a page).
 StatementRow = tuple[int, str, bool, tuple[str, ...], str, str, tuple[str, ...]]
 
 
@@ -78,6 +75,7 @@ class PageState:
     brackets: set[str] = field(default_factory=set)
     statements: list[StatementRow] = field(default_factory=list)
     figure_citations: list[FoundCitation] = field(default_factory=list)  # the citations of the figures' values, with their lines
+    figure_values: list[Statement] = field(default_factory=list)  # each value of a figure, with its citations: checked as a statement is
     blocks: list[object] = field(default_factory=list)  # the statements' elements and what is known of them before the inline pass
     searched: dict[str, int] = field(default_factory=dict)  # where the next search for each link target starts
     matched: dict[str, int] = field(default_factory=dict)  # where the next search for each pattern of `line_matching` starts
@@ -88,7 +86,7 @@ class PageState:
         self.body, self.source, self.url = body, source, url
         self.citations, self.terms, self.links, self.link_problems, self.errors = {}, [], [], [], []
         self.brackets, self.searched, self.matched, self.counted = set(), {}, {}, (0, 1)
-        self.statements, self.blocks, self.locators, self.figure_citations = [], [], {}, []
+        self.statements, self.blocks, self.locators, self.figure_citations, self.figure_values = [], [], {}, [], []
 
     def line_of(self, needle: str) -> int:
         """The line of the next use of link target `needle` (links are visited in reading order)."""
