@@ -15,7 +15,7 @@ median is reported. Scenarios per size:
 
     python benchmarks/run.py                 # 10, 100, 1,000 pages and the real site
     python benchmarks/run.py --large         # also 10,000 pages
-    python benchmarks/run.py --sizes 100 --runs 5 --compare
+    python benchmarks/run.py --sizes 100 --runs 5 --compare   # with Hugo, MkDocs and Pelican (see peers.py)
 
 Results are printed as a table and written to benchmarks/results/<date-time>.json.
 """
@@ -41,6 +41,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO))
 
 import corpus  # noqa: E402
+import peers  # noqa: E402
 
 CACHE = ".cache"
 
@@ -165,26 +166,16 @@ def real_site(runs: int) -> dict[str, dict[str, float]]:
     return {"cold": cold}
 
 
-def compare(project: Path, runs: int) -> dict[str, dict[str, float]]:
-    """MkDocs and Hugo on the same Markdown, when they are installed (they are not dependencies)."""
-    results: dict[str, dict[str, float]] = {}
-    if shutil.which("mkdocs"):
-        (project / "mkdocs.yml").write_text("site_name: Benchmark\ndocs_dir: content\nsite_dir: mkdocs-site\n", encoding="utf-8")
-        command = ["mkdocs", "build", "--quiet"]
-        results["mkdocs cold"] = median([measure(command, project) for _ in range(runs)])
-    if shutil.which("hugo"):
-        layouts = project / "layouts" / "_default"
-        layouts.mkdir(parents=True, exist_ok=True)
-        page = (
-            "<!doctype html><title>{{ .Title }}</title>"
-            "<nav>{{ range .Site.RegularPages }}<a href='{{ .RelPermalink }}'>{{ .Title }}</a>{{ end }}</nav>{{ .Content }}"
-        )
-        for name in ("single.html", "list.html"):
-            (layouts / name).write_text(page, encoding="utf-8")
-        (project / "hugo.toml").write_text("title = 'Benchmark'\ndisableKinds = ['taxonomy', 'term', 'RSS']\n", encoding="utf-8")
-        command = ["hugo", "--quiet", "--destination", "hugo-site", "--ignoreCache"]
-        results["hugo cold"] = median([measure(command, project) for _ in range(runs)])
-    return results
+def compare(project: Path, runs: int) -> dict[str, dict]:
+    """Hugo, MkDocs and Pelican on the same corpus, interleaved with sitegen's cold and repeat builds."""
+    out = project / "site"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
+
+    def cold() -> dict[str, float]:
+        clear(project, out)
+        return measure(build_command(project, out), project, env)
+
+    return peers.compare(project, runs, measure, cold, lambda: measure(build_command(project, out), project, env))
 
 
 def table(results: dict[str, dict[str, dict[str, float]]]) -> str:
@@ -206,7 +197,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", help="page counts (default: 10 100 1000, with --large also 10000)")
     parser.add_argument("--large", action="store_true", help="also measure 10,000 pages (several minutes)")
     parser.add_argument("--runs", type=int, default=3, help="runs per scenario; the median is reported (default 3)")
-    parser.add_argument("--compare", action="store_true", help="also time MkDocs and Hugo on the same corpus when installed")
+    parser.add_argument("--compare", action="store_true", help="also time Hugo, MkDocs and Pelican on the same corpus (interleaved) and print the ratios")
     parser.add_argument("--no-real", action="store_true", help="skip the real site")
     parser.add_argument("--scenarios", default="repeat,page edit,template,check,serve edit", help="comma-separated (cold always runs)")
     parser.add_argument("--probe", type=Path, help=argparse.SUPPRESS)
@@ -217,6 +208,7 @@ def main() -> None:
     sizes = args.sizes or [10, 100, 1000, *([10000] if args.large else [])]
     scenarios = tuple(s.strip() for s in args.scenarios.split(",") if s.strip())
     results: dict[str, dict[str, dict[str, float]]] = {}
+    comparisons: dict[str, dict[str, dict]] = {}
     if not args.no_real:
         results["real"] = real_site(args.runs)
         print(table({"real": results["real"]}), flush=True)
@@ -225,15 +217,20 @@ def main() -> None:
             project = corpus.generate(Path(folder) / f"corpus-{size}", size)
             runs = args.runs if size < 10000 else max(1, min(args.runs, 2))
             results[str(size)] = bench_project(project, runs, size, scenarios)
-            if args.compare:
-                results[str(size)].update(compare(project, runs))
             print(table({str(size): results[str(size)]}).split("\n", 1)[1], flush=True)
+            if args.compare:
+                comparisons[str(size)] = compare(project, runs)
+                print(peers.table(size, comparisons[str(size)]), flush=True)
             shutil.rmtree(project)
     print()
     print(table(results))
+    for size, comparison in comparisons.items():
+        print()
+        print(peers.table(int(size), comparison))
     target = HERE / "results" / f"{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}.json"
     target.parent.mkdir(exist_ok=True)
-    target.write_text(json.dumps({"python": sys.version.split()[0], "cpus": os.cpu_count(), "results": results}, indent=2) + "\n", encoding="utf-8")
+    record = {"python": sys.version.split()[0], "cpus": os.cpu_count(), "results": results, "comparisons": comparisons}
+    target.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     print(f"\nwritten {target.relative_to(REPO)}")
 
 
