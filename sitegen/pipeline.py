@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .check.site import check_site, check_warnings
+from .check.site import check_site
 from .core.errors import BuildError, Problem
 from .core.progress import Observer, reporting_to, stage
 from .incremental.memo import Memo
@@ -91,8 +91,8 @@ def _build(
         memo.settle()
         index = search.enter_context(search_index(rendered.outputs, memo, target)) if search is not None else None
         stage("checking", "files")
-        findings = check_site(site, rendered, target, memo)
-        warnings = check_warnings(site)
+        checked = check_site(site, rendered, target, memo)
+        findings, warnings = checked.findings, checked.warnings
     if strict and findings:
         raise BuildError(findings)
     if write:

@@ -23,6 +23,7 @@ white space single; "…" (or "...", "[…]") in a quote parts it into pieces, e
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -35,15 +36,15 @@ _WORDS = (
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
 )
 WORD_NUMBERS = {word: index for index, word in enumerate(_WORDS, start=1)}
-_NOT_CLAIMS = (
-    re.compile(r"`[^`\n]*`"),  # code spans
-    re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"]*\")?\)"),  # a link's or image's URL and title: its words stay
-    re.compile(r"^\s*\[[^\]\n]+\]:\s*\S+.*$", re.MULTILINE),  # a link definition
-    re.compile(r"<(?:https?|mailto):[^>\s]*>"),  # an automatic link
-    re.compile(r"https?://\S+"),  # a bare URL
-    re.compile(r"</?[A-Za-z][^<>]*>"),  # an HTML tag (its text stays)
-    re.compile(r"\{:?[ \t]*[#.][^{}\n]*\}"),  # an attribute list
-    re.compile(r"\[\^[^\]\n]+\]"),  # a footnote reference
+_NOT_CLAIMS = (  # each with what any text it matches holds (most statements hold none of these)
+    (re.compile(r"`[^`\n]*`"), "`"),  # code spans
+    (re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"]*\")?\)"), "]("),  # a link's or image's URL and title: its words stay
+    (re.compile(r"^\s*\[[^\]\n]+\]:\s*\S+.*$", re.MULTILINE), "]:"),  # a link definition
+    (re.compile(r"<(?:https?|mailto):[^>\s]*>"), "<"),  # an automatic link
+    (re.compile(r"https?://\S+"), "://"),  # a bare URL
+    (re.compile(r"</?[A-Za-z][^<>]*>"), "<"),  # an HTML tag (its text stays)
+    (re.compile(r"\{:?[ \t]*[#.][^{}\n]*\}"), "{"),  # an attribute list
+    (re.compile(r"\[\^[^\]\n]+\]"), "[^"),  # a footnote reference
 )
 _QUOTED = re.compile(r"\"([^\"\n]+)\"|\u201c([^\u201c\u201d\n]+)\u201d")
 _GAP = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
@@ -62,6 +63,8 @@ _RANGE_PERCENT = re.compile(rf"{_RANGE_LINK}(?:{_NUMBER}){_PERCENT}", re.IGNOREC
 _NAME_PART = re.compile(r"[A-Za-z\u00b5]+\d|^\d+(?:\.\d+)?[A-Z]|^[A-Z]{2,}$")  # H2O, p15, 5HT, NMDA
 _UNIT_PART = re.compile(r"^\d+(?:\.\d+)?[a-z\u00b5]*$")
 _SPACE = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
+_TOKEN_WORD = re.compile(r"\w+")  # the runs between which `\b` lies
 _PLAIN = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ", "\u202f": " ",
@@ -91,8 +94,9 @@ def claim_text(markdown: str) -> str:
     """The words of a statement's Markdown with what is not a claim replaced by spaces (citations,
     code, URLs, tags, attribute lists, footnote references)."""
     text = BRACKET.sub(" ", markdown)
-    for pattern in _NOT_CLAIMS:
-        text = pattern.sub(" ", text)
+    for pattern, held in _NOT_CLAIMS:
+        if held in text:
+            text = pattern.sub(" ", text)
     return text
 
 
@@ -105,10 +109,12 @@ def claims(markdown: str) -> Claims:
 
 def _stated_numbers(text: str) -> list[tuple[Number, str]]:
     """The numbers a statement states, in order, but those of names and the computed ones."""
+    numbers = sorted(_numerals(text), key=lambda item: item[0])
+    if not numbers:
+        return []
     computed = [match.start() for match in MARKER.finditer(text)]
     found = []
     names = _name_spans(text)
-    numbers = sorted(_numerals(text), key=lambda item: item[0])
     for index, (start, end, number, written) in enumerate(numbers):
         if any(first <= start < last for first, last in names):
             continue
@@ -122,12 +128,11 @@ def _stated_numbers(text: str) -> list[tuple[Number, str]]:
 def _name_spans(text: str) -> list[tuple[int, int]]:
     """Where the word tokens that are names lie: a token with a digit of which a part mixes letters and
     digits (5-HT1B, H2O) or is a word in capitals (COVID-19)."""
-    return [token.span() for token in _TOKEN.finditer(text) if _is_name(token.group(0))]
+    return [token.span() for token in _TOKEN.finditer(text) if _DIGIT.search(token.group(0)) and _is_name(token.group(0))]
 
 
 def _is_name(token: str) -> bool:
-    if not any(character.isdigit() for character in token):
-        return False
+    """Whether `token`, which holds a digit, is a name (see `_name_spans`)."""
     parts = re.split(r"[-\u2010\u2011]", token)
     if any(_NAME_PART.search(part) or not (_UNIT_PART.match(part) or part.isalpha()) for part in parts):
         return True
@@ -139,10 +144,10 @@ def _numerals(text: str, every_word: bool = False) -> list[tuple[int, int, Numbe
     those that measure) with its span; the first end of a range of percentages ("10–20 %") takes the
     percent sign of the second."""
     found = []
-    for match in _NUMERAL.finditer(text):
+    for match in _NUMERAL.finditer(text) if _DIGIT.search(text) else ():
         percent = bool(match.group(2)) or bool(_RANGE_PERCENT.match(text, match.end()))
         found.append((match.start(), match.end(), Number(_plain_value(match.group(1)), percent), match.group(0)))
-    for match in _WORD_NUMERAL.finditer(text):
+    for match in _WORD_NUMERAL.finditer(text) if not WORD_NUMBERS.keys().isdisjoint(_TOKEN_WORD.findall(text.lower())) else ():
         if not (every_word or match.group(2) or _MEASURED.match(text, match.end())):
             continue
         found.append((match.start(), match.end(), Number(str(WORD_NUMBERS[match.group(1).lower()]), bool(match.group(2))), match.group(0)))
@@ -159,11 +164,12 @@ def _plain_value(written: str) -> str:
     return plain
 
 
-def held_numbers(text: str) -> set[Number]:
+@functools.lru_cache(maxsize=4096)
+def held_numbers(text: str) -> frozenset[Number]:
     """Every number a passage (or a publication's entry) holds, names included: a number stated may be
-    any of them. A percentage also holds its plain number."""
+    any of them. A percentage also holds its plain number. Kept per text: a passage is cited many times."""
     numbers = {number for _, _, number, _ in _numerals(text.translate(_PLAIN), every_word=True)}
-    return numbers | {Number(number.value) for number in numbers if number.percent}
+    return frozenset(numbers | {Number(number.value) for number in numbers if number.percent})
 
 
 def is_held(number: Number, held: set[Number]) -> bool:
@@ -171,8 +177,9 @@ def is_held(number: Number, held: set[Number]) -> bool:
     return number in held
 
 
+@functools.lru_cache(maxsize=4096)
 def plain_words(text: str) -> str:
-    """`text` as quotes are compared: lower case, quotes, apostrophes and dashes plain, white space single."""
+    """`text` as quotes are compared (kept per text, as `held_numbers`): lower case, quotes, apostrophes and dashes plain, white space single."""
     return _SPACE.sub(" ", text.translate(_PLAIN).lower()).strip()
 
 

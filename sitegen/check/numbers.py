@@ -16,9 +16,8 @@ _HELD_SHOWN = 12  # numbers of the passages named in a message, at most
 def number_problems(path: str, statement: Statement, numbers: tuple[tuple[Number, str], ...], cites: tuple[Cited, ...]) -> list[Problem]:
     """One finding for `statement` (of `path`) naming each of its numbers that none of `cites` holds."""
     held: set[Number] = set()
-    for cite in cites:
-        for text in (*cite.passages, cite.entry):
-            held |= held_numbers(text)
+    for text in dict.fromkeys(text for cite in cites for text in (*cite.passages, cite.entry)):  # each text once, however often cited
+        held |= held_numbers(text)
     missing = list(dict.fromkeys(written.strip() for number, written in numbers if not is_held(number, held)))
     if not missing:
         return []

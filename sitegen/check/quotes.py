@@ -18,7 +18,7 @@ _CLOSEST_WORDS = 30  # at most, of the passage shown beside a quote not found
 def quote_problems(path: str, statement: Statement, quotes: tuple[str, ...], cites: tuple[Cited, ...]) -> list[Problem]:
     """A finding for each quote of `statement` (of `path`) that none of `cites` holds."""
     problems = []
-    texts = [(cite.key, text) for cite in cites for text in (*cite.passages, cite.entry) if text]
+    texts = list(dict.fromkeys((cite.key, text) for cite in cites for text in (*cite.passages, cite.entry) if text))  # each once, however often cited
     held = [plain_words(text) for _, text in texts]
     for quote in quotes:
         missing = [piece for piece in quote_pieces(quote) if not any(piece in words for words in held)]

@@ -4,7 +4,7 @@ They are the site model's own (broken cross-links found while resolving), the li
 HTML output (links and anchors that point nowhere, duplicate ids, raw HTML that would run script)
 the coverage of the seeds, the statements without a citation, the quotes and numbers their citations
 do not hold (`verification`) and the pages nothing links to. Softened claims are warnings
-(`check_warnings`): reported, never a failure. Each output's scan (its ids and links) is kept in the memo by its
+(`Checked.warnings`): reported, never a failure. Each output's scan (its ids and links) is kept in the memo by its
 render key (or its bytes' digest), and its link problems by that key together with the ids and paths
 of the whole site, so that an unchanged output in unchanged surroundings is not checked again.
 """
@@ -28,7 +28,7 @@ from .edited import edited_problems
 from .links import LinkScan, link_problems, scan_links
 from .orphans import orphan_problems
 from .statements import statement_problems
-from .verification import softening_warnings, verification_problems
+from .verification import softening_warnings, verification_findings, verification_problems
 
 
 @dataclass(frozen=True)
@@ -43,23 +43,29 @@ SCAN = Kind("scan", instance_of(Scan))
 LINKS = Kind("links", tuple_of(instance_of(Problem)))
 
 
-def check_site(site: Site, rendered: Rendered, out_dir: Path, memo: Memo) -> tuple[Problem, ...]:
-    """Every finding about the site, in a stable order; a finding in an output lies in `out_dir`,
-    where the site is (or would be) written."""
+@dataclass(frozen=True)
+class Checked:
+    """What the check found: the findings (`--strict` fails on them) and the warnings, for a person to
+    judge but no rule can decide (the claims stated more firmly than their passages)."""
+
+    findings: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+
+
+def check_site(site: Site, rendered: Rendered, out_dir: Path, memo: Memo) -> Checked:
+    """Every finding and warning about the site, in a stable order; a finding in an output lies in
+    `out_dir`, where the site is (or would be) written."""
     prefix = absolute_path(out_dir)
     outputs = rendered.outputs
     scans = _scans({path: data for path, data in outputs.items() if path.endswith(".html")}, rendered.keys, memo)
     home = scans.get(f"{HOME_URL}index.html")
     home_links = [href for _, href in home.scanned.links] if home is not None else []
-    return (
+    verified = verification_findings(site, memo)
+    findings = (
         *site.findings, *_link_problems(site, rendered, scans, prefix, memo), *coverage_problems(site), *statement_problems(site), *edited_problems(site),
-        *verification_problems(site), *orphan_problems(site, home_links),
+        *verification_problems(verified), *orphan_problems(site, home_links),
     )
-
-
-def check_warnings(site: Site) -> tuple[Problem, ...]:
-    """What a person should judge but no rule can decide: the claims stated more firmly than their passages."""
-    return tuple(softening_warnings(site))
+    return Checked(findings, tuple(softening_warnings(verified)))
 
 
 def _link_problems(site: Site, rendered: Rendered, scans: Mapping[str, Scan], prefix: str, memo: Memo) -> list[Problem]:

@@ -8,7 +8,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..core.errors import Problem, absolute_path
-from ..resolve.model import Site
+from ..core.parallel import parallel_map
+from ..incremental.cache import ENGINE, instance_of, tuple_of
+from ..incremental.memo import Kind, Memo
+from ..resolve.model import ResolvedPage, Site
 from ..resolve.page_state import Statement
 from .cited import Cited, citation_uses, cited_by
 from .claims import claims
@@ -41,24 +44,43 @@ def findings_of(path: str, statement: Statement, cites: tuple[Cited, ...], hedge
             yield Finding(SOFTENING, Problem(path, statement.line, message))
 
 
-def verification_problems(site: Site) -> list[Problem]:
-    """Each quote and number of a cited statement that what it cites does not hold, page by page."""
-    return [finding.problem for finding in _findings(site, frozenset({QUOTE, NUMBER}))]
+VERIFIED = Kind("verified", tuple_of(instance_of(Finding)))
 
 
-def softening_warnings(site: Site) -> list[Problem]:
-    """Each cited statement that states more firmly than the passages it cites (see `softening`)."""
-    return [finding.problem for finding in _findings(site, frozenset({SOFTENING}))]
+def verification_problems(found: list[Finding]) -> list[Problem]:
+    """Of the findings of `verification_findings`, each quote and number that what it cites does not hold."""
+    return [finding.problem for finding in found if finding.kind != SOFTENING]
 
 
-def _findings(site: Site, kinds: frozenset[str]) -> Iterator[Finding]:
-    """The findings of `kinds` at every statement and figure value that carries citations of its own, in reading order."""
+def softening_warnings(found: list[Finding]) -> list[Problem]:
+    """Of the findings of `verification_findings`, each statement more firmly stated than the passages it cites."""
+    return [finding.problem for finding in found if finding.kind == SOFTENING]
+
+
+def verification_findings(site: Site, memo: Memo) -> list[Finding]:
+    """Every finding of every page, in page order; a page's are kept in the memo by the page (its
+    statements, and the passages and notes its references hold) and the rules."""
     hedges = load_hedges()
-    for page in site.pages:
-        uses = citation_uses(page)
-        path = ""  # worked out at the page's first cited statement
-        for statement in sorted((*page.statements, *page.figure_values), key=lambda statement: statement.line):
-            cites = cited_by(statement, uses)
-            if cites:
-                path = path or absolute_path(site.settings.content_dir / page.source)
-                yield from findings_of(path, statement, cites, hedges, kinds)
+    around = memo.fingerprint.of(hedges, str(site.settings.content_dir))
+    keys = [memo.digest(ENGINE, "verified", around, memo.fingerprint.of(page)) for page in site.pages]
+    known = [memo.get(VERIFIED, key) for key in keys]
+    missing = [page for page, findings in zip(site.pages, known, strict=True) if findings is None]
+    made = iter(parallel_map(lambda page: tuple(_page_findings(site, page, hedges)), missing))
+    found: list[Finding] = []
+    for key, findings in zip(keys, known, strict=True):
+        if findings is None:
+            findings = next(made)
+            memo.put(VERIFIED, key, findings)
+        found.extend(findings)
+    return found
+
+
+def _page_findings(site: Site, page: ResolvedPage, hedges: Hedges) -> Iterator[Finding]:
+    """The findings at every statement and figure value of `page` that carries citations of its own, in reading order."""
+    uses = citation_uses(page)
+    path = ""  # worked out at the page's first cited statement
+    for statement in sorted((*page.statements, *page.figure_values), key=lambda statement: statement.line):
+        cites = cited_by(statement, uses)
+        if cites:
+            path = path or absolute_path(site.settings.content_dir / page.source)
+            yield from findings_of(path, statement, cites, hedges)
