@@ -18,6 +18,7 @@ from ..core.errors import Problem, absolute_path
 from ..core.layout import HOME_URL
 from ..core.packed import sha256_of
 from ..core.parallel import parallel_map
+from ..core.records import compact
 from ..incremental.cache import ENGINE, instance_of, tuple_of
 from ..incremental.memo import Kind, Memo, digest
 from ..render.outputs import Rendered
@@ -29,7 +30,8 @@ from .orphans import orphan_problems
 from .statements import statement_problems
 
 
-@dataclass(frozen=True)
+@compact
+@dataclass(frozen=True, slots=True)
 class Scan:
     """The ids and links of one HTML output (what the link check reads), kept in the memo."""
 

@@ -14,10 +14,13 @@ import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from .records import compact
+
 _LEVEL = 1  # the fastest: higher levels save a tenth more and cost twice the time
 
 
-@dataclass(frozen=True)
+@compact
+@dataclass(frozen=True, slots=True)
 class Packed:
     """One output's bytes, deflated, with the length and the SHA-256 (hex) of the bytes themselves."""
 

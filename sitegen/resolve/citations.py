@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ..core.records import compact
 from ..load.publications import Publication
 from ..load.sources import Source
 
@@ -33,7 +34,8 @@ class CitationSyntaxError(ValueError):
     """A bracket that starts like a citation but does not follow the syntax."""
 
 
-@dataclass(frozen=True, order=True)
+@compact
+@dataclass(frozen=True, order=True, slots=True)
 class CitationKey:
     """What one citation item points at: passages first..last of a seed, or a publication (0, 0)."""
 
@@ -148,7 +150,8 @@ def citation_problem(key: CitationKey, sources: Mapping[str, Source], publicatio
     return ""
 
 
-@dataclass(frozen=True)
+@compact
+@dataclass(frozen=True, slots=True)
 class FoundCitation:
     line: int  # 1-based, relative to the scanned text
     keys: tuple[CitationKey, ...]
