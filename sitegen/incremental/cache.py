@@ -206,28 +206,26 @@ class BuildCache:
 
 
 def dump_entries(entries: dict[str, Any], stream: Any) -> None:
-    """Pickle `entries` to `stream`: the number of chunks, then each chunk, a list of (key, value).
+    """Pickle `entries` to `stream`: the number of chunks, then each chunk, a list of (key, value),
+    each a pickle of its own.
 
-    The pickler keeps every object it has written (and every tuple a record's `__reduce__` made)
-    until its memo is cleared: once a chunk, not once a kind of a whole site."""
+    A pickler keeps every object it has written (and every tuple a record's `__reduce__` made) until
+    it is done: a chunk's worth, not a whole kind's of a whole site."""
     items = list(entries.items())
     chunks = range(0, len(items), ENTRIES_PER_CHUNK)
-    pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dump(len(chunks))
+    pickle.dump(len(chunks), stream, protocol=pickle.HIGHEST_PROTOCOL)
     for start in chunks:
-        pickler.clear_memo()
-        pickler.dump(items[start : start + ENTRIES_PER_CHUNK])
+        pickle.dump(items[start : start + ENTRIES_PER_CHUNK], stream, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def load_entries(stream: Any) -> dict[str, Any]:
     """What `dump_entries` wrote, as a dict; ValueError when the stream holds anything else."""
-    unpickler = pickle.Unpickler(stream)
-    count = unpickler.load()
+    count = pickle.load(stream)
     if type(count) is not int:
         raise ValueError("not a chunked cache file")
     entries: dict[str, Any] = {}
     for _ in range(count):
-        chunk = unpickler.load()
+        chunk = pickle.load(stream)
         if type(chunk) is not list or not all(type(item) is tuple and len(item) == 2 for item in chunk):
             raise ValueError("a chunk of the cache file is not a list of entries")
         entries.update(chunk)

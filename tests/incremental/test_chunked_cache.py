@@ -6,10 +6,12 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
-from sitegen.incremental.cache import ENTRIES_PER_CHUNK, BuildCache, instance_of, label_of
+from sitegen.core.errors import Problem
+from sitegen.incremental.cache import ENTRIES_PER_CHUNK, BuildCache, instance_of, label_of, tuple_of
 from sitegen.incremental.verified import write_verified
 
 TEXT = instance_of(str)
+PROBLEMS = tuple_of(instance_of(Problem))
 
 
 def _saved(folder: Path, count: int) -> None:
@@ -24,6 +26,23 @@ def test_every_entry_of_a_kind_larger_than_one_chunk_is_read_back(tmp_path: Path
     _saved(tmp_path / "cache", count)
     later = BuildCache(tmp_path / "cache")
     assert [later.get("markup", f"key-{number}", TEXT) for number in range(count)] == [f"value {number}" for number in range(count)]
+
+
+def test_records_in_chunks_of_different_shapes_are_read_back_as_written(tmp_path: Path) -> None:
+    count = 2 * ENTRIES_PER_CHUNK + 1
+    cache = BuildCache(tmp_path / "cache")
+    made = {f"key-{number}": _problems(number) for number in range(count)}
+    for key, problems in made.items():
+        cache.put("links", key, problems, PROBLEMS)
+    cache.save()
+    later = BuildCache(tmp_path / "cache")
+    assert {key: later.get("links", key, PROBLEMS) for key in made} == made
+
+
+def _problems(number: int) -> tuple[Problem, ...]:
+    """None in the first chunk, then as many as `number` makes, sharing their path: each chunk refers to objects anew."""
+    path = "/shared/path"
+    return tuple(Problem(path, line, f"message {line}") for line in range(number % 3 + 1)) if number >= ENTRIES_PER_CHUNK else ()
 
 
 def test_an_empty_kind_is_read_back_empty(tmp_path: Path) -> None:
