@@ -132,7 +132,7 @@ def link_problems(
     return problems
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Href:
     """What an href says before it is resolved against the page it is on."""
 
@@ -144,7 +144,7 @@ class _Href:
     climbs: int = -1  # the path's leading ".." segments, when no ".." follows them (-1: another follows, or a link within its page)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Verdict:
     """What is wrong with a link ("" for nothing), and the output whose id it lacks, if that is what is wrong."""
 
