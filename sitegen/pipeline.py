@@ -9,12 +9,13 @@ build incremental: each stage consults it for its own results and fills it; a bu
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from .check.site import check_site
 from .core.errors import BuildError, Problem
+from .core.packed import PackedOutputs
 from .core.progress import Observer, reporting_to, stage
 from .incremental.memo import Memo
 from .load.inputs import load_inputs
@@ -30,7 +31,7 @@ from .write.search_index import SearchIndex, search_index
 @dataclass(frozen=True)
 class BuildResult:
     site: Site
-    outputs: dict[str, bytes]
+    outputs: Mapping[str, bytes]  # packed (`core.packed`) when the build wrote them: each unpacked when it is read
     findings: tuple[Problem, ...]  # broken links and anchors, uncited passages
     rendered: frozenset[str]  # the outputs this build rendered anew (the others came from the memo)
     written: bool | None = None  # whether the output folder was written (False: it held these files already; None: not asked to)
@@ -87,7 +88,7 @@ def _build(
         memo.settle()
         stage("rendering", "pages")
         theme, theme_key = theme_for(settings, memo)
-        rendered = render_site(site, theme, theme_key, memo)
+        rendered = render_site(site, theme, theme_key, memo, packed=write)  # a site to write is held packed
         memo.settle()
         index = search.enter_context(search_index(rendered.outputs, memo, target)) if search is not None else None
         stage("checking", "files")
@@ -107,7 +108,7 @@ def _write(rendered: Rendered, target: Path, root: Path, before_swap: Callable[[
     if index is None:
         return write_site(rendered.outputs, target, root, before_swap, likely_changed=rendered.fresh)
     if index.reused is not None:
-        return write_site({**rendered.outputs, **index.outputs()}, target, root, before_swap, likely_changed=rendered.fresh)
+        return write_site(_with_index(rendered.outputs, index.outputs()), target, root, before_swap, likely_changed=rendered.fresh)
 
     def add_index(staging: Path) -> None:
         index.write_into(staging)
@@ -115,6 +116,11 @@ def _write(rendered: Rendered, target: Path, root: Path, before_swap: Callable[[
             before_swap(staging)
 
     return write_site(rendered.outputs, target, root, add_index, likely_changed=rendered.fresh)
+
+
+def _with_index(outputs: Mapping[str, bytes], index: Mapping[str, bytes]) -> Mapping[str, bytes]:
+    """The site's outputs and the search index's files, held as the outputs are."""
+    return outputs.with_files(index) if isinstance(outputs, PackedOutputs) else {**outputs, **index}
 
 
 def _protected_folders(settings: Settings, target: Path) -> dict[str, Path]:

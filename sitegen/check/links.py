@@ -111,7 +111,7 @@ def link_problems(
     outputs: Mapping[str, bytes],
     output_dir: str | Path = "site",
     site: Site | None = None,
-    scan: Callable[[str, bytes], LinkScan] | None = None,
+    scan: Callable[[str], LinkScan] | None = None,
     only: Collection[str] | None = None,
 ) -> list[Problem]:
     """Internal `href`/`src` values and `#anchors` of every HTML output that point nowhere, and the
@@ -119,10 +119,10 @@ def link_problems(
 
     Given the `site`, a problem written in a page's Markdown is reported at that Markdown file and
     line (where the editor fixes it) rather than at the rendered HTML, and a broken link the site
-    model already reports there is not reported again. A build cache passes `scan` (reusing earlier
-    scans of unchanged files) and `only` (the outputs to check).
+    model already reports there is not reported again. A build cache passes `scan` (an output's scan by
+    its path, reusing earlier scans of unchanged files: its bytes are then not read) and `only` (the outputs to check).
     """
-    parsed = {path: scan(path, data) if scan is not None else scan_links(data) for path, data in outputs.items() if path.endswith(".html")}
+    parsed = {path: scan(path) if scan is not None else scan_links(outputs[path]) for path in outputs if path.endswith(".html")}
     check = _LinkCheck(outputs, parsed, Path(output_dir), site)
     problems: list[Problem] = []
     for path, scanned in sorted(parsed.items()):
@@ -132,7 +132,7 @@ def link_problems(
     return problems
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Href:
     """What an href says before it is resolved against the page it is on."""
 
@@ -144,7 +144,7 @@ class _Href:
     climbs: int = -1  # the path's leading ".." segments, when no ".." follows them (-1: another follows, or a link within its page)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Verdict:
     """What is wrong with a link ("" for nothing), and the output whose id it lacks, if that is what is wrong."""
 

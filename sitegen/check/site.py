@@ -11,14 +11,16 @@ of the whole site, so that an unchanged output in unchanged surroundings is not 
 
 from __future__ import annotations
 
-import hashlib
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import Problem, absolute_path
 from ..core.layout import HOME_URL
+from ..core.packed import sha256_of
 from ..core.parallel import parallel_map
+from ..core.records import compact
 from ..incremental.cache import ENGINE, instance_of, tuple_of
 from ..incremental.memo import Kind, Memo, digest
 from ..render.outputs import Rendered
@@ -31,7 +33,8 @@ from .statements import statement_problems
 from .verification import softening_warnings, verification_findings, verification_problems
 
 
-@dataclass(frozen=True)
+@compact
+@dataclass(frozen=True, slots=True)
 class Scan:
     """The ids and links of one HTML output (what the link check reads), kept in the memo."""
 
@@ -57,7 +60,7 @@ def check_site(site: Site, rendered: Rendered, out_dir: Path, memo: Memo) -> Che
     `out_dir`, where the site is (or would be) written."""
     prefix = absolute_path(out_dir)
     outputs = rendered.outputs
-    scans = _scans({path: data for path, data in outputs.items() if path.endswith(".html")}, rendered.keys, memo)
+    scans = _scans(outputs, [path for path in outputs if path.endswith(".html")], rendered.keys, memo)
     home = scans.get(f"{HOME_URL}index.html")
     home_links = [href for _, href in home.scanned.links] if home is not None else []
     verified = verification_findings(site, memo)
@@ -78,7 +81,7 @@ def _link_problems(site: Site, rendered: Rendered, scans: Mapping[str, Scan], pr
     )
     pages = {page.output: page for page in site.pages}
     keys = {
-        path: memo.digest(ENGINE, "links", around, rendered.keys.get(path) or hashlib.sha256(outputs[path]).hexdigest(), fingerprint.of(pages.get(path)))
+        path: memo.digest(ENGINE, "links", around, rendered.keys.get(path) or sha256_of(outputs, path), fingerprint.of(pages.get(path)))
         for path in scans
     }
     known = {path: memo.get(LINKS, key) for path, key in keys.items()}
@@ -86,7 +89,7 @@ def _link_problems(site: Site, rendered: Rendered, scans: Mapping[str, Scan], pr
     if missing:
         owners = {f"{prefix}/{path}": path for path in missing}
         owners.update({absolute_path(site.settings.content_dir / p.source): p.output for p in site.pages if p.output in missing})
-        fresh = link_problems(outputs, prefix, site, scan=lambda path, _: scans[path].scanned, only=missing)
+        fresh = link_problems(outputs, prefix, site, scan=lambda path: scans[path].scanned, only=missing)
         if any(problem.path not in owners for problem in fresh):  # cannot tell whose: keep nothing
             cached = [problem for path in sorted(known) if path not in missing for problem in known[path] or ()]
             return sorted(cached + fresh, key=lambda problem: problem.path)
@@ -99,10 +102,10 @@ def _link_problems(site: Site, rendered: Rendered, scans: Mapping[str, Scan], pr
     return [problem for path in sorted(known) for problem in known[path] or ()]
 
 
-def _scans(outputs: Mapping[str, bytes], keys: Mapping[str, str], memo: Memo) -> dict[str, Scan]:
-    """The scan of each HTML output: from the memo when its bytes are unchanged, else made anew
-    (over several cores when there are many)."""
-    scan_keys = {path: keys.get(path) or hashlib.sha256(data).hexdigest() for path, data in outputs.items()}
+def _scans(outputs: Mapping[str, bytes], paths: list[str], keys: Mapping[str, str], memo: Memo) -> dict[str, Scan]:
+    """The scan of each HTML output at `paths`: from the memo when its bytes are unchanged, else made
+    anew (over several cores when there are many), reading one output's bytes at a time."""
+    scan_keys = {path: keys.get(path) or sha256_of(outputs, path) for path in paths}
     found: dict[str, Scan] = {}
     missing: list[str] = []
     for path, key in scan_keys.items():
@@ -111,7 +114,11 @@ def _scans(outputs: Mapping[str, bytes], keys: Mapping[str, str], memo: Memo) ->
             missing.append(path)
         else:
             found[path] = known
-    for path, scanned in zip(missing, parallel_map(scan_links, [outputs[path] for path in missing]), strict=True):
+    for path, scanned in zip(missing, parallel_map(functools.partial(_scan_output, outputs), missing), strict=True):
         found[path] = Scan(scanned, digest(*scanned.ids))
         memo.put(SCAN, scan_keys[path], found[path])
-    return {path: found[path] for path in outputs}
+    return {path: found[path] for path in paths}
+
+
+def _scan_output(outputs: Mapping[str, bytes], path: str) -> LinkScan:
+    return scan_links(outputs[path])

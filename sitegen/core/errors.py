@@ -12,8 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .records import compact
 
-@dataclass(frozen=True, order=True)
+
+@compact
+@dataclass(frozen=True, order=True, slots=True)
 class Problem:
     """One thing wrong with the input, at `path:line` (line 0 when no line applies).
 

@@ -1,7 +1,7 @@
 """Spreading independent per-page work (Markdown conversion, rendering) over the machine's cores.
 
 Worker processes are forked from the building process, so they start with everything it holds
-(the resolved site, the compiled templates) and only results travel back, pickled. Forking is used
+(the resolved site, the compiled templates) and only results travel back, pickled, a hundred at a time. Forking is used
 only where it is safe and pays off: on Linux, from a process with no other thread (a dev server
 has several, and its rebuilds are small anyway), and for batches large enough to repay the start of
 the workers (about 10 ms each). Anywhere else the work runs in this process, with the same results.
@@ -25,6 +25,7 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 MIN_ITEMS_PER_WORKER = 48  # below this, starting a worker costs more than it saves
+ITEMS_PER_RESULT = 100  # a worker hands back its results this many at a time: one pickle of them all would be held twice, whole
 
 _work: tuple[Callable[[Any], Any], Sequence[Any]] | None = None  # what forked workers run, inherited by fork
 
@@ -64,7 +65,7 @@ def parallel_map(function: Callable[[Item], Result], items: Sequence[Item]) -> l
 
     global _work
     bounds = [len(items) * part // processes for part in range(processes + 1)]
-    slices = list(itertools.pairwise(bounds[1:]))  # the slice before them is this process's own
+    slices = [part for start, end in itertools.pairwise(bounds[1:]) for part in _parts(start, end)]  # the slice before them is this process's own
     _work = (function, items)
     try:
         with multiprocessing.get_context("fork").Pool(processes - 1) as pool:
@@ -76,6 +77,11 @@ def parallel_map(function: Callable[[Item], Result], items: Sequence[Item]) -> l
     finally:
         _work = None
     return results
+
+
+def _parts(start: int, end: int) -> list[tuple[int, int]]:
+    """The range `start`..`end` in parts of at most `ITEMS_PER_RESULT`, in order."""
+    return [(part, min(part + ITEMS_PER_RESULT, end)) for part in range(start, end, ITEMS_PER_RESULT)]
 
 
 def _counted(function: Callable[[Item], Result], items: Sequence[Item], before: int, total: int) -> list[Result]:

@@ -4,7 +4,8 @@ Every entry is stored under a key that is a digest of everything its value was c
 (input bytes, the data a template can see, the templates, the settings, the engine's own code), so
 an entry can never be stale: a changed input changes the key, and the old entry is simply not used
 again. The folder (`.cache/sitegen/` in the project, or `$SITEGEN_CACHE`; `SITEGEN_CACHE=off`
-turns it off) is safe to delete at any time. It holds one pickle file per kind of entry, written
+turns it off) is safe to delete at any time. It holds one file per kind of entry (its entries pickled
+in chunks of `ENTRIES_PER_CHUNK`, so that pickling never holds more than one chunk's bookkeeping), written
 atomically and only when something changed; entries a build did not use are dropped when it saves,
 so the cache stays the size of one site. Jinja's compiled templates live in its `jinja/` folder.
 
@@ -37,7 +38,8 @@ from .verified import discard, read_verified, write_text_atomically, write_verif
 
 CACHE_ENV = "SITEGEN_CACHE"
 DEFAULT_FOLDER = Path(".cache") / "sitegen"
-_FORMAT = b"sitegen-cache-1"
+_FORMAT = b"sitegen-cache-2"
+ENTRIES_PER_CHUNK = 64
 _SAVING: dict[Path, threading.Thread] = {}  # cache folder → the thread writing it
 _SAVING_LOCK = threading.Lock()
 
@@ -133,7 +135,7 @@ class BuildCache:
         wait_for_saves(self.folder)
         path = self.folder / f"{kind}.pickle"
         with _collection_paused():
-            entries = read_verified(path, label_of(kind), pickle.load)
+            entries = read_verified(path, label_of(kind), load_entries)
         if entries is None:
             return {}
         if type(entries) is dict and all(type(key) is str and shape(value) for key, value in entries.items()):
@@ -193,7 +195,7 @@ class BuildCache:
         assert self.folder is not None
         path = self.folder / f"{kind}.pickle"
         try:
-            write_verified(path, label_of(kind), functools.partial(pickle.dump, entries, protocol=pickle.HIGHEST_PROTOCOL))
+            write_verified(path, label_of(kind), functools.partial(dump_entries, entries))
         except (OSError, ValueError):
             discard(path)  # a cache that cannot be written only makes the next build slower
             return
@@ -201,6 +203,35 @@ class BuildCache:
         if not os.path.lexists(ignore):  # like .pytest_cache: git never sees the cache, with or without a .gitignore of the project
             with contextlib.suppress(OSError):
                 write_text_atomically(ignore, "# Written by sitegen: a build cache, safe to delete.\n*\n")
+
+
+def dump_entries(entries: dict[str, Any], stream: Any) -> None:
+    """Pickle `entries` to `stream`: the number of chunks, then each chunk, a list of (key, value),
+    each a pickle of its own.
+
+    A pickler keeps every object it has written (and every tuple a record's `__reduce__` made) until
+    it is done: a chunk's worth, not a whole kind's of a whole site."""
+    items = list(entries.items())
+    chunks = range(0, len(items), ENTRIES_PER_CHUNK)
+    pickle.dump(len(chunks), stream, protocol=pickle.HIGHEST_PROTOCOL)
+    for start in chunks:
+        pickle.dump(items[start : start + ENTRIES_PER_CHUNK], stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_entries(stream: Any) -> dict[str, Any]:
+    """What `dump_entries` wrote, as a dict; ValueError when the stream holds anything else."""
+    count = pickle.load(stream)
+    if type(count) is not int:
+        raise ValueError("not a chunked cache file")
+    entries: dict[str, Any] = {}
+    for _ in range(count):
+        chunk = pickle.load(stream)
+        if type(chunk) is not list or not all(type(item) is tuple and len(item) == 2 for item in chunk):
+            raise ValueError("a chunk of the cache file is not a list of entries")
+        entries.update(chunk)
+    if stream.read(1):
+        raise ValueError("data after the last chunk")
+    return entries
 
 
 @contextlib.contextmanager

@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from ..core.errors import BuildError, Problems
 from ..core.files import list_inputs, read_text
 from ..core.layout import RESERVED_NAMES
+from ..core.records import compact
 from ..dialect.density import density_problem
 from ..dialect.limits import block_breaks_problem, nesting_problem, page_size_problem
 from .fields import Fields
@@ -62,6 +63,7 @@ def is_reserved_id(value: str) -> bool:
 class AtUrl:
     """What follows from a page's pretty URL: the file it is written to, and its slug."""
 
+    __slots__ = ()
     url: str
 
     @property
@@ -73,7 +75,8 @@ class AtUrl:
         return PurePosixPath(self.url).name
 
 
-@dataclass(frozen=True)
+@compact
+@dataclass(frozen=True, slots=True)
 class Page(AtUrl):
     """A content page as written: front matter fields and the Markdown body."""
 

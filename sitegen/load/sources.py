@@ -18,6 +18,7 @@ from typing import Any
 from ..core.errors import BuildError, Problems
 from ..core.files import InputListing, decode_text, list_inputs, read_input_bytes, read_text
 from ..core.layout import SOURCES_FILE
+from ..core.records import compact
 from ..core.urls import text_fragment
 from .edits import Edit, read_edits
 from .fields import Fields, text_problem
@@ -38,7 +39,8 @@ _HEADING_MAX_WORDS = 12
 _SEED_ID_RULE = "is not a plain URL segment: use lowercase letters, digits and single hyphens (such as 004 or who-2023)"
 
 
-@dataclass(frozen=True)
+@compact
+@dataclass(frozen=True, slots=True)
 class Passage:
     """One block of a seed: a heading or a paragraph, with its section heading."""
 

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.records import compact
 from .fields import Fields, describe, text_problem
 from .schema import LIST, TEXT, Key, Schema, read_mapping
 
@@ -48,7 +49,8 @@ class Thing:
     name: str
 
 
-@dataclass(frozen=True)
+@compact
+@dataclass(frozen=True, slots=True)
 class StructuredData:
     """What the JSON-LD of a page says: its type and what it is about. In a page's front matter, None
     is a value the page leaves to the site."""

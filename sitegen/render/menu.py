@@ -14,13 +14,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..core.records import compact
 from ..resolve.model import PageSummary, Site
 
 MENU_LIMIT = 40  # topics listed in full in every header up to this many; sections beyond
 SECTION_LIMIT = 15  # topics of the current section listed at scale
 
 
-@dataclass(frozen=True)
+@compact
+@dataclass(frozen=True, slots=True)
 class MenuItem:
     """An entry of the topic menu in every page's header: a topic, or at scale a section."""
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ..core.records import compact
 from ..load.publications import Publication
 from ..load.sources import Source
 
@@ -34,7 +35,8 @@ class CitationSyntaxError(ValueError):
     """A bracket that starts like a citation but does not follow the syntax."""
 
 
-@dataclass(frozen=True, order=True)
+@compact
+@dataclass(frozen=True, order=True, slots=True)
 class CitationKey:
     """What one citation item points at: passages first..last of a seed, or a publication (0, 0)."""
 
@@ -49,9 +51,6 @@ class CitationKey:
     @property
     def numbers(self) -> range:
         return range(self.first, self.last + 1)
-
-    def __reduce__(self) -> tuple[type[CitationKey], tuple[str, int, int]]:
-        return CitationKey, (self.target, self.first, self.last)  # pickled as its fields alone: the cache holds tens of thousands
 
     def __str__(self) -> str:
         if not self.is_passage:
@@ -154,15 +153,13 @@ def citation_problem(key: CitationKey, sources: Mapping[str, Source], publicatio
     return ""
 
 
-@dataclass(frozen=True)
+@compact
+@dataclass(frozen=True, slots=True)
 class FoundCitation:
     line: int  # 1-based, relative to the scanned text
     keys: tuple[CitationKey, ...]
     error: str
     text: str = ""  # the bracket's inner text, as the Markdown extension sees it
-
-    def __reduce__(self) -> tuple[type[FoundCitation], tuple[int, tuple[CitationKey, ...], str, str]]:
-        return FoundCitation, (self.line, self.keys, self.error, self.text)  # pickled as its fields alone (see CitationKey)
 
 
 def citation_spans(text: str) -> tuple[tuple[int, int, str], ...]:

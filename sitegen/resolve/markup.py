@@ -22,6 +22,7 @@ from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, slugify
 
 from ..core.parallel import parallel_map
+from ..core.records import compact
 from ..dialect.computed import OPENING
 from ..dialect.data import strip_tags
 from ..dialect.footnotes import LinearFootnoteExtension
@@ -34,7 +35,8 @@ from .extensions import SitegenExtension, TextTooLongError
 from .page_state import LinkProblem, LinkTarget, PageState, Statement, StatementRow
 
 
-@dataclass(frozen=True)
+@compact
+@dataclass(frozen=True, slots=True)
 class TocEntry:
     level: int
     id: str
@@ -47,7 +49,8 @@ def heading_slug(value: str, separator: str) -> str:
     return f"{slug}{separator}1" if is_reserved_id(slug) else slug
 
 
-@dataclass(frozen=True)
+@compact
+@dataclass(frozen=True, slots=True)
 class MarkupResult:
     html: str
     toc: tuple[TocEntry, ...]

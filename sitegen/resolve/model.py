@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ..core.errors import Problem
 from ..core.layout import SOURCES_URL
+from ..core.records import compact
 from ..core.urls import relative_url
 from ..incremental.memo import Memo, digest
 from ..load.glossary import GlossaryTerm
@@ -24,7 +25,8 @@ from .markup import TocEntry
 from .page_state import LinkTarget, Statement
 
 
-@dataclass(frozen=True)
+@compact
+@dataclass(frozen=True, slots=True)
 class Reference:
     """One entry of a page's reference list."""
 
@@ -51,7 +53,8 @@ class Reference:
         return bool(self.locators) and all(locator == self.locators[0] for locator in self.locators)
 
 
-@dataclass(frozen=True)
+@compact
+@dataclass(frozen=True, slots=True)
 class ResolvedPage(AtUrl):
     """A content page ready to render, as its template sees it (`page.title`, `page.html`, …): the
     front matter as written, the body converted, the references numbered. Every field is plain data,
@@ -77,7 +80,8 @@ class ResolvedPage(AtUrl):
     draft: bool = False  # `draft: true`: rendered (by the dev server) with a banner; in no list of pages, citing nothing for coverage
 
 
-@dataclass(frozen=True)
+@compact
+@dataclass(frozen=True, slots=True)
 class PageSummary:
     """A page as lists of pages show it (menus, previous/next, "used on"): its address and title, not its content.
 
@@ -93,7 +97,8 @@ def summary(page: ResolvedPage) -> PageSummary:
     return PageSummary(page.url, page.title, page.description)
 
 
-@dataclass(frozen=True)
+@compact
+@dataclass(frozen=True, slots=True)
 class Backlink:
     """A page citing a passage, with the anchors of each citation there."""
 
@@ -168,7 +173,8 @@ def passage_url(from_url: str, passage: Passage) -> str:
     return relative_url(from_url, source_url(passage.source_id)) + f"#{passage.anchor}"
 
 
-@dataclass(frozen=True)
+@compact
+@dataclass(frozen=True, slots=True)
 class PageResolution:
     """One page resolved, with what the site's lists and source pages take from it, and the problems
     (the build fails) and findings (reported) it has."""

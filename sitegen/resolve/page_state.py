@@ -8,10 +8,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..core.records import compact
 from .citations import CitationKey, FoundCitation
 
 
-@dataclass(frozen=True)
+@compact
+@dataclass(frozen=True, slots=True)
 class LinkTarget:
     """A rewritten cross-link, kept so that checks can verify the target anchor."""
 
@@ -29,7 +31,8 @@ class LinkProblem:
     message: str
 
 
-@dataclass(frozen=True)
+@compact
+@dataclass(frozen=True, slots=True)
 class Statement:
     """A paragraph, list item, table cell or definition of a page body, as `statements` finds it: its
     line (of the body; of the file once resolved), whether it carries a citation, the types of the

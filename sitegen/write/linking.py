@@ -7,12 +7,14 @@ from __future__ import annotations
 import os
 import stat
 
+from ..core.packed import Packed, matches, size_of, unpacked
+
 NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 CLOSE_ON_EXEC = getattr(os, "O_CLOEXEC", 0)
 
 
-def link_or_create(path: str, data: bytes, old: str) -> None:
-    """Make the new file `path` hold `data`: a hard link to the live site's file `old` ("" for none)
+def link_or_create(path: str, data: bytes | Packed, old: str) -> None:
+    """Make the new file `path` hold `data` (bytes, or packed ones): a hard link to the live site's file `old` ("" for none)
     when that is a regular file with exactly these bytes, else a file written anew."""
     if old:
         try:
@@ -26,22 +28,22 @@ def link_or_create(path: str, data: bytes, old: str) -> None:
     create(path, data)
 
 
-def holds_regular(path: str, data: bytes) -> bool:
-    """Whether `path` is a regular file (not a link to one) with exactly the bytes `data`."""
+def holds_regular(path: str, data: bytes | Packed) -> bool:
+    """Whether `path` is a regular file (not a link to one) with exactly the bytes `data` (by their digest, when packed)."""
     try:
         handle = os.open(path, os.O_RDONLY | NO_FOLLOW | CLOSE_ON_EXEC)
     except OSError:
         return False
     with os.fdopen(handle, "rb") as stream:
-        return stat.S_ISREG(os.fstat(handle).st_mode) and stream.read(len(data) + 1) == data
+        return stat.S_ISREG(os.fstat(handle).st_mode) and matches(data, stream.read(size_of(data) + 1))
 
 
-def create(path: str, data: bytes) -> None:
+def create(path: str, data: bytes | Packed) -> None:
     """Write a new file at `path`: refused if anything is there already, so that no write ever goes
     into a file shared with the live site, or through a link."""
     handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NO_FOLLOW | CLOSE_ON_EXEC, 0o666)
     with os.fdopen(handle, "wb") as stream:
-        stream.write(data)
+        stream.write(unpacked(data))
 
 
 class LiveFiles:

@@ -19,6 +19,7 @@ from ..core.errors import BuildError
 from ..core.files import files_under, site_entry, walk_tree
 from ..core.layout import OUTPUT_MARKER as MARKER
 from ..core.layout import output_refusal
+from ..core.packed import Packed, PackedOutputs, held, matches, size_of
 from ..core.parallel import worker_count
 from .linking import LiveFiles, create, holds_regular, link_or_create
 from .spare import update_spare
@@ -125,7 +126,7 @@ def _stage_and_swap(outputs: Mapping[str, bytes], entry: Path, before_swap: Call
             _write_all(staging, outputs, _live_files(entry), likely_changed)
             create(str(staging / MARKER), _MARKER_TEXT)
         else:
-            update_spare(str(staging), {**outputs, MARKER: _MARKER_TEXT}, _folders_of(outputs), _live_files(entry), likely_changed)
+            update_spare(str(staging), _with_marker(outputs), _folders_of(outputs), _live_files(entry), likely_changed)
         if before_swap is not None:
             before_swap(staging)
         os.chmod(staging, 0o755)
@@ -139,6 +140,12 @@ def _stage_and_swap(outputs: Mapping[str, bytes], entry: Path, before_swap: Call
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _with_marker(outputs: Mapping[str, bytes]) -> Mapping[str, bytes]:
+    """The outputs and our marker file, held as the outputs are (packed ones stay packed)."""
+    marker = {MARKER: _MARKER_TEXT}
+    return outputs.with_files(marker) if isinstance(outputs, PackedOutputs) else {**outputs, **marker}
 
 
 def _live_files(entry: Path) -> LiveFiles:
@@ -159,7 +166,7 @@ def _write_all(folder: Path, outputs: Mapping[str, bytes], live: LiveFiles, like
     for relative in _folders_of(outputs):
         by_depth.setdefault(relative.count("/"), []).append(os.path.join(base, relative))
     fresh = frozenset(likely_changed)
-    files = [(os.path.join(base, relative), data, "" if relative in fresh else live.path(relative)) for relative, data in outputs.items()]
+    files = [(os.path.join(base, relative), held(outputs, relative), "" if relative in fresh else live.path(relative)) for relative in outputs]
     threads = min(worker_count(), len(files) // MIN_FILES_PER_THREAD)
     if threads <= 1:
         for depth in sorted(by_depth):
@@ -174,7 +181,7 @@ def _write_all(folder: Path, outputs: Mapping[str, bytes], live: LiveFiles, like
         list(pool.map(_place, *zip(*files, strict=True)))
 
 
-def _place(path: str, data: bytes, old: str) -> None:
+def _place(path: str, data: bytes | Packed, old: str) -> None:
     """The new file `path`: linked to the live site's `old` when that holds `data`, else written."""
     if old:
         link_or_create(path, data, old)
@@ -182,7 +189,7 @@ def _place(path: str, data: bytes, old: str) -> None:
         _write_file(path, data)
 
 
-def _write_file(path: str, data: bytes) -> None:
+def _write_file(path: str, data: bytes | Packed) -> None:
     """Write the output file `path` anew (see `linking.create`)."""
     create(path, data)
 
@@ -193,19 +200,19 @@ def holds_exactly(out: Path, outputs: Mapping[str, bytes], likely_changed: Itera
     one, so a repeat build of an unchanged site checks this first; the outputs named in
     `likely_changed` are compared before anything else."""
     compared = {relative for relative in likely_changed if relative in outputs}
-    if not all(_holds(out / relative, outputs[relative]) for relative in compared):
+    if not all(_holds(out / relative, held(outputs, relative)) for relative in compared):
         return False
     files, folders, others = walk_tree(out)
     if others or set(folders) != _folders_of(outputs) or set(files) != {*outputs, MARKER}:
         return False
-    return _holds(out / MARKER, _MARKER_TEXT) and all(_holds(out / relative, data) for relative, data in outputs.items() if relative not in compared)
+    return _holds(out / MARKER, _MARKER_TEXT) and all(_holds(out / relative, held(outputs, relative)) for relative in outputs if relative not in compared)
 
 
-def _holds(path: Path, data: bytes) -> bool:
-    """Whether the file at `path` has exactly the bytes `data`."""
+def _holds(path: Path, data: bytes | Packed) -> bool:
+    """Whether the file at `path` has exactly the bytes `data` (by their digest, when packed)."""
     try:
         with open(path, "rb") as stream:
-            return stream.read(len(data) + 1) == data
+            return matches(data, stream.read(size_of(data) + 1))
     except OSError:
         return False
 

@@ -67,9 +67,9 @@ def _element(html: bytes, lowered: bytes, opening: bytes, closing: bytes) -> byt
 
 def indexed_documents(outputs: Mapping[str, bytes]) -> dict[str, bytes]:
     """What Pagefind is given of the site: each HTML output's indexed document, by output path."""
-    pages = {path: data for path, data in outputs.items() if path.endswith(".html")}
-    any_body = any(BODY in data or BODY in data.lower() for data in pages.values())
-    documents = {path: indexed_document(data, any_body) for path, data in sorted(pages.items())}
+    pages = sorted(path for path in outputs if path.endswith(".html"))  # each read when needed: outputs may be packed
+    any_body = any(BODY in data or BODY in data.lower() for data in (outputs[path] for path in pages))
+    documents = {path: indexed_document(outputs[path], any_body) for path in pages}
     return {path: document for path, document in documents.items() if document is not None}
 
 

@@ -21,6 +21,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 
 from ..core.files import walk_tree
+from ..core.packed import Packed, held
 from ..core.parallel import worker_count
 from .linking import LiveFiles, holds_regular, link_or_create
 
@@ -38,10 +39,10 @@ def update_spare(
     kept = frozenset(files).intersection(outputs)
     fresh = frozenset(likely_changed)
     differing = [
-        (os.path.join(folder, relative), data, "" if relative in fresh else live.path(relative))
-        for relative, data in outputs.items()
-        if relative not in kept or not holds_regular(os.path.join(folder, relative), data)
-    ]  # compared in this thread: reading a small file costs less than handing it to another
+        (os.path.join(folder, relative), held(outputs, relative), "" if relative in fresh else live.path(relative))
+        for relative in outputs
+        if relative not in kept or not holds_regular(os.path.join(folder, relative), held(outputs, relative))
+    ]  # compared in this thread: reading a small file costs less than handing it to another; packed outputs are unpacked as they are written
     _each(_replace, differing)
 
 
@@ -67,7 +68,7 @@ def _below(path: str, folders: set[str]) -> bool:
     return any("/".join(parts[:end]) in folders for end in range(1, len(parts)))
 
 
-def _replace(path: str, data: bytes, linkable: str) -> None:
+def _replace(path: str, data: bytes | Packed, linkable: str) -> None:
     """Replace the spare's file `path` by a new file holding `data`, renamed over it (a link to the
     live site's file `linkable` where that holds the same bytes)."""
     temporary = os.path.join(os.path.dirname(path), f".sitegen-{secrets.token_hex(8)}.tmp")

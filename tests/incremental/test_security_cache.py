@@ -17,12 +17,14 @@ import signal
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import jinja2.bccache
 import pytest
 from projects import PAGES, assert_clean_failure, run, snapshot
 
-from sitegen.incremental.cache import label_of, wait_for_saves
+from sitegen.core.packed import Packed
+from sitegen.incremental.cache import dump_entries, label_of, load_entries, wait_for_saves
 from sitegen.incremental.memo import Memo, all_kinds
 from sitegen.incremental.verified import MAX_FILE_BYTES, read_verified, write_verified
 from sitegen.pipeline import build
@@ -248,24 +250,24 @@ def test_the_cache_folder_is_created_readable_by_its_owner_alone(project: Path, 
 # ---------------------------------------------------------------------------------------------
 
 
-def rewrite_entries(path: Path, label: str, change: Callable[[dict[str, object]], object]) -> None:
-    payload = read_verified(path, label)
-    assert payload is not None
-    entries = pickle.loads(payload)
-    write_verified(path, label, lambda stream: pickle.dump(change(entries), stream))
+def rewrite_entries(path: Path, label: str, change: Callable[[dict[str, object]], object], as_entries: bool = True) -> None:
+    """Replace the entries of a sound cache file by `change(entries)`, written as the engine writes entries (or, not
+    `as_entries`, pickled whole)."""
+    entries = read_verified(path, label, load_entries)
+    assert entries is not None
+    changed = change(entries)
+    write_verified(path, label, lambda stream: dump_entries(changed, stream) if as_entries else pickle.dump(changed, stream))  # type: ignore[arg-type]
 
 
 def kept_entries(path: Path, label: str) -> dict[str, object]:
-    payload = read_verified(path, label)
-    assert payload is not None
-    entries = pickle.loads(payload)
+    entries = read_verified(path, label, load_entries)
     assert type(entries) is dict and entries
     return entries
 
 
 def test_a_cache_file_holding_something_else_than_entries_is_a_miss(project: Path, clean_site: dict[str, bytes], capsys: pytest.CaptureFixture[str]) -> None:
     path = cache_of(project) / "output.pickle"
-    rewrite_entries(path, label_of("output"), lambda entries: list(entries.items()))
+    rewrite_entries(path, label_of("output"), lambda entries: list(entries.items()), as_entries=False)
     assert build_with_the_cache(project, capsys) == clean_site
     assert kept_entries(path, label_of("output"))
 
@@ -279,10 +281,11 @@ def test_cache_entries_of_the_wrong_type_are_a_miss(kind: str, project: Path, cl
 
 
 # Output entries that the renderer would take for rendered bytes (a list for a tuple, text for bytes).
-WRONG_OUTPUTS: dict[str, Callable[[object], object]] = {
-    "a-list": lambda entry: [b"<p>not from the site</p>", ()],
-    "text-for-bytes": lambda entry: ("<p>not from the site</p>", ()),
-    "pages-looked-up-as-a-list": lambda entry: (b"<p>not from the site</p>", []),
+WRONG_OUTPUTS: dict[str, Callable[[Any], object]] = {
+    "a-list": lambda entry: [Packed.of(b"<p>not from the site</p>"), ()],
+    "bytes-for-packed": lambda entry: (b"<p>not from the site</p>", ()),
+    "packed-text": lambda entry: (Packed("<p>not from the site</p>", 24, entry[0].sha256), ()),  # type: ignore[arg-type]
+    "pages-looked-up-as-a-list": lambda entry: (Packed.of(b"<p>not from the site</p>"), list(entry[1])),
 }
 
 
