@@ -102,7 +102,11 @@ def claim_text(markdown: str) -> str:
 
 def claims(markdown: str) -> Claims:
     """The quotes and the numbers of a statement's Markdown (see the module's rules)."""
-    text = claim_text(markdown)
+    return claims_in(claim_text(markdown))
+
+
+def claims_in(text: str) -> Claims:
+    """`claims` of a statement's words as `claim_text` leaves them."""
     quotes = tuple(q for match in _QUOTED.finditer(text) if (q := (match.group(1) or match.group(2)).strip()))
     return Claims(quotes, tuple(_stated_numbers(text)))
 

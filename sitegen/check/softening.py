@@ -101,14 +101,19 @@ def load_hedges() -> Hedges:
 
 def softening_warning(markdown: str, cites: tuple[Cited, ...], hedges: Hedges) -> str:
     """The warning for a statement (its Markdown) that cites `cites`, or "" when it states no more than they do."""
-    statement = plain_words(claim_text(markdown))
+    return softening_of_claims(claim_text(markdown), cites, hedges)
+
+
+def softening_of_claims(claimed: str, cites: tuple[Cited, ...], hedges: Hedges) -> str:
+    """`softening_warning` of a statement's words as `claims.claim_text` leaves them."""
     passages = list(dict.fromkeys(plain_words(text) for cite in cites if cite.in_source_words for text in cite.passages if text))  # each once
     if not passages:
         return ""
+    statement = plain_words(claimed)
     strong = [word for word in hedges.strong_in(statement) if not any(re.search(rf"\b{re.escape(word)}\b", text) for text in passages)]
     if strong:
         return f"warning: \u201c{strong[0]}\u201d is stronger than the cited passage says: check that the statement claims no more than its source"
-    if hedges.hedged(statement) or not all(_hedges_somewhere(hedges, text) for text in passages):
+    if not all(_hedges_somewhere(hedges, text) for text in passages) or hedges.hedged(statement):  # the first: kept per passage
         return ""
     words = _WORD.findall(statement)
     closest = [_closest_sentence(set(words) - _STOP_WORDS, text) for text in passages]

@@ -14,10 +14,10 @@ from ..incremental.memo import Kind, Memo
 from ..resolve.model import ResolvedPage, Site
 from ..resolve.page_state import Statement
 from .cited import Cited, citation_uses, cited_by
-from .claims import claims
+from .claims import claim_text, claims_in
 from .numbers import number_problems
 from .quotes import quote_problems
-from .softening import Hedges, load_hedges, softening_warning
+from .softening import Hedges, load_hedges, softening_of_claims
 
 QUOTE, NUMBER, SOFTENING = "quote", "number", "softening"
 
@@ -33,13 +33,14 @@ class Finding:
 def findings_of(path: str, statement: Statement, cites: tuple[Cited, ...], hedges: Hedges, kinds: frozenset[str] | None = None) -> Iterator[Finding]:
     """What the verification finds at `statement` of the page at `path`, which cites `cites` (only `kinds`, when given)."""
     wanted = kinds or frozenset({QUOTE, NUMBER, SOFTENING})
-    found = claims(statement.text)
+    text = claim_text(statement.text)
+    found = claims_in(text)
     if QUOTE in wanted:
         yield from (Finding(QUOTE, problem) for problem in quote_problems(path, statement, found.quotes, cites))
     if NUMBER in wanted:
         yield from (Finding(NUMBER, problem) for problem in number_problems(path, statement, found.numbers, cites))
     if SOFTENING in wanted and statement.kind != "figure value":  # a value is a number, not a claim a verb could overstate
-        message = softening_warning(statement.text, cites, hedges)
+        message = softening_of_claims(text, cites, hedges)
         if message:
             yield Finding(SOFTENING, Problem(path, statement.line, message))
 
