@@ -158,3 +158,12 @@ COMPLETE = {
     "sources.md": page("Sources", "Seeds.\n", statements="editorial"),
     "about.md": page("About", "About.\n", statements="editorial"),
 }
+
+
+def copy_of_example_site(tmp_path: Path) -> Path:
+    """The example site's content, seeds and settings copied into `tmp_path/site` (the theme is the packaged default)."""
+    root = tmp_path / "site"
+    for folder in ("content", "seeds"):
+        shutil.copytree(ROOT / folder, root / folder)
+    shutil.copy(ROOT / "site.yaml", root / "site.yaml")
+    return root

@@ -9,17 +9,16 @@ placed by similarity alone.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import yaml
+from projects import copy_of_example_site
 
 from sitegen.commands.draft import draft_pages
 from sitegen.incremental.memo import Memo
 from sitegen.load.pages import load_pages
 from sitegen.pipeline import build
 
-ROOT = Path(__file__).resolve().parents[2]  # the repository
 CITATION = re.compile(r"\[@([a-z0-9-]+):p([0-9]+)\]")
 REQUIRED_SHARE = 0.80
 KEYWORDS = {  # page file → what its topic is about
@@ -40,14 +39,6 @@ KEYWORDS = {  # page file → what its topic is about
     "who-should-not.md": ["individualized", "medical history", "dosage", "tailored", "personalized", "contraindications", "considering treatment",
                           "suitable"],
 }
-
-
-def _copy_of_the_site(tmp_path: Path) -> Path:
-    root = tmp_path / "site"
-    for folder in ("content", "seeds"):
-        shutil.copytree(ROOT / folder, root / folder)
-    shutil.copy(ROOT / "site.yaml", root / "site.yaml")
-    return root
 
 
 def _cited_by_topic_page(root: Path, topic_urls: set[str]) -> dict[tuple[str, int], set[str]]:
@@ -71,7 +62,7 @@ def _drafted_in(folder: Path) -> dict[tuple[str, int], str]:
 
 
 def test_most_passages_the_topic_pages_cite_are_drafted_into_their_topic(tmp_path: Path) -> None:
-    root = _copy_of_the_site(tmp_path)
+    root = copy_of_example_site(tmp_path)
     topic_pages = [page for page in load_pages(root / "content") if page.order is not None]
     topics = [{"title": page.title, "slug": page.slug, "keywords": KEYWORDS.get(page.source, [])} for page in topic_pages]
     (root / "topics.yaml").write_text(yaml.safe_dump(topics, sort_keys=False), encoding="utf-8")

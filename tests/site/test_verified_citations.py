@@ -3,19 +3,10 @@ when one of them is changed (in a copy of the project)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from projects import ROOT, run
-
-
-def _copy_of_the_site(tmp_path: Path) -> Path:
-    root = tmp_path / "site"
-    for folder in ("content", "seeds"):
-        shutil.copytree(ROOT / folder, root / folder)
-    shutil.copy(ROOT / "site.yaml", root / "site.yaml")
-    return root
+from projects import copy_of_example_site, run
 
 
 def _change(path: Path, old: str, new: str) -> int:
@@ -28,7 +19,7 @@ def _change(path: Path, old: str, new: str) -> int:
 
 
 def test_the_example_site_has_no_quote_or_number_finding(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    root = _copy_of_the_site(tmp_path)
+    root = copy_of_example_site(tmp_path)
     monkeypatch.chdir(root)
     code, err = run(root, ("check", "--strict"), capsys)
     assert code == 0, err
@@ -38,7 +29,7 @@ def test_the_example_site_has_no_quote_or_number_finding(tmp_path: Path, capsys:
 def test_a_changed_figure_and_a_changed_quoted_word_fail_check_strict_at_their_lines(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    root = _copy_of_the_site(tmp_path)
+    root = copy_of_example_site(tmp_path)
     figure_line = _change(root / "content" / "evidence.md", "7.5", "7.8")
     quote_line = _change(root / "content" / "mechanisms.md", '"has been found"', '"has been proven"')
     monkeypatch.chdir(root)
