@@ -64,7 +64,7 @@ _NAME_PART = re.compile(r"[A-Za-z\u00b5]+\d|^\d+(?:\.\d+)?[A-Z]|^[A-Z]{2,}$")  #
 _UNIT_PART = re.compile(r"^\d+(?:\.\d+)?[a-z\u00b5]*$")
 _SPACE = re.compile(r"\s+")
 _DIGIT = re.compile(r"\d")
-_TOKEN_WORD = re.compile(r"\w+")  # the runs between which `\b` lies
+WORD_RUN = re.compile(r"\w+")  # the runs between which `\b` lies
 _PLAIN = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ", "\u202f": " ",
@@ -151,7 +151,7 @@ def _numerals(text: str, every_word: bool = False) -> list[tuple[int, int, Numbe
     for match in _NUMERAL.finditer(text) if _DIGIT.search(text) else ():
         percent = bool(match.group(2)) or bool(_RANGE_PERCENT.match(text, match.end()))
         found.append((match.start(), match.end(), Number(_plain_value(match.group(1)), percent), match.group(0)))
-    for match in _WORD_NUMERAL.finditer(text) if not WORD_NUMBERS.keys().isdisjoint(_TOKEN_WORD.findall(text.lower())) else ():
+    for match in _WORD_NUMERAL.finditer(text) if not WORD_NUMBERS.keys().isdisjoint(WORD_RUN.findall(text.lower())) else ():
         if not (every_word or match.group(2) or _MEASURED.match(text, match.end())):
             continue
         found.append((match.start(), match.end(), Number(str(WORD_NUMBERS[match.group(1).lower()]), bool(match.group(2))), match.group(0)))
@@ -181,10 +181,12 @@ def is_held(number: Number, held: set[Number]) -> bool:
     return number in held
 
 
-@functools.lru_cache(maxsize=4096)
 def plain_words(text: str) -> str:
-    """`text` as quotes are compared (kept per text, as `held_numbers`): lower case, quotes, apostrophes and dashes plain, white space single."""
+    """`text` as quotes are compared: lower case, quotes, apostrophes and dashes plain, white space single."""
     return _SPACE.sub(" ", text.translate(_PLAIN).lower()).strip()
+
+
+passage_words = functools.lru_cache(maxsize=4096)(plain_words)  # `plain_words` of a cited text, kept: one passage is cited many times
 
 
 def quote_pieces(quote: str) -> list[str]:

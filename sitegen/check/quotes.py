@@ -10,7 +10,7 @@ from rapidfuzz import fuzz
 from ..core.errors import Problem
 from ..resolve.page_state import Statement
 from .cited import Cited
-from .claims import plain_words, quote_pieces
+from .claims import passage_words, quote_pieces
 
 _CLOSEST_WORDS = 30  # at most, of the passage shown beside a quote not found
 
@@ -19,7 +19,7 @@ def quote_problems(path: str, statement: Statement, quotes: tuple[str, ...], cit
     """A finding for each quote of `statement` (of `path`) that none of `cites` holds."""
     problems = []
     texts = list(dict.fromkeys((cite.key, text) for cite in cites for text in (*cite.passages, cite.entry) if text))  # each once, however often cited
-    held = [plain_words(text) for _, text in texts]
+    held = [passage_words(text) for _, text in texts]
     for quote in quotes:
         missing = [piece for piece in quote_pieces(quote) if not any(piece in words for words in held)]
         if missing:
@@ -31,7 +31,7 @@ def _closest(piece: str, texts: list[tuple[str, str]]) -> str:
     """The words of the passages closest to `piece`, named by their citation ("" when there is no passage)."""
     best: tuple[float, str, str] | None = None
     for key, text in texts:
-        words = plain_words(text)
+        words = passage_words(text)
         alignment = fuzz.partial_ratio_alignment(piece, words)
         if alignment is not None and (best is None or alignment.score > best[0]):
             best = (alignment.score, key, _whole_words(words, alignment.dest_start, alignment.dest_end))

@@ -22,11 +22,10 @@ from importlib import resources
 import yaml
 
 from .cited import Cited
-from .claims import claim_text, plain_words
+from .claims import WORD_RUN, claim_text, passage_words, plain_words
 
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
 _WORD = re.compile(r"[a-z][a-z'-]*")
-_TOKEN = re.compile(r"\w+")  # the runs between which `\b` lies
 _STOP_WORDS = frozenset({
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is", "it", "its", "of", "on", "or", "that", "the",
     "this", "to", "was", "were", "with",
@@ -65,14 +64,14 @@ class Hedges:
         return ""
 
     def strong_in(self, words: str) -> list[str]:
-        tokens = set(_TOKEN.findall(words))
+        tokens = set(WORD_RUN.findall(words))
         return [word for word in self.strong if word in tokens]  # the strong words are single words
 
 
 def _possible(rules: tuple[str, ...], words: str) -> tuple[str, ...]:
     """The rules whose every word is among `words`' (what a whole-word match of one needs): most
     texts hold none, and one scan for words is much cheaper than a pattern of every rule."""
-    tokens = set(_TOKEN.findall(words))
+    tokens = set(WORD_RUN.findall(words))
     split = _split(rules)
     if tokens.isdisjoint(split[0]):
         return ()
@@ -106,7 +105,7 @@ def softening_warning(markdown: str, cites: tuple[Cited, ...], hedges: Hedges) -
 
 def softening_of_claims(claimed: str, cites: tuple[Cited, ...], hedges: Hedges) -> str:
     """`softening_warning` of a statement's words as `claims.claim_text` leaves them."""
-    passages = list(dict.fromkeys(plain_words(text) for cite in cites if cite.in_source_words for text in cite.passages if text))  # each once
+    passages = list(dict.fromkeys(passage_words(text) for cite in cites if cite.in_source_words for text in cite.passages if text))  # each once
     if not passages:
         return ""
     statement = plain_words(claimed)

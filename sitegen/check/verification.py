@@ -30,16 +30,13 @@ class Finding:
     problem: Problem
 
 
-def findings_of(path: str, statement: Statement, cites: tuple[Cited, ...], hedges: Hedges, kinds: frozenset[str] | None = None) -> Iterator[Finding]:
-    """What the verification finds at `statement` of the page at `path`, which cites `cites` (only `kinds`, when given)."""
-    wanted = kinds or frozenset({QUOTE, NUMBER, SOFTENING})
+def findings_of(path: str, statement: Statement, cites: tuple[Cited, ...], hedges: Hedges) -> Iterator[Finding]:
+    """What the verification finds at `statement` of the page at `path`, which cites `cites`."""
     text = claim_text(statement.text)
     found = claims_in(text)
-    if QUOTE in wanted:
-        yield from (Finding(QUOTE, problem) for problem in quote_problems(path, statement, found.quotes, cites))
-    if NUMBER in wanted:
-        yield from (Finding(NUMBER, problem) for problem in number_problems(path, statement, found.numbers, cites))
-    if SOFTENING in wanted and statement.kind != "figure value":  # a value is a number, not a claim a verb could overstate
+    yield from (Finding(QUOTE, problem) for problem in quote_problems(path, statement, found.quotes, cites))
+    yield from (Finding(NUMBER, problem) for problem in number_problems(path, statement, found.numbers, cites))
+    if statement.kind != "figure value":  # a value is a number, not a claim a verb could overstate
         message = softening_of_claims(text, cites, hedges)
         if message:
             yield Finding(SOFTENING, Problem(path, statement.line, message))

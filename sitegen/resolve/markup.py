@@ -65,11 +65,6 @@ class MarkupResult:
     locators: tuple[tuple[str, str], ...] = ()  # (anchor, locator) of each citation of a publication that names where in it
     figure_values: tuple[Statement, ...] = ()  # each value of a figure with its citations, at lines of the body
 
-    @property
-    def statements(self) -> tuple[Statement, ...]:
-        """The statements, at lines of the body."""
-        return tuple(Statement.from_row(row) for row in self.statement_rows)
-
 
 class Markup:
     """Converts page bodies; one instance serves a whole build."""

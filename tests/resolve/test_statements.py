@@ -8,7 +8,7 @@ from sitegen.resolve.page_state import Statement
 
 
 def statements(body: str) -> list[Statement]:
-    return list(Markup({}).convert(body, "topic.md", "topic/").statements)
+    return [Statement.from_row(row) for row in Markup({}).convert(body, "topic.md", "topic/").statement_rows]
 
 
 def test_an_uncited_paragraph_is_an_uncited_statement_at_its_line() -> None:
