@@ -131,25 +131,31 @@ def bench_project(project: Path, runs: int, pages: int, scenarios: tuple[str, ..
 
 
 def probe(project: Path, runs: int) -> None:
-    """In-process: engine time of a build through one long-lived `Memo` after one page edit, as `serve`
-    runs it: the cache is written after the first build only, and the project's files were not all
-    written in the last seconds (the scenarios before this one rewrote them, so the probe lets them settle)."""
+    """In-process: engine time of a rebuild through one long-lived `Memo` after one page edit, as `serve`
+    runs it (`build_again` with the edited path, `build` when it declines): the cache is written after
+    the first build only, and the project's files were not all written in the last seconds (the
+    scenarios before this one rewrote them, so the probe lets them settle)."""
     from sitegen.incremental.memo import Memo
-    from sitegen.pipeline import build
+    from sitegen.pipeline import build, build_again
 
     memo = Memo.for_project(project)
-    build(project, memo, write=False)
+    build(project, memo, write=False, drafts=True)
     memo.wait()
     time.sleep(2.5)  # a file changed less than 2 s before a build is read again by the next one
-    build(project, memo, write=False, persist=False)
-    times, rerendered = [], []
+    last = build(project, memo, write=False, persist=False, drafts=True)
+    times, rerendered, whole = [], [], 0
+    edited = (project / "content" / corpus.page_path(0)).absolute()
     for run in range(runs):
         edit_page(project, 100 + run)
         start = time.perf_counter()
-        result = build(project, memo, write=False, persist=False)
+        result = build_again(last, [edited], memo)
+        if result is None:
+            whole += 1
+            result = build(project, memo, write=False, persist=False, drafts=True)
         times.append(time.perf_counter() - start)
         rerendered.append(len(result.rendered))
-    print(json.dumps({"engine_ms": statistics.median(times) * 1000, "rerendered": statistics.median(rerendered)}))
+        last = result
+    print(json.dumps({"engine_ms": statistics.median(times) * 1000, "rerendered": statistics.median(rerendered), "whole_builds": whole}))
 
 
 def real_site(runs: int) -> dict[str, dict[str, float]]:

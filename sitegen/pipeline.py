@@ -9,21 +9,21 @@ build incremental: each stage consults it for its own results and fills it; a bu
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .check.site import check_site
+from .check.site import Checked, check_again, check_site
 from .core.errors import BuildError, Problem
 from .core.packed import PackedOutputs
 from .core.progress import Observer, reporting_to, stage
 from .incremental.memo import Memo
-from .load.inputs import load_inputs
+from .load.inputs import Inputs, load_inputs, reload_pages
 from .load.settings import Settings, load_settings
-from .render.outputs import Rendered, render_site
-from .render.theme import theme_for
+from .render.outputs import Rendered, render_again, render_site
+from .render.theme import Theme, theme_for
 from .resolve.model import Site
-from .resolve.site import resolve_site
+from .resolve.site import Resolution, resolve_again, resolve_pages
 from .write.output import prepare_output, write_site
 from .write.search_index import SearchIndex, search_index
 
@@ -37,6 +37,19 @@ class BuildResult:
     written: bool | None = None  # whether the output folder was written (False: it held these files already; None: not asked to)
     drafts_left_out: tuple[str, ...] = ()  # the pages with `draft: true` this build left out (paths in content/)
     warnings: tuple[Problem, ...] = ()  # for a person to judge (softened claims): never a failure, not even with `strict`
+    stages: Stages | None = None  # what each stage made, for `build_again`
+
+
+@dataclass(frozen=True)
+class Stages:
+    """What each stage of a build made: what the dev server builds again from after a few pages changed."""
+
+    inputs: Inputs
+    resolution: Resolution
+    theme: Theme
+    theme_key: str
+    rendered: Rendered
+    checked: Checked
 
 
 def build(
@@ -84,7 +97,8 @@ def _build(
         inputs = inputs if drafts else inputs.without_drafts()
         memo.settle()
         stage("converting", "pages")
-        site = resolve_site(inputs, memo)
+        resolution = resolve_pages(inputs, memo)
+        site = resolution.site
         memo.settle()
         stage("rendering", "pages")
         theme, theme_key = theme_for(settings, memo)
@@ -99,7 +113,36 @@ def _build(
     if write:
         stage("writing")
     written = _write(rendered, target, root, before_swap, index) if write else None
-    return BuildResult(site, rendered.outputs, findings, rendered.fresh, written, left_out, warnings)
+    stages = Stages(inputs, resolution, theme, theme_key, rendered, checked)
+    return BuildResult(site, rendered.outputs, findings, rendered.fresh, written, left_out, warnings, stages)
+
+
+def build_again(last: BuildResult, changed: Iterable[Path], memo: Memo) -> BuildResult | None:
+    """`last` (a build that did not write) after the files at `changed` changed, when each is a page
+    whose edit stays within it: that page is loaded, resolved, rendered and checked again, with the
+    outputs that looked it up; the rest is taken from `last`. None when the change reaches further
+    (each stage's `…_again` says how): then only `build` can tell what it changed."""
+    stages = last.stages
+    if stages is None:
+        return None
+    with memo.amend():
+        reloaded = reload_pages(stages.inputs, changed, memo)
+        if reloaded is None:
+            return None
+        inputs, edited = reloaded
+        resolution = resolve_again(stages.resolution, inputs, edited, memo) if edited else stages.resolution
+        if resolution is None:
+            return None
+        site = resolution.site
+        pages = tuple(page for page in map(site.page, (page.url for page in edited)) if page is not None)
+        rendered = render_again(stages.rendered, site, stages.theme, stages.theme_key, memo, pages)
+        if rendered is None:
+            return None
+        checked = check_again(stages.checked, site, rendered, rendered.again, pages, memo)
+        if checked is None:
+            return None
+    stages = Stages(inputs, resolution, stages.theme, stages.theme_key, rendered, checked)
+    return BuildResult(site, rendered.outputs, checked.findings, rendered.fresh, None, last.drafts_left_out, checked.warnings, stages)
 
 
 def _write(rendered: Rendered, target: Path, root: Path, before_swap: Callable[[Path], None] | None, index: SearchIndex | None) -> bool:

@@ -13,7 +13,7 @@ import html
 import posixpath
 import re
 from array import array
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -122,14 +122,34 @@ def link_problems(
     model already reports there is not reported again. A build cache passes `scan` (an output's scan by
     its path, reusing earlier scans of unchanged files: its bytes are then not read) and `only` (the outputs to check).
     """
-    parsed = {path: scan(path) if scan is not None else scan_links(outputs[path]) for path in outputs if path.endswith(".html")}
+    parsed: Mapping[str, LinkScan] = (
+        _ScannedOnDemand(outputs, scan) if scan is not None else {path: scan_links(data) for path, data in outputs.items() if path.endswith(".html")}
+    )
     check = _LinkCheck(outputs, parsed, Path(output_dir), site)
     problems: list[Problem] = []
-    for path, scanned in sorted(parsed.items()):
-        if path == NOT_FOUND or (only is not None and path not in only):
-            continue  # 404: served at any depth, with root-absolute links: checked by deploy tests
-        problems += check.problems_of(path, scanned)
+    for path in sorted(parsed if only is None else (path for path in only if path in parsed)):
+        if path != NOT_FOUND:  # 404: served at any depth, with root-absolute links: checked by deploy tests
+            problems += check.problems_of(path, parsed[path])
     return problems
+
+
+class _ScannedOnDemand(Mapping[str, LinkScan]):
+    """The scan of each HTML output, asked of `scan` when a check needs it (a few outputs checked
+    again need the scans of the outputs they link to, not of the whole site)."""
+
+    def __init__(self, outputs: Mapping[str, bytes], scan: Callable[[str], LinkScan]) -> None:
+        self._outputs, self._scan = outputs, scan
+
+    def __getitem__(self, path: str) -> LinkScan:
+        if not path.endswith(".html") or path not in self._outputs:
+            raise KeyError(path)
+        return self._scan(path)
+
+    def __iter__(self) -> Iterator[str]:
+        return (path for path in self._outputs if path.endswith(".html"))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,15 +178,22 @@ class _LinkCheck:
 
     def __init__(self, outputs: Mapping[str, bytes], parsed: Mapping[str, LinkScan], output_dir: Path, site: Site | None) -> None:
         self.outputs, self.parsed, self.output_dir = outputs, parsed, output_dir
-        self.pages = {page.output: page for page in site.pages} if site is not None else {}
+        self.site = site
         self.content_dir = site.settings.content_dir if site is not None else Path()
         self.reported = {(p.path, p.line) for p in site.findings} if site is not None else set()  # the site's own: not said twice
         self._hrefs: dict[str, _Href] = {}
         self._verdicts: dict[tuple[str, str], _Verdict] = {}  # (folder the href climbs to, href) → its verdict
 
+    def _page_at(self, path: str) -> ResolvedPage | None:
+        """The content page whose output is at `path`, if it is one."""
+        if self.site is None or not path.endswith("index.html") or not (path == "index.html" or path.endswith("/index.html")):
+            return None
+        page = self.site.page(path.removesuffix("index.html"))
+        return page if page is not None and page.output == path else None
+
     def problems_of(self, path: str, scanned: LinkScan) -> list[Problem]:
         """The broken links and the raw-HTML notes of the output `path`."""
-        page = self.pages.get(path)
+        page = self._page_at(path)
         problems = self._broken_links(path, scanned, page)
         if scanned.notes:
             names = MarkdownOrigins(page, self.content_dir, spelled_as_name) if page is not None else None
@@ -193,7 +220,7 @@ class _LinkCheck:
 
     def _in_authors_terms(self, verdict: _Verdict, path: str, written: str, anchor: str) -> str:
         """The message of a link written in the Markdown: a missing anchor of a page named as the author wrote the link."""
-        target = self.pages.get(verdict.lacks_id)
+        target = self._page_at(verdict.lacks_id)
         if target is None:
             return verdict.message
         return missing_anchor_message(written, anchor, target, verdict.lacks_id == path, self.parsed[verdict.lacks_id].ids)

@@ -31,18 +31,16 @@ def _count(page: ResolvedPage) -> StatementCount:
     return StatementCount(page.source, cited, editorial, len(page.statements) - cited - editorial)
 
 
-def statement_problems(site: Site) -> list[Problem]:
-    """Each statement that needs a citation and carries none, at its file line."""
+def page_statement_problems(site: Site, page: ResolvedPage) -> list[Problem]:
+    """Each statement of `page` that needs a citation and carries none, at its file line."""
     problems = []
-    content_dir = site.settings.content_dir
-    for page in site.pages:
-        path = ""  # worked out at the page's first finding: most pages have none, a few have thousands
-        for statement in page.statements:
-            if not statement.cited and not statement.editorial:
-                path = path or absolute_path(content_dir / page.source)
-                problems.append(Problem(
-                    path, statement.line,
-                    f"statement without a citation: \"{statement.excerpt}\" (a {statement.kind}: cite the passage it rests on, "
-                    "or set editorial text in a note)",
-                ))
+    path = ""  # worked out at the page's first finding: most pages have none, a few have thousands
+    for statement in page.statements:
+        if not statement.cited and not statement.editorial:
+            path = path or absolute_path(site.settings.content_dir / page.source)
+            problems.append(Problem(
+                path, statement.line,
+                f"statement without a citation: \"{statement.excerpt}\" (a {statement.kind}: cite the passage it rests on, "
+                "or set editorial text in a note)",
+            ))
     return problems

@@ -4,7 +4,7 @@ stated more strongly than their passages (`softening`: warnings, for a person to
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..core.errors import Problem, absolute_path
@@ -45,31 +45,32 @@ def findings_of(path: str, statement: Statement, cites: tuple[Cited, ...], hedge
 VERIFIED = Kind("verified", tuple_of(instance_of(Finding)))
 
 
-def verification_problems(found: list[Finding]) -> list[Problem]:
+def verification_problems(found: Iterable[Finding]) -> list[Problem]:
     """Of the findings of `verification_findings`, each quote and number that what it cites does not hold."""
     return [finding.problem for finding in found if finding.kind != SOFTENING]
 
 
-def softening_warnings(found: list[Finding]) -> list[Problem]:
+def softening_warnings(found: Iterable[Finding]) -> list[Problem]:
     """Of the findings of `verification_findings`, each statement more firmly stated than the passages it cites."""
     return [finding.problem for finding in found if finding.kind == SOFTENING]
 
 
-def verification_findings(site: Site, memo: Memo) -> list[Finding]:
-    """Every finding of every page, in page order; a page's are kept in the memo by the page (its
-    statements, and the passages and notes its references hold) and the rules."""
+def verification_findings(site: Site, memo: Memo, pages: tuple[ResolvedPage, ...] | None = None) -> list[tuple[Finding, ...]]:
+    """The findings of each page (default: every page of the site), in page order; a page's are kept in
+    the memo by the page (its statements, and the passages and notes its references hold) and the rules."""
+    pages = site.pages if pages is None else pages
     hedges = load_hedges()
     around = memo.fingerprint.of(hedges, str(site.settings.content_dir))
-    keys = [memo.digest(ENGINE, "verified", around, memo.fingerprint.of(page)) for page in site.pages]
+    keys = [memo.digest(ENGINE, "verified", around, memo.fingerprint.of(page)) for page in pages]
     known = [memo.get(VERIFIED, key) for key in keys]
-    missing = [page for page, findings in zip(site.pages, known, strict=True) if findings is None]
+    missing = [page for page, findings in zip(pages, known, strict=True) if findings is None]
     made = iter(parallel_map(lambda page: tuple(_page_findings(site, page, hedges)), missing))
-    found: list[Finding] = []
+    found: list[tuple[Finding, ...]] = []
     for key, findings in zip(keys, known, strict=True):
         if findings is None:
             findings = next(made)
             memo.put(VERIFIED, key, findings)
-        found.extend(findings)
+        found.append(findings)
     return found
 
 

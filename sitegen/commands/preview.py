@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..core.errors import BuildError, Problem, shown
 from ..incremental.memo import Memo
-from ..pipeline import build
+from ..pipeline import BuildResult, build, build_again
 from ..write.output import update_site
 
 INDEX = "index.html"  # the page of a folder
@@ -58,6 +58,7 @@ class Preview:
         self.keep = keep
         self.memo = Memo.for_project(root)
         self.problems: tuple[Problem, ...] = ()
+        self._last: BuildResult | None = None  # the last build that succeeded, while nothing has failed since
         self.generation = 0  # counts the rebuilds that changed what the browser shows
         self.builds = 0  # builds that succeeded
         self.served: dict[str, int] = {}  # output page (or NOT_FOUND_PAGE) → generation when last served
@@ -87,7 +88,7 @@ class Preview:
         started = time.perf_counter()
         before = self.problems
         try:
-            result = build(self.root, self.memo, write=False, persist=self.generation == 0, drafts=True)  # the cache is written when serving stops
+            result = self._build(changed)
             with self.writing:
                 written = self._write(result.outputs)
         except BuildError as exc:
@@ -106,6 +107,16 @@ class Preview:
         complain_of(self.problems)
         complain("build failed: the browser shows the error; the site was left as it was")
         return self._changed(self.problems != before)
+
+    def _build(self, changed: Sequence[str]) -> BuildResult:
+        """The site after the files at `changed` changed: only what depends on them made again when
+        they are pages whose edit stays within them (`build_again`), else all of it."""
+        last, self._last = self._last, None  # a failed build leaves nothing to build on
+        result = build_again(last, [Path(path) for path in changed], self.memo) if last is not None and changed else None
+        if result is None:
+            result = build(self.root, self.memo, write=False, persist=self.generation == 0, drafts=True)  # the cache is written when serving stops
+        self._last = result
+        return result
 
     def _summary(self, changed: Sequence[str], written: Sequence[str], findings: int, seconds: float) -> str:
         """The line printed after a build that succeeded: its cause, its time, what it wrote, its findings."""

@@ -120,6 +120,20 @@ class Memo:
             self._building = False
             gc.unfreeze()
 
+    @contextlib.contextmanager
+    def amend(self) -> Iterator[None]:
+        """Add to the last build (the dev server's rebuild of a few pages): its fingerprint, carried
+        notes and used entries stay, so what it did not redo is still known to the next build.
+        Garbage collection leaves the whole site alone meanwhile, as during `build`."""
+        if self._building:
+            raise RuntimeError("a build cannot be amended while it runs")
+        self.wait()
+        gc.freeze()
+        try:
+            yield
+        finally:
+            gc.unfreeze()
+
     def settle(self) -> None:
         """What the build made so far lives until it ends: leave it out of garbage collections (only
         within `build`, which thaws it all at its end)."""

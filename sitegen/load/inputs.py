@@ -13,7 +13,7 @@ import dataclasses
 import functools
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from ..core.layout import GLOSSARY_FILE, GLOSSARY_URL, REFERENCES_FILE
 from ..incremental.cache import ENGINE, dict_of, instance_of, tuple_of
 from ..incremental.memo import Kind, Memo, digest, memoised_load
 from .glossary import GlossaryTerm, load_glossary
-from .pages import Page, parse_page, read_pages
+from .pages import Page, check_size, parse_page, read_pages
 from .publications import Publication, load_publications
 from .settings import Settings
 from .sources import Source, load_sources
@@ -52,6 +52,17 @@ class Inputs:
     glossary: tuple[GlossaryTerm, ...]
     problems: tuple[Problem, ...]
     sources_loaded: bool
+
+    @functools.cached_property
+    def positions(self) -> Mapping[str, int]:
+        """Where each page is in `pages`, by its path in content/."""
+        return {page.source: index for index, page in enumerate(self.pages)}
+
+    def with_pages(self, pages: tuple[Page, ...]) -> Inputs:
+        """These inputs with `pages` in place of theirs: the same files, each where it was."""
+        replaced = dataclasses.replace(self, pages=pages)
+        replaced.__dict__["positions"] = self.positions  # what `cached_property` would make again
+        return replaced
 
     def without_drafts(self) -> Inputs:
         """These inputs as the published site has them: no page with `draft: true` (its front matter still loaded, and
@@ -127,6 +138,17 @@ def _parse(memo: Memo, root: Path, last: dict[tuple[str, str], _ReadFile], now: 
         now[(str(path), relative)] = known
         memo.fingerprint.remember(page, known.key)
         return page
+    page, key = _read_page(memo, root, path, relative)
+    # A file changed in the same tick of the file system's clock as its last change keeps its
+    # times: its status is trusted only once that tick is well past (as git does for its index).
+    if status is not None and status[1] < checked_at - _SETTLED_NS:
+        now[(str(path), relative)] = _ReadFile(status, key)
+    return page
+
+
+def _read_page(memo: Memo, root: Path, path: Path, relative: str) -> tuple[Page, str]:
+    """A page file's `Page`, kept under a digest of its path and bytes (with that key), which the
+    fingerprint then uses for the page."""
     data = read_input_bytes(path, root)
     key = digest(ENGINE, "page", str(path), relative, data)
     page = memo.get(PAGE, key)
@@ -135,11 +157,57 @@ def _parse(memo: Memo, root: Path, last: dict[tuple[str, str], _ReadFile], now: 
         if read_input_bytes(path, root) == data:  # not changed while it was parsed
             memo.put(PAGE, key, page)
     memo.fingerprint.remember(page, key)
-    # A file changed in the same tick of the file system's clock as its last change keeps its
-    # times: its status is trusted only once that tick is well past (as git does for its index).
-    if status is not None and status[1] < checked_at - _SETTLED_NS:
-        now[(str(path), relative)] = _ReadFile(status, key)
-    return page
+    return page, key
+
+
+def reload_pages(inputs: Inputs, changed: Iterable[Path], memo: Memo) -> tuple[Inputs, tuple[Page, ...]] | None:
+    """`inputs` after the files at `changed` changed, read again without looking at any other file,
+    and the pages that differ; None unless every change is to a page the inputs hold, which still
+    loads, at the same URL and as the same kind of page (draft or not): any other change needs `load_inputs`.
+
+    A path under content/ that no longer exists and could never have been an input (an editor's
+    temporary file) is passed over."""
+    if inputs.problems:
+        return None
+    content_dir = inputs.settings.content_dir
+    pages = list(inputs.pages)
+    edited: dict[int, Page] = {}
+    for changed_path in dict.fromkeys(changed):
+        relative = _page_file(content_dir, changed_path)
+        if relative is None or relative not in inputs.positions:
+            if relative is None and _passed_over(content_dir, changed_path):
+                continue
+            return None
+        path = content_dir / relative  # as the build names it
+        position = inputs.positions[relative]
+        try:
+            check_size(path)
+            page, _ = _read_page(memo, inputs.settings.root, path, relative)
+        except BuildError:
+            return None  # `load_inputs` reports it, with every other problem of the project
+        if page.url != pages[position].url or page.draft != pages[position].draft:
+            return None
+        pages[position] = page
+        if page is not inputs.pages[position]:
+            edited[position] = page
+        else:
+            edited.pop(position, None)
+    return inputs.with_pages(tuple(pages)), tuple(edited.values())
+
+
+def _page_file(content_dir: Path, path: Path) -> str | None:
+    """`path` relative to content/, when it names a page file there (a `.md` file, not a folder or a link)."""
+    try:
+        relative = path.absolute().relative_to(content_dir.absolute()).as_posix()
+    except ValueError:
+        return None
+    return relative if relative.endswith(".md") and path.is_file() and not path.is_symlink() else None
+
+
+def _passed_over(content_dir: Path, path: Path) -> bool:
+    """Whether a change at `path` cannot matter: inside content/, gone, and named as no input is."""
+    inside = content_dir.absolute() in path.absolute().parents
+    return inside and not os.path.lexists(path) and not path.name.endswith((".md", ".yaml", ".yml"))
 
 
 def _file_status(path: Path) -> tuple[int, ...] | None:

@@ -119,7 +119,7 @@ def read_pages(content_dir: Path, parse: Callable[[Path, str], Page] | None = No
         if relative.endswith(".md"):
             path = content_dir / relative
             try:
-                _check_size(path)
+                check_size(path)
                 pages.append((parse or parse_page)(path, relative))
             except BuildError as exc:
                 problems.extend(exc)
@@ -141,7 +141,7 @@ def read_pages(content_dir: Path, parse: Callable[[Path, str], Page] | None = No
     return pages, problems
 
 
-def _check_size(path: Path) -> None:
+def check_size(path: Path) -> None:
     """Refuse a page file too large to convert, before anything reads it."""
     try:
         size = os.stat(path).st_size

@@ -55,11 +55,15 @@ class TemplateUse:
 class RenderKeys:
     """The render keys of one build's outputs, for this site and theme (`theme_key`: a digest of its files)."""
 
-    def __init__(self, site: Site, theme: Theme, theme_key: str, memo: Memo) -> None:
+    def __init__(self, site: Site, theme: Theme, theme_key: str, memo: Memo, after: RenderKeys | None = None) -> None:
+        """`after`: the keys of an earlier build of this theme, whose digests of the parts of its site
+        that are the very objects this site has are taken as they are."""
         self.site, self.theme, self.theme_key, self.memo = site, theme, theme_key, memo
         self._fields = tuple(field.name for field in dataclasses.fields(site) if field.init)  # the others follow from these
         self._plans: dict[str, tuple[str, tuple[str, ...]]] = {}
-        self._site_parts: dict[str, str] = {}
+        self._site_parts: dict[str, str] = {} if after is None else {
+            name: known for name, known in after._site_parts.items() if name in self._fields and getattr(after.site, name) is getattr(site, name)
+        }
         self._page_digests: dict[str, str] = {}
         self._menus: dict[str, str] | None = None
 
@@ -79,6 +83,13 @@ class RenderKeys:
             elif isinstance(job.page, ResolvedPage):  # "neighbours"
                 parts += ["neighbours", fingerprint.of(self.site.neighbours(job.page))]
         return self.memo.digest(*parts)
+
+    def plan_digest(self, template: str) -> str:
+        """What every output of `template` depends on alike (a template that fails to load: a digest of its failure)."""
+        try:
+            return self._plan(template)[0]
+        except jinja2.TemplateError as exc:
+            return digest("unloadable", type(exc).__name__, str(exc))
 
     def page_digest(self, url: str) -> str:
         """The digest of the page at `url` (of None when there is none), for outputs that looked it up."""

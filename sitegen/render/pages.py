@@ -75,10 +75,15 @@ class Job:
 
 def page_jobs(site: Site) -> list[Job]:
     """Every page of the site to render, in output order."""
-    jobs = [Job(page.output, _PAGE_TEMPLATES.get(page.url, "page.html"), page.url, page) for page in site.pages]
+    jobs = [page_job(page) for page in site.pages]
     jobs += [Job(f"{sp.url}index.html", "source.html", sp.url, sp) for sp in site.source_pages]
     jobs.append(Job(NOT_FOUND, NOT_FOUND, HOME_URL, None))
     return jobs
+
+
+def page_job(page: ResolvedPage) -> Job:
+    """The job that renders a content page."""
+    return Job(page.output, _PAGE_TEMPLATES.get(page.url, "page.html"), page.url, page)
 
 
 def render_job(site: Site, theme: Theme, job: Job) -> bytes:

@@ -4,9 +4,10 @@ source-page URLs, a source page's digest)."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ..core.errors import Problem
@@ -133,14 +134,32 @@ class Site:
     findings: tuple[Problem, ...]  # broken cross-links: warnings, errors with --strict
     _by_url: Mapping[str, ResolvedPage] = field(init=False, repr=False, compare=False)
     _nav_index: Mapping[str, int] = field(init=False, repr=False, compare=False)  # position of each topic in `nav`
+    _positions: Mapping[str, int] = field(init=False, repr=False, compare=False)  # position in `pages` of the page `page` finds
 
     def __post_init__(self) -> None:
         # The first page of a URL wins, as a scan would find it.
-        object.__setattr__(self, "_by_url", {p.url: p for p in reversed(self.pages)})
+        positions = {p.url: index for index, p in reversed(list(enumerate(self.pages)))}
+        object.__setattr__(self, "_positions", positions)
+        object.__setattr__(self, "_by_url", {url: self.pages[index] for url, index in positions.items()})
         object.__setattr__(self, "_nav_index", {p.url: index for index, p in enumerate(self.nav)})
 
     def page(self, url: str) -> ResolvedPage | None:
         return self._by_url.get(url)
+
+    def replacing(self, pages: Iterable[ResolvedPage]) -> Site:
+        """This site with `pages` in place of its pages at their URLs, each at the same place in every
+        list (the caller knows its title and order are those of the page it replaces); its indexes
+        are copied, not made again (an edit of one page in a large site)."""
+        listed, nav, by_url = list(self.pages), list(self.nav), dict(self._by_url)
+        for page in pages:
+            old = by_url[page.url]
+            listed[self._positions[page.url]] = by_url[page.url] = page
+            if self._nav_index.get(page.url) is not None and nav[self._nav_index[page.url]] is old:
+                nav[self._nav_index[page.url]] = page
+        site = copy.copy(self)
+        for name, value in (("pages", tuple(listed)), ("nav", tuple(nav)), ("_by_url", by_url)):
+            object.__setattr__(site, name, value)
+        return site
 
     def neighbours(self, page: ResolvedPage) -> tuple[PageSummary | None, PageSummary | None]:
         """Previous and next topic in reading order."""

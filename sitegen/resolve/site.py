@@ -19,15 +19,31 @@ from ..load.pages import Page
 from ..load.settings import Settings
 from ..load.sources import Source
 from .citations import CitationKey, citation_problem
-from .convert import convert_pages
+from .convert import Converted, convert_again, convert_pages
 from .markup import MarkupResult
 from .model import Backlink, PageResolution, PageSummary, Site, SourcePage, source_page_digest, source_url
 from .page import check_citations, resolve_page
 
-__all__ = ["resolve_site"]
+__all__ = ["Resolution", "resolve_again", "resolve_pages", "resolve_site"]
 
 
 def resolve_site(inputs: Inputs, memo: Memo) -> Site:
+    """The site model of the loaded inputs (see `resolve_pages`)."""
+    return resolve_pages(inputs, memo).site
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The site as resolving made it, with what resolving some of its pages again needs: each page's
+    resolution (in the inputs' order), the converter and the digests its pages' keys were made from."""
+
+    site: Site
+    pages: tuple[PageResolution, ...]
+    converted: Converted
+    around: str  # of the settings, sources and publications every page's resolution depends on
+
+
+def resolve_pages(inputs: Inputs, memo: Memo) -> Resolution:
     """The site model of the loaded inputs, or one BuildError with every problem of the project:
     those of the files that did not load, then those of the citations, links and dates of the pages.
 
@@ -41,7 +57,7 @@ def resolve_site(inputs: Inputs, memo: Memo) -> Site:
     _check_reserved_urls(inputs, problems)
     converted = convert_pages(inputs, memo)
     memo.settle()  # the pages and their HTML live until the build ends (0.5 s less at 10,000 pages)
-    problem_of = functools.cache(functools.partial(citation_problem, sources=inputs.sources, publications=inputs.publications))
+    problem_of = _problem_finder(inputs)
     findings: list[Problem] = []
     resolutions: list[PageResolution] = []
     fingerprint = memo.fingerprint
@@ -58,7 +74,44 @@ def resolve_site(inputs: Inputs, memo: Memo) -> Site:
     site = _site(settings, inputs, resolutions, tuple(findings))
     for source_page in site.source_pages:
         memo.fingerprint.remember(source_page, source_page_digest(memo, source_page))
-    return site
+    return Resolution(site, tuple(resolutions), converted, around)
+
+
+def resolve_again(last: Resolution, inputs: Inputs, pages: tuple[Page, ...], memo: Memo) -> Resolution | None:
+    """`last` with `pages` of `inputs` (pages of the same files at the same URLs) resolved again; the
+    rest of the site is taken as it was. None when a page's resolution reaches beyond the page (see
+    `_same_reach`) or has problems: the site must then be resolved whole."""
+    results, keys = convert_again(last.converted.markup, last.converted.around, pages, memo)
+    problem_of = _problem_finder(inputs)
+    resolutions = list(last.pages)
+    for page, result, key in zip(pages, results, keys, strict=True):
+        position = inputs.positions[page.source]
+        new = resolve_page(inputs.settings, page, result, inputs.sources, inputs.publications, problem_of)
+        if new.problems or not _same_reach(resolutions[position], new):
+            return None
+        memo.fingerprint.remember(new.resolved, memo.digest(last.around, key))
+        resolutions[position] = new
+    site = last.site.replacing(resolutions[inputs.positions[page.source]].resolved for page in pages)
+    return Resolution(site, tuple(resolutions), last.converted, last.around)
+
+
+def _same_reach(old: PageResolution, new: PageResolution) -> bool:
+    """Whether a page resolved again shows the rest of the site what it showed before: its place in
+    the lists and navigation, its summary, the terms, passages and pages it links to, its review
+    dates (in the sitemap) and the findings resolving reported (which every link check reads). Of its links, only
+    the pages they lead to matter beyond it (to tell which pages nothing links to)."""
+    before, after = old.resolved, new.resolved
+    return (
+        old.summary == new.summary and old.backlinks == new.backlinks and old.findings == new.findings
+        and (before.url, before.order, before.draft, before.terms, before.reviewed, before.next_review)
+        == (after.url, after.order, after.draft, after.terms, after.reviewed, after.next_review)
+        and {link.target_url for link in before.links} == {link.target_url for link in after.links}
+    )
+
+
+def _problem_finder(inputs: Inputs) -> Callable[[CitationKey], str]:
+    """`citation_problem` for the sources and publications of `inputs`, each key's found once."""
+    return functools.cache(functools.partial(citation_problem, sources=inputs.sources, publications=inputs.publications))
 
 
 def _with_citation_problems(inputs: Inputs) -> list[Problem]:
