@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ..core.errors import BuildError, Problem, shown
@@ -62,7 +62,7 @@ class Preview:
         self.generation = 0  # counts the rebuilds that changed what the browser shows
         self.builds = 0  # builds that succeeded
         self.served: dict[str, int] = {}  # output page (or NOT_FOUND_PAGE) → generation when last served
-        self._on_disk: tuple[dict[str, bytes], tuple[int, int] | None] | None = None  # last outputs written, and to which folder
+        self._on_disk: tuple[Mapping[str, bytes], tuple[int, int] | None] | None = None  # last outputs written, and to which folder
         self.writing = threading.Lock()  # held while this process writes the folder (the search index is written from another thread)
         self.on_built: Callable[[Mapping[str, bytes]], None] | None = None  # told the outputs of each build that succeeded, once written
 
@@ -88,9 +88,9 @@ class Preview:
         started = time.perf_counter()
         before = self.problems
         try:
-            result = self._build(changed)
+            result, differing = self._build(changed)
             with self.writing:
-                written = self._write(result.outputs)
+                written = self._write(result.outputs, differing)
         except BuildError as exc:
             self.problems = exc.problems
         except Exception as exc:  # a bug in the engine: report it, keep serving
@@ -108,15 +108,17 @@ class Preview:
         complain("build failed: the browser shows the error; the site was left as it was")
         return self._changed(self.problems != before)
 
-    def _build(self, changed: Sequence[str]) -> BuildResult:
+    def _build(self, changed: Sequence[str]) -> tuple[BuildResult, Collection[str] | None]:
         """The site after the files at `changed` changed: only what depends on them made again when
-        they are pages whose edit stays within them (`build_again`), else all of it."""
+        they are pages whose edit stays within them (`build_again`), else all of it; with the
+        outputs that can differ from the last build's (None: any)."""
         last, self._last = self._last, None  # a failed build leaves nothing to build on
         result = build_again(last, [Path(path) for path in changed], self.memo) if last is not None and changed else None
+        differing = result.stages.rendered.again if result is not None and result.stages is not None else None
         if result is None:
             result = build(self.root, self.memo, write=False, persist=self.generation == 0, drafts=True)  # the cache is written when serving stops
         self._last = result
-        return result
+        return result, differing
 
     def _summary(self, changed: Sequence[str], written: Sequence[str], findings: int, seconds: float) -> str:
         """The line printed after a build that succeeded: its cause, its time, what it wrote, its findings."""
@@ -127,8 +129,9 @@ class Preview:
         rewritten = f"{len(written)} output{'' if len(written) == 1 else 's'} {done}"
         return f"{cause}{built} in {seconds * 1000:.0f} ms, {rewritten}{found}"
 
-    def _write(self, outputs: dict[str, bytes]) -> list[str]:
-        """Update the output folder; returns the paths rewritten or removed.
+    def _write(self, outputs: Mapping[str, bytes], differing: Collection[str] | None = None) -> list[str]:
+        """Update the output folder; returns the paths rewritten or removed. `differing`: the only
+        outputs that can differ from the previous build's (None: any).
 
         `update_site` compares every output with the file on disk; in a large site that means
         reading every page again after each edit. So after the first update, only the outputs
@@ -139,7 +142,8 @@ class Preview:
         if folder is None or _identity(self.out_dir) != folder:
             written = update_site(outputs, self.out_dir, self.root, keep=self.keep)
         else:
-            changed = {path: data for path, data in outputs.items() if previous.get(path) is not data and previous.get(path) != data}
+            candidates = outputs.keys() if differing is None else differing
+            changed = {path: outputs[path] for path in candidates if previous.get(path) is not outputs[path] and previous.get(path) != outputs[path]}
             # The folder holds exactly the previous outputs: only a change in their set can leave a file to remove.
             prune = outputs.keys() != previous.keys()
             written = update_site(changed, self.out_dir, self.root, keep=lambda path: path in outputs or self.keep(path), prune=prune)
