@@ -1,8 +1,10 @@
 """The search index of a build's outputs, made from memory and reused while what it indexes is unchanged.
 
-`SearchIndex` starts as soon as the pages are rendered: it works out what Pagefind reads of each
-page (`indexed_document`) and digests it with Pagefind's identity and options (`index_key`). When
-the key is that of the last index made (kept in this process and in the build cache folder), that
+`SearchIndex` starts as soon as the pages are rendered. When every HTML output has the bytes the
+last index was made from (`outputs_key`, from the digests packed outputs hold: nothing is unpacked),
+that index is reused as it was. Otherwise it works out what Pagefind reads of each page
+(`indexed_document`) and digests it with Pagefind's identity and options (`index_key`). When the
+key is that of the last index made (kept in this process and in the build cache folder), that
 index is reused as it was, byte for byte; otherwise the pages go to Pagefind's service at once
 (`pagefind_service`), which indexes them in its own process while the build checks and writes the
 site, and the index files are collected into the staged folder before it goes live.
@@ -24,19 +26,20 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from ..core.layout import SEARCH_BUNDLE as BUNDLE_DIR
+from ..core.packed import sha256_of
 from ..incremental.cache import label_of
 from ..incremental.memo import Memo
 from ..incremental.verified import discard, read_verified, write_verified
 from .pagefind_service import PagefindService, pagefind_executable
 from .search import EXCLUDED, UNUSED_FILES
 
-KEY_FORMAT = b"search index 1"
+KEY_FORMAT = b"search index 2"
 CACHE_KIND = "search-index"  # its file in the build cache folder, and what the build keeps in this process
 CONFIG: dict[str, Any] = {"exclude_selectors": [selector.strip() for selector in EXCLUDED.split(",")]}
 BODY = b"data-pagefind-body"
@@ -85,14 +88,30 @@ def pagefind_identity() -> str:
 
 def index_key(documents: Mapping[str, bytes]) -> str:
     """The digest of everything the index is made from: the documents, Pagefind and its options."""
-    hashed = hashlib.sha256(KEY_FORMAT)
-    for part in (pagefind_identity(), json.dumps(CONFIG, sort_keys=True), repr(UNUSED_FILES)):
-        hashed.update(b"%d:%s" % (len(part.encode()), part.encode()))
+    hashed = _indexing()
     for path, document in documents.items():
         encoded = path.encode("utf-8", "surrogatepass")
         hashed.update(b"%d:%s%d:" % (len(encoded), encoded, len(document)))
         hashed.update(document)
     return hashed.hexdigest()
+
+
+def outputs_key(outputs: Mapping[str, bytes]) -> str:
+    """A digest of every HTML output's path and bytes (by the digests packed outputs hold), with
+    Pagefind and its options: the documents follow from these, so while it is unchanged so is the
+    index, and nothing needs unpacking to tell."""
+    hashed = _indexing()
+    for path in sorted(path for path in outputs if path.endswith(".html")):
+        hashed.update(b"%s\0%s\0" % (path.encode("utf-8", "surrogatepass"), sha256_of(outputs, path).encode()))
+    return "outputs " + hashed.hexdigest()
+
+
+def _indexing() -> Any:
+    """A SHA-256 that has read which Pagefind indexes and with which options."""
+    hashed = hashlib.sha256(KEY_FORMAT)
+    for part in (pagefind_identity(), json.dumps(CONFIG, sort_keys=True), repr(UNUSED_FILES)):
+        hashed.update(b"%d:%s" % (len(part.encode()), part.encode()))
+    return hashed
 
 
 class SearchIndex:
@@ -101,11 +120,18 @@ class SearchIndex:
 
     def __init__(self, outputs: Mapping[str, bytes], memo: Memo, site: Path) -> None:
         self.memo = memo
+        self.key = ""  # of the documents, worked out unless the outputs are those the last index was made from
+        self.outputs_key = outputs_key(outputs)
+        self._service: PagefindService | None = None
+        self.reused = _last_index(memo, lambda entry: entry[1] == self.outputs_key)  # the very bytes it was made from
+        if self.reused is not None:
+            return
         documents = indexed_documents(outputs)
         self.key = index_key(documents)
-        self.reused = _last_index(memo, self.key)
-        self._service: PagefindService | None = None
-        if self.reused is None:
+        self.reused = _last_index(memo, lambda entry: entry[0] == self.key)  # other bytes, the same documents
+        if self.reused is not None:
+            _keep(memo, self.key, self.outputs_key, self.reused)
+        else:
             self._service = PagefindService(site, CONFIG)
             try:
                 for path, document in documents.items():
@@ -122,7 +148,7 @@ class SearchIndex:
         files = {path: data for path, data in self._service.files().items() if path not in UNUSED_FILES}
         self.close()
         self.reused = files
-        _keep(self.memo, self.key, files)
+        _keep(self.memo, self.key, self.outputs_key, files)
         return files
 
     def outputs(self) -> dict[str, bytes]:
@@ -159,32 +185,27 @@ def _write_file(path: str, data: bytes) -> None:
         stream.write(data)
 
 
-def _last_index(memo: Memo, key: str) -> dict[str, bytes] | None:
-    """The index last made, if it was made under `key`: kept in this process, else in the cache folder."""
+def _last_index(memo: Memo, made_from: Callable[[tuple[str, str, dict[str, bytes]]], bool]) -> dict[str, bytes] | None:
+    """The index last made, if `made_from` holds for its entry (its key, its outputs' key, its
+    files): kept in this process, else in the cache folder."""
     if not memo.remember:
         return None
     kept: dict[str, Any] = memo.kept(CACHE_KIND, dict)
-    if kept.get("key") == key:
-        return dict(kept["files"])
-    if memo.folder is None:
-        return None
-    path = memo.folder / f"{CACHE_KIND}.pickle"
-    entry = read_verified(path, label_of(CACHE_KIND), pickle.load)
-    if entry is None:
-        return None
-    if not _is_entry(entry):
-        discard(path)
-        return None
-    if entry[0] != key:
-        return None
-    kept.update(key=key, files=entry[1])
-    return dict(entry[1])
+    entry = kept.get("entry")
+    if entry is None and memo.folder is not None:
+        path = memo.folder / f"{CACHE_KIND}.pickle"
+        entry = read_verified(path, label_of(CACHE_KIND), pickle.load)
+        if entry is not None and not _is_entry(entry):
+            discard(path)
+            entry = None
+        kept["entry"] = entry
+    return dict(entry[2]) if entry is not None and made_from(entry) else None
 
 
 def _is_entry(entry: object) -> bool:
     return (
-        type(entry) is tuple and len(entry) == 2 and type(entry[0]) is str and type(entry[1]) is dict
-        and all(type(path) is str and _is_plain_path(path) and type(data) is bytes for path, data in entry[1].items())
+        type(entry) is tuple and len(entry) == 3 and type(entry[0]) is str and type(entry[1]) is str and type(entry[2]) is dict
+        and all(type(path) is str and _is_plain_path(path) and type(data) is bytes for path, data in entry[2].items())
     )
 
 
@@ -194,14 +215,15 @@ def _is_plain_path(path: str) -> bool:
     return "\\" not in path and all(part not in ("", ".", "..") for part in parts)
 
 
-def _keep(memo: Memo, key: str, files: dict[str, bytes]) -> None:
-    """Remember the index just made, in this process and in the cache folder."""
+def _keep(memo: Memo, key: str, made_from: str, files: dict[str, bytes]) -> None:
+    """Remember the index just made (or found again), with its key and its outputs' key, in this process and in the cache folder."""
     if not memo.remember:
         return
-    memo.kept(CACHE_KIND, dict).update(key=key, files=files)
+    entry = (key, made_from, files)
+    memo.kept(CACHE_KIND, dict)["entry"] = entry
     if memo.folder is not None:
         def dump(stream: Any) -> None:
-            pickle.dump((key, files), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(entry, stream, protocol=pickle.HIGHEST_PROTOCOL)
 
         with contextlib.suppress(OSError, ValueError):  # a cache that cannot be written only makes the next build slower
             write_verified(memo.folder / f"{CACHE_KIND}.pickle", label_of(CACHE_KIND), dump)
