@@ -175,7 +175,7 @@ def reload_pages(inputs: Inputs, changed: Iterable[Path], memo: Memo) -> tuple[I
     for changed_path in dict.fromkeys(changed):
         relative = _page_file(content_dir, changed_path)
         if relative is None or relative not in inputs.positions:
-            if relative is None and _passed_over(content_dir, changed_path):
+            if relative is None and _passed_over(content_dir, changed_path, inputs.positions):
                 continue
             return None
         path = content_dir / relative  # as the build names it
@@ -204,10 +204,14 @@ def _page_file(content_dir: Path, path: Path) -> str | None:
     return relative if relative.endswith(".md") and path.is_file() and not path.is_symlink() else None
 
 
-def _passed_over(content_dir: Path, path: Path) -> bool:
-    """Whether a change at `path` cannot matter: inside content/, gone, and named as no input is."""
-    inside = content_dir.absolute() in path.absolute().parents
-    return inside and not os.path.lexists(path) and not path.name.endswith((".md", ".yaml", ".yml"))
+def _passed_over(content_dir: Path, path: Path, pages: Mapping[str, int]) -> bool:
+    """Whether a change at `path` cannot matter: inside content/, gone, named as no input is, and
+    no page of `pages` (by path in content/) was at it or in it (a folder removed)."""
+    content = content_dir.absolute()
+    if content not in path.absolute().parents or os.path.lexists(path) or path.name.endswith((".md", ".yaml", ".yml")):
+        return False
+    relative = path.absolute().relative_to(content).as_posix()
+    return not any(source == relative or source.startswith(relative + "/") for source in pages)
 
 
 def _file_status(path: Path) -> tuple[int, ...] | None:

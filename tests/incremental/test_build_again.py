@@ -4,6 +4,7 @@ remembers nothing; whenever an edit reaches beyond the page, it declines (None) 
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +20,7 @@ PAGES = {
     "topic.md": page("A topic", "## Facts {#facts}\n\nA fact [@001:p4].\n", order=1),
     "notes.md": page("Notes", "Some notes [@001:p4].\n\nMore [facts](topic.md#facts).\n", order=2),
     "about.md": page("About this site", "Who writes it.\n", statements="editorial"),
+    "guides/first.md": page("A guide", "Editorial words.\n", order=3, statements="editorial"),
 }
 
 
@@ -134,6 +136,8 @@ def test_an_edit_that_reaches_beyond_its_page_is_left_to_a_full_build(project: P
         pytest.param("content/notes.md", lambda path: path.unlink(), id="page removed"),
         pytest.param("content/notes.md", lambda path: path.rename(path.with_name("renamed.md")), id="page renamed"),
         pytest.param("content/folder.md", lambda path: path.mkdir(), id="folder named like a page"),
+        pytest.param("content/guides", lambda path: shutil.rmtree(path), id="folder of pages removed"),
+        pytest.param("content/guides", lambda path: path.rename(path.with_name("moved")), id="folder of pages renamed"),
     ],
 )
 def test_a_change_to_anything_but_an_existing_page_is_left_to_a_full_build(project: Path, changed: str, change: Callable[[Path], object]) -> None:
