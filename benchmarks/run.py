@@ -132,11 +132,11 @@ def bench_project(project: Path, runs: int, pages: int, scenarios: tuple[str, ..
 
 def probe(project: Path, runs: int) -> None:
     """In-process: engine time of a rebuild through one long-lived `Memo` after one page edit, as `serve`
-    runs it (`build_again` with the edited path, `build` when it declines): the cache is written after
-    the first build only, and the project's files were not all written in the last seconds (the
-    scenarios before this one rewrote them, so the probe lets them settle)."""
+    runs it (`build` told the last build and the edited path): the cache is written after the first
+    build only, and the project's files were not all written in the last seconds (the scenarios
+    before this one rewrote them, so the probe lets them settle)."""
     from sitegen.incremental.memo import Memo
-    from sitegen.pipeline import build, build_again
+    from sitegen.pipeline import build
 
     memo = Memo.for_project(project)
     build(project, memo, write=False, drafts=True)
@@ -148,13 +148,10 @@ def probe(project: Path, runs: int) -> None:
     for run in range(runs):
         edit_page(project, 100 + run)
         start = time.perf_counter()
-        result = build_again(last, [edited], memo)
-        if result is None:
-            whole += 1
-            result = build(project, memo, write=False, persist=False, drafts=True)
+        last = build(project, memo, write=False, persist=False, drafts=True, last=last, changed=[edited])
         times.append(time.perf_counter() - start)
-        rerendered.append(len(result.rendered))
-        last = result
+        rerendered.append(len(last.rendered))
+        whole += last.differing is None
     print(json.dumps({"engine_ms": statistics.median(times) * 1000, "rerendered": statistics.median(rerendered), "whole_builds": whole}))
 
 

@@ -37,7 +37,8 @@ class BuildResult:
     written: bool | None = None  # whether the output folder was written (False: it held these files already; None: not asked to)
     drafts_left_out: tuple[str, ...] = ()  # the pages with `draft: true` this build left out (paths in content/)
     warnings: tuple[Problem, ...] = ()  # for a person to judge (softened claims): never a failure, not even with `strict`
-    stages: Stages | None = None  # what each stage made, for `build_again`
+    stages: Stages | None = None  # what each stage made, for a build after an edit (`last`)
+    differing: frozenset[str] | None = None  # of a build that amended `last`: the only outputs that can differ from its (None: any)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Stages:
     theme_key: str
     rendered: Rendered
     checked: Checked
+    drafts: bool  # whether the pages with `draft: true` were kept
 
 
 def build(
@@ -64,6 +66,8 @@ def build(
     progress: Observer | None = None,
     drafts: bool = False,
     search: bool = False,
+    last: BuildResult | None = None,
+    changed: Iterable[Path] = (),
 ) -> BuildResult:
     """Build the project at `root` into `out_dir` (default: the settings' output folder); nothing is
     written unless every stage succeeded and, with `strict`, found nothing.
@@ -73,8 +77,19 @@ def build(
     `progress` is told each stage and count as the build goes (see `core.progress`). `drafts`: keep the
     pages with `draft: true` (the dev server does; a published site has none). `search`: with `write`,
     add the search index (`write.search_index`), started as soon as the pages are rendered.
+
+    `last` and `changed` (the dev server's): the last build through the same `memo`, which did not
+    write, and the files changed since (none: anything may have). When each is a page whose edit
+    stays within it, only those pages and what depends on them are made again (`_build_again`);
+    otherwise the site is built whole.
     """
     with reporting_to(progress), contextlib.ExitStack() as running:  # stops Pagefind however the build ends
+        changed = tuple(changed)
+        amended = _build_again(last, changed, memo, drafts) if last is not None and changed and memo is not None and not write else None
+        if amended is not None:
+            if strict and amended.findings:
+                raise BuildError(amended.findings)
+            return amended
         return _build(root, memo, out_dir, strict, write, before_swap, persist, drafts, running if search and write else None)
 
 
@@ -113,17 +128,17 @@ def _build(
     if write:
         stage("writing")
     written = _write(rendered, target, root, before_swap, index) if write else None
-    stages = Stages(inputs, resolution, theme, theme_key, rendered, checked)
+    stages = Stages(inputs, resolution, theme, theme_key, rendered, checked, drafts)
     return BuildResult(site, rendered.outputs, findings, rendered.fresh, written, left_out, warnings, stages)
 
 
-def build_again(last: BuildResult, changed: Iterable[Path], memo: Memo) -> BuildResult | None:
+def _build_again(last: BuildResult, changed: Iterable[Path], memo: Memo, drafts: bool) -> BuildResult | None:
     """`last` (a build that did not write) after the files at `changed` changed, when each is a page
     whose edit stays within it: that page is loaded, resolved, rendered and checked again, with the
     outputs that looked it up; the rest is taken from `last`. None when the change reaches further
-    (each stage's `…_again` says how): then only `build` can tell what it changed."""
+    (each stage's `…_again` says how): then only a whole build can tell what it changed."""
     stages = last.stages
-    if stages is None:
+    if stages is None or stages.drafts != drafts:
         return None
     with memo.amend():
         reloaded = reload_pages(stages.inputs, changed, memo)
@@ -141,8 +156,8 @@ def build_again(last: BuildResult, changed: Iterable[Path], memo: Memo) -> Build
         checked = check_again(stages.checked, site, rendered, rendered.again, pages, memo)
         if checked is None:
             return None
-    stages = Stages(inputs, resolution, stages.theme, stages.theme_key, rendered, checked)
-    return BuildResult(site, rendered.outputs, checked.findings, rendered.fresh, None, last.drafts_left_out, checked.warnings, stages)
+    stages = Stages(inputs, resolution, stages.theme, stages.theme_key, rendered, checked, drafts)
+    return BuildResult(site, rendered.outputs, checked.findings, rendered.fresh, None, last.drafts_left_out, checked.warnings, stages, rendered.again)
 
 
 def _write(rendered: Rendered, target: Path, root: Path, before_swap: Callable[[Path], None] | None, index: SearchIndex | None) -> bool:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..core.errors import BuildError, Problem, shown
 from ..incremental.memo import Memo
-from ..pipeline import BuildResult, build, build_again
+from ..pipeline import BuildResult, build
 from ..write.output import update_site
 
 INDEX = "index.html"  # the page of a folder
@@ -88,9 +88,9 @@ class Preview:
         started = time.perf_counter()
         before = self.problems
         try:
-            result, differing = self._build(changed)
+            result = self._build(changed)
             with self.writing:
-                written = self._write(result.outputs, differing)
+                written = self._write(result.outputs, result.differing)
         except BuildError as exc:
             self.problems = exc.problems
         except Exception as exc:  # a bug in the engine: report it, keep serving
@@ -108,17 +108,13 @@ class Preview:
         complain("build failed: the browser shows the error; the site was left as it was")
         return self._changed(self.problems != before)
 
-    def _build(self, changed: Sequence[str]) -> tuple[BuildResult, Collection[str] | None]:
-        """The site after the files at `changed` changed: only what depends on them made again when
-        they are pages whose edit stays within them (`build_again`), else all of it; with the
-        outputs that can differ from the last build's (None: any)."""
+    def _build(self, changed: Sequence[str]) -> BuildResult:
+        """The site after the files at `changed` changed, built on the last build while it succeeded."""
         last, self._last = self._last, None  # a failed build leaves nothing to build on
-        result = build_again(last, [Path(path) for path in changed], self.memo) if last is not None and changed else None
-        differing = result.stages.rendered.again if result is not None and result.stages is not None else None
-        if result is None:
-            result = build(self.root, self.memo, write=False, persist=self.generation == 0, drafts=True)  # the cache is written when serving stops
-        self._last = result
-        return result, differing
+        paths = [Path(path) for path in changed]
+        persist = self.generation == 0  # the cache is written when serving stops
+        self._last = build(self.root, self.memo, write=False, persist=persist, drafts=True, last=last, changed=paths)
+        return self._last
 
     def _summary(self, changed: Sequence[str], written: Sequence[str], findings: int, seconds: float) -> str:
         """The line printed after a build that succeeded: its cause, its time, what it wrote, its findings."""

@@ -1,6 +1,7 @@
-"""`build_again`: the dev server's rebuild after an edit of a few pages. Whenever it answers, its
-outputs, findings and warnings are those of a full build of the edited project by a memo that
-remembers nothing; whenever an edit reaches beyond the page, it declines (None) and `build` runs."""
+"""A build after an edit of a few pages, as the dev server asks for it (`last`, `changed`). Whenever
+it amends the last build, its outputs, findings and warnings are those of a full build of the edited
+project by a memo that remembers nothing; whenever an edit reaches beyond the page, the site is
+built whole."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from sitegen.commands.preview import Preview
+from sitegen.core.errors import BuildError
 from sitegen.incremental.memo import Memo
-from sitegen.pipeline import BuildResult, build, build_again
+from sitegen.pipeline import BuildResult, build
 from tests.projects import copy_of_example_site, page
 
 PAGES = {
@@ -27,6 +29,12 @@ PAGES = {
 @pytest.fixture
 def project(make_project: Callable[..., Path]) -> Path:
     return make_project(PAGES)
+
+
+def build_again(last: BuildResult, changed: list[Path], memo: Memo) -> BuildResult | None:
+    """The build after `changed` as the dev server asks for it, when it amends `last` (None: it was built whole)."""
+    result = build(last.site.settings.root, memo, write=False, drafts=True, last=last, changed=changed)
+    return result if result.differing is not None else None
 
 
 def first_build(root: Path) -> tuple[Memo, BuildResult]:
@@ -115,8 +123,6 @@ def test_an_editors_temporary_file_that_is_gone_changes_nothing(project: Path) -
         pytest.param("topic.md", page("A topic", "## Facts {#facts}\n\nA fact [@001:p2].\n", order=1), id="passage cited"),
         pytest.param("topic.md", page("A topic", "## Findings {#findings}\n\nA fact [@001:p4].\n", order=1), id="id others link to"),
         pytest.param("topic.md", page("A topic", "## Facts {#facts}\n\nA fact [@001:p4]. See [the about page](about.md).\n", order=1), id="page linked"),
-        pytest.param("topic.md", page("A topic", "## Facts {#facts}\n\nA fact [@001:p99].\n", order=1), id="unknown passage"),
-        pytest.param("topic.md", "---\ntitle: [unclosed\n---\nText.\n", id="front matter that does not parse"),
         pytest.param("index.md", page("Home", "Welcome [@001:p2]. Read [the topic](topic.md).\n"), id="home page's links"),
     ],
 )
@@ -126,11 +132,28 @@ def test_an_edit_that_reaches_beyond_its_page_is_left_to_a_full_build(project: P
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(page("A topic", "## Facts {#facts}\n\nA fact [@001:p99].\n", order=1), id="unknown passage"),
+        pytest.param("---\ntitle: [unclosed\n---\nText.\n", id="front matter that does not parse"),
+    ],
+)
+def test_an_edit_with_an_error_is_reported_as_a_whole_build_reports_it(project: Path, text: str) -> None:
+    memo, last = first_build(project)
+    changed = edit(project, "topic.md", text)
+    with pytest.raises(BuildError) as amended:
+        build_again(last, [changed], memo)
+    with pytest.raises(BuildError) as whole:
+        full_build(project)
+    assert amended.value.problems == whole.value.problems
+
+
+@pytest.mark.parametrize(
     ("changed", "change"),
     [
         pytest.param("templates/page.html", lambda path: path.write_text("{{ page.title }}\n"), id="template"),
         pytest.param("site.yaml", lambda path: path.write_text("title: Another title\nlanguage: en\n"), id="settings"),
-        pytest.param("seeds/sources.yaml", lambda path: path.write_text(""), id="seeds"),
+        pytest.param("seeds/sources.yaml", lambda path: path.write_text(path.read_text() + "# a comment\n"), id="seeds"),
         pytest.param("content/references.yaml", lambda path: path.write_text("{}\n"), id="bibliography"),
         pytest.param("content/new.md", lambda path: path.write_text(page("New", "Text.\n")), id="new page"),
         pytest.param("content/notes.md", lambda path: path.unlink(), id="page removed"),
@@ -143,7 +166,11 @@ def test_an_edit_that_reaches_beyond_its_page_is_left_to_a_full_build(project: P
 def test_a_change_to_anything_but_an_existing_page_is_left_to_a_full_build(project: Path, changed: str, change: Callable[[Path], object]) -> None:
     memo, last = first_build(project)
     change(project / changed)
-    assert build_again(last, [(project / changed).absolute()], memo) is None
+    try:
+        amended = build_again(last, [(project / changed).absolute()], memo)
+    except BuildError:  # only a whole build reports problems: a folder named like a page is one
+        amended = None
+    assert amended is None
 
 
 def test_a_build_that_wrote_the_site_is_not_built_on(project: Path) -> None:
