@@ -9,6 +9,7 @@ build incremental: each stage consults it for its own results and fills it; a bu
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,7 @@ class Stages:
     rendered: Rendered
     checked: Checked
     drafts: bool  # whether the pages with `draft: true` were kept
+    target: Path  # the folder the site would be written to (findings in outputs lie in it)
 
 
 def build(
@@ -85,7 +87,8 @@ def build(
     """
     with reporting_to(progress), contextlib.ExitStack() as running:  # stops Pagefind however the build ends
         changed = tuple(changed)
-        amended = _build_again(last, changed, memo, drafts) if last is not None and changed and memo is not None and not write else None
+        same = last is not None and last.stages is not None and _same_build(last.stages, root, out_dir, drafts)
+        amended = _build_again(last, changed, memo) if last is not None and same and changed and memo is not None and not write else None
         if amended is not None:
             if strict and amended.findings:
                 raise BuildError(amended.findings)
@@ -128,17 +131,23 @@ def _build(
     if write:
         stage("writing")
     written = _write(rendered, target, root, before_swap, index) if write else None
-    stages = Stages(inputs, resolution, theme, theme_key, rendered, checked, drafts)
+    stages = Stages(inputs, resolution, theme, theme_key, rendered, checked, drafts, target)
     return BuildResult(site, rendered.outputs, findings, rendered.fresh, written, left_out, warnings, stages)
 
 
-def _build_again(last: BuildResult, changed: Iterable[Path], memo: Memo, drafts: bool) -> BuildResult | None:
+def _same_build(stages: Stages, root: Path, out_dir: Path | None, drafts: bool) -> bool:
+    """Whether `stages` are those of a build of the project at `root` into `out_dir`, keeping drafts or not as asked."""
+    settings = stages.inputs.settings
+    return settings.root == root and (out_dir or settings.output_path) == stages.target and stages.drafts == drafts
+
+
+def _build_again(last: BuildResult, changed: Iterable[Path], memo: Memo) -> BuildResult | None:
     """`last` (a build that did not write) after the files at `changed` changed, when each is a page
     whose edit stays within it: that page is loaded, resolved, rendered and checked again, with the
     outputs that looked it up; the rest is taken from `last`. None when the change reaches further
     (each stage's `…_again` says how): then only a whole build can tell what it changed."""
     stages = last.stages
-    if stages is None or stages.drafts != drafts:
+    if stages is None:
         return None
     with memo.amend():
         reloaded = reload_pages(stages.inputs, changed, memo)
@@ -156,7 +165,7 @@ def _build_again(last: BuildResult, changed: Iterable[Path], memo: Memo, drafts:
         checked = check_again(stages.checked, site, rendered, rendered.again, pages, memo)
         if checked is None:
             return None
-    stages = Stages(inputs, resolution, stages.theme, stages.theme_key, rendered, checked, drafts)
+    stages = dataclasses.replace(stages, inputs=inputs, resolution=resolution, rendered=rendered, checked=checked)
     return BuildResult(site, rendered.outputs, checked.findings, rendered.fresh, None, last.drafts_left_out, checked.warnings, stages, rendered.again)
 
 

@@ -218,3 +218,14 @@ def test_every_page_of_the_example_site_rebuilt_after_an_edit_gives_what_a_full_
         else:
             last = build(root, memo, write=False, drafts=True)
     assert answered >= 10  # most pages' edits stay within them
+
+
+@pytest.mark.parametrize(
+    "asked", [pytest.param({"out_dir": Path("elsewhere")}, id="another output folder"), pytest.param({"drafts": False}, id="without drafts")],
+)
+def test_a_build_asked_for_otherwise_than_the_last_is_built_whole(project: Path, asked: dict[str, object]) -> None:
+    memo, last = first_build(project)
+    changed = edit(project, "topic.md", page("A topic", "## Facts {#facts}\n\nA fact, said again [@001:p4].\n", order=1))
+    options: dict[str, object] = {"drafts": True, **asked}
+    result = build(project, memo, write=False, last=last, changed=[changed], **options)  # type: ignore[arg-type]
+    assert result.differing is None
