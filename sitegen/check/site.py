@@ -7,6 +7,9 @@ do not hold (`verification`) and the pages nothing links to. Softened claims are
 (`Checked.warnings`): reported, never a failure. Each output's scan (its ids and links) is kept in the memo by its
 render key (or its bytes' digest), and its link problems by that key together with the ids and paths
 of the whole site, so that an unchanged output in unchanged surroundings is not checked again.
+
+The findings are kept by where they come from (`CheckParts`), so that after an edit of a few pages
+`check_again` checks only their outputs and statements and keeps the rest.
 """
 
 from __future__ import annotations

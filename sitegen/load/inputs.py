@@ -5,6 +5,7 @@ What loads is kept in the memo by the bytes it was read from: a page by its file
 status is what it was when an earlier build of this process read it is not even read again), the
 seeds and the bibliography by their files, the glossary by its file. The load records each value's
 key in the build's fingerprint, so that later stages digest a page or a source without walking it.
+`reload_pages` reads again only the pages the dev server's watcher names.
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ Each page's output is kept in the memo under its render key (see `keys`), with t
 templates looked up by URL (`site.page(url)`) and their digests, which must match again for the
 entry to be used. Only the outputs whose keys are new are rendered (over several cores when there
 are many); a template's problem anywhere is reported with every other in one BuildError.
+
+After an edit of a few pages, `render_again` renders only their outputs and those that looked them
+up, while every template's shared part of the key is unchanged.
 """
 
 from __future__ import annotations

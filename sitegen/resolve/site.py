@@ -1,7 +1,7 @@
 """Resolving: loaded sources and pages become one `Site` (see `model`): every page resolved (see
 `page`: citations checked and numbered, links rewritten, review dates worked out), navigation
 ordered and back-links from every cited passage to the citations that use it. Start at
-`resolve_site`.
+`resolve_pages`; `resolve_again` resolves a few edited pages of a resolved site again.
 """
 
 from __future__ import annotations
