@@ -4,28 +4,28 @@ Every entry is stored under a key that is a digest of everything its value was c
 (input bytes, the data a template can see, the templates, the settings, the engine's own code), so
 an entry can never be stale: a changed input changes the key, and the old entry is simply not used
 again. The folder (`.cache/sitegen/` in the project, or `$SITEGEN_CACHE`; `SITEGEN_CACHE=off`
-turns it off) is safe to delete at any time. It holds one file per kind of entry (its entries pickled
-in chunks of `ENTRIES_PER_CHUNK`, so that pickling never holds more than one chunk's bookkeeping), written
-atomically and only when something changed; entries a build did not use are dropped when it saves,
-so the cache stays the size of one site. Jinja's compiled templates live in its `jinja/` folder.
+turns it off) is safe to delete at any time. Each kind of entry has a folder of its own, its entries
+spread over shard files by a hash of their key (`shards.py`): a build rewrites only the shards
+whose entries changed or were dropped, atomically, so a build after one edit writes a few shards,
+not the whole site's cache. Entries a build did not use are dropped when it saves, so the cache
+stays the size of one site. Jinja's compiled templates live in its `jinja/` folder.
 
-The cache can make a build faster, never different. Each file goes through verified storage
-(`verified.py`) under a label naming its kind and the engine, and its entries must have the type the
-engine keeps under that kind. Anything else (a file that fails verification, another engine's file,
-a wrongly typed value) is a miss: the file is removed and the kind starts empty.
+The cache can make a build faster, never different. Each shard goes through verified storage
+(`verified.py`) under a label naming its kind, its name and the engine, and its entries must have
+the type the engine keeps under that kind. Anything else (a file that fails verification, another
+engine's file, a wrongly typed value) is a miss for the entries of that shard: the file is removed
+and the others are used.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
 import hashlib
 import os
-import pickle
 import sys
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +34,12 @@ import markdown
 import yaml
 
 from ..core.errors import BuildError
-from .verified import discard, read_verified, write_text_atomically, write_verified
+from .shards import KindFolder, Layout, Shape
+from .verified import discard, write_text_atomically
 
 CACHE_ENV = "SITEGEN_CACHE"
 DEFAULT_FOLDER = Path(".cache") / "sitegen"
-_FORMAT = b"sitegen-cache-2"
-ENTRIES_PER_CHUNK = 64
+_FORMAT = b"sitegen-cache-3"
 _SAVING: dict[Path, threading.Thread] = {}  # cache folder → the thread writing it
 _SAVING_LOCK = threading.Lock()
 
@@ -76,7 +76,6 @@ def cache_folder(root: Path) -> Path | None:
 
 # What each kind may hold: a check of a value's type, made on every value loaded.
 
-Shape = Callable[[Any], bool]
 
 
 def instance_of(*kinds: type) -> Shape:
@@ -110,38 +109,40 @@ def check_cache_folder(folder: Path, protected: Mapping[str, Path]) -> None:
 
 
 class BuildCache:
-    """Values by (kind, key), loaded from and saved to `folder` (None: in memory only).
+    """Values by (kind, key), loaded from and saved to `folder` (None: in memory only), each kind in
+    its own folder of shards (see `shards`).
 
-    Each call names the shape its kind's values must have: a file whose values do not all have it is
-    a miss when it is loaded.
+    Each call names the shape its kind's values must have: a shard whose values do not all have it
+    is a miss when it is loaded.
     """
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         self._entries: dict[str, dict[str, Any]] = {}
         self._used: dict[str, set[str]] = {}
-        self._dirty: set[str] = set()
+        self._changed: dict[str, set[str]] = {}  # keys put since the last save
+        self._layouts: dict[str, Layout] = {}  # what each kind's shard files hold on disk
 
     def _kind(self, kind: str, shape: Shape) -> dict[str, Any]:
         entries = self._entries.get(kind)
         if entries is None:
             entries = self._entries[kind] = self._load(kind, shape)
             self._used[kind] = set()
+            self._changed[kind] = set()
         return entries
 
     def _load(self, kind: str, shape: Shape) -> dict[str, Any]:
         if self.folder is None:
             return {}
         wait_for_saves(self.folder)
-        path = self.folder / f"{kind}.pickle"
+        discard(self.folder / f"{kind}.pickle")  # the whole kind in one file, as engines before shards wrote it
         with _collection_paused():
-            entries = read_verified(path, label_of(kind), load_entries)
-        if entries is None:
-            return {}
-        if type(entries) is dict and all(type(key) is str and shape(value) for key, value in entries.items()):
-            return entries
-        discard(path)
-        return {}
+            entries, self._layouts[kind] = self._folder_of(kind).load(shape)
+        return entries
+
+    def _folder_of(self, kind: str) -> KindFolder:
+        assert self.folder is not None
+        return KindFolder(self.folder, kind, label_of(kind))
 
     def load(self, kind: str, shape: Shape) -> None:
         """Read the entries of `kind` now, rather than on first use."""
@@ -157,7 +158,7 @@ class BuildCache:
     def put(self, kind: str, key: str, value: Any, shape: Shape) -> None:
         self._kind(kind, shape)[key] = value
         self._used[kind].add(key)
-        self._dirty.add(kind)
+        self._changed[kind].add(key)
 
     def start(self) -> None:
         """Begin a build: from now on, entries not used are dropped at `save`."""
@@ -177,61 +178,25 @@ class BuildCache:
         thread.start()
 
     def save(self) -> None:
-        """Keep what this build used; write the kinds that changed."""
+        """Keep what this build used; rewrite the shards whose entries changed or were dropped."""
+        written = False
         for kind, entries in self._entries.items():
             unused = set(entries) - self._used[kind]
-            if unused:
-                for key in unused:
-                    del entries[key]
-                self._dirty.add(kind)
-        if self.folder is None:
-            self._dirty.clear()
-            return
-        for kind in sorted(self._dirty):
-            self._write(kind, self._entries[kind])
-        self._dirty.clear()
+            for key in unused:
+                del entries[key]
+            changed, self._changed[kind] = self._changed[kind], set()
+            if self.folder is not None and (changed or unused):
+                self._layouts[kind] = self._folder_of(kind).save(entries, self._layouts.get(kind, {}), changed)
+                written = True
+        if written:
+            self._hide_from_git()
 
-    def _write(self, kind: str, entries: dict[str, Any]) -> None:
+    def _hide_from_git(self) -> None:
         assert self.folder is not None
-        path = self.folder / f"{kind}.pickle"
-        try:
-            write_verified(path, label_of(kind), functools.partial(dump_entries, entries))
-        except (OSError, ValueError):
-            discard(path)  # a cache that cannot be written only makes the next build slower
-            return
         ignore = self.folder / ".gitignore"
         if not os.path.lexists(ignore):  # like .pytest_cache: git never sees the cache, with or without a .gitignore of the project
             with contextlib.suppress(OSError):
                 write_text_atomically(ignore, "# Written by sitegen: a build cache, safe to delete.\n*\n")
-
-
-def dump_entries(entries: dict[str, Any], stream: Any) -> None:
-    """Pickle `entries` to `stream`: the number of chunks, then each chunk, a list of (key, value),
-    each a pickle of its own.
-
-    A pickler keeps every object it has written (and every tuple a record's `__reduce__` made) until
-    it is done: a chunk's worth, not a whole kind's of a whole site."""
-    items = list(entries.items())
-    chunks = range(0, len(items), ENTRIES_PER_CHUNK)
-    pickle.dump(len(chunks), stream, protocol=pickle.HIGHEST_PROTOCOL)
-    for start in chunks:
-        pickle.dump(items[start : start + ENTRIES_PER_CHUNK], stream, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def load_entries(stream: Any) -> dict[str, Any]:
-    """What `dump_entries` wrote, as a dict; ValueError when the stream holds anything else."""
-    count = pickle.load(stream)
-    if type(count) is not int:
-        raise ValueError("not a chunked cache file")
-    entries: dict[str, Any] = {}
-    for _ in range(count):
-        chunk = pickle.load(stream)
-        if type(chunk) is not list or not all(type(item) is tuple and len(item) == 2 for item in chunk):
-            raise ValueError("a chunk of the cache file is not a list of entries")
-        entries.update(chunk)
-    if stream.read(1):
-        raise ValueError("data after the last chunk")
-    return entries
 
 
 @contextlib.contextmanager

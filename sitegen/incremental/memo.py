@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,13 +36,15 @@ from .fingerprint import Fingerprint
 from .verified import VerifiedBytecodeCache, discard
 
 T = TypeVar("T")
+JINJA_FOLDER = "jinja"  # in the cache folder, beside each kind's
 
 
 @dataclass(frozen=True)
 class Kind:
-    """A kind of memo entry: its name (its file in the cache folder) and the type of its values.
+    """A kind of memo entry: its name (its folder in the cache folder) and the type of its values.
 
-    Each stage declares its own kinds; two of one name would share a file, so a second is refused.
+    Each stage declares its own kinds; two of one name would share a folder, so a second is refused,
+    and so is a name that is not a plain one or is the compiled templates' folder.
     """
 
     name: str
@@ -50,6 +53,8 @@ class Kind:
     def __post_init__(self) -> None:
         if self.name in _KINDS:
             raise ValueError(f"two kinds of memo entry named {self.name!r}")
+        if not re.fullmatch(r"[a-z][a-z0-9-]*", self.name) or self.name == JINJA_FOLDER:
+            raise ValueError(f"a kind of memo entry may not be named {self.name!r}")
         _KINDS[self.name] = self
 
 
@@ -185,7 +190,7 @@ class Memo:
         each against its template's source)."""
         if self.folder is None or not self.remember:
             return None
-        folder = self.folder / "jinja"
+        folder = self.folder / JINJA_FOLDER
         if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
             discard(folder)  # a file or a link where the folder should be
         return VerifiedBytecodeCache(folder, label_of)

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
-import pickle
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +16,7 @@ from projects import SEED_TEXT, page, write
 from sitegen.incremental.cache import BuildCache, instance_of
 from sitegen.incremental.fingerprint import Fingerprint
 from sitegen.incremental.memo import Memo
+from sitegen.incremental.shards import dump_entries, shard_name
 from sitegen.incremental.verified import write_verified
 from sitegen.load import inputs as load_inputs_module
 from sitegen.load.glossary import GlossaryTerm
@@ -247,14 +248,17 @@ def test_a_corrupt_cache_file_is_ignored(project: Path, tmp_path: Path) -> None:
     memo = Memo(tmp_path / "cache")
     build(project, memo, write=False)
     memo.wait()
-    for path in (tmp_path / "cache").glob("*.pickle"):
+    shards = list((tmp_path / "cache").glob("*/*.pickle"))
+    assert shards
+    for path in shards:
         path.write_bytes(b"not a pickle")
     assert build(project, Memo(tmp_path / "cache"), write=False).outputs == clean_build(project).outputs
 
 
 def test_a_cache_written_by_other_engine_code_is_not_used(tmp_path: Path) -> None:
     folder = tmp_path / "cache"
-    write_verified(folder / "output.pickle", "another engine\0output", lambda stream: pickle.dump({"key": (b"stale", ())}, stream))
+    name = shard_name(0, 1)
+    write_verified(folder / "output" / name, f"another engine\0output\0{name}", functools.partial(dump_entries, {"key": (b"stale", ())}))
     assert BuildCache(folder).get("output", "key", instance_of(tuple)) is None
 
 
@@ -289,7 +293,7 @@ def test_sitegen_cache_names_the_cache_folder(project: Path, tmp_path: Path, mon
     memo = Memo.for_project(project)
     build(project, memo, write=False)
     memo.wait()
-    assert (tmp_path / "elsewhere" / "output.pickle").is_file()
+    assert list((tmp_path / "elsewhere" / "output").glob("*.pickle"))
 
 
 def test_equal_values_have_equal_fingerprints_and_different_values_do_not() -> None:

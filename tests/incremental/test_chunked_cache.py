@@ -1,4 +1,4 @@
-"""The cache's files hold their kind's entries in chunks: every entry comes back, and a file whose
+"""The cache's shard files hold their entries in chunks: every entry comes back, and a file whose
 chunks are not what the engine writes is a miss, removed like any damaged file."""
 
 from __future__ import annotations
@@ -6,8 +6,12 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
+import pytest
+
 from sitegen.core.errors import Problem
-from sitegen.incremental.cache import ENTRIES_PER_CHUNK, BuildCache, instance_of, label_of, tuple_of
+from sitegen.incremental import shards
+from sitegen.incremental.cache import BuildCache, instance_of, label_of, tuple_of
+from sitegen.incremental.shards import ENTRIES_PER_CHUNK, KindFolder, shard_name
 from sitegen.incremental.verified import write_verified
 
 TEXT = instance_of(str)
@@ -21,14 +25,20 @@ def _saved(folder: Path, count: int) -> None:
     cache.save()
 
 
-def test_every_entry_of_a_kind_larger_than_one_chunk_is_read_back(tmp_path: Path) -> None:
+@pytest.fixture
+def one_shard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every kind in one shard, however many entries it has: a shard of several chunks."""
+    monkeypatch.setattr(shards, "ENTRIES_PER_SHARD", 1 << 20)
+
+
+def test_every_entry_of_a_shard_larger_than_one_chunk_is_read_back(tmp_path: Path, one_shard: None) -> None:
     count = 3 * ENTRIES_PER_CHUNK + 5
     _saved(tmp_path / "cache", count)
     later = BuildCache(tmp_path / "cache")
     assert [later.get("markup", f"key-{number}", TEXT) for number in range(count)] == [f"value {number}" for number in range(count)]
 
 
-def test_records_in_chunks_of_different_shapes_are_read_back_as_written(tmp_path: Path) -> None:
+def test_records_in_chunks_of_different_shapes_are_read_back_as_written(tmp_path: Path, one_shard: None) -> None:
     count = 2 * ENTRIES_PER_CHUNK + 1
     cache = BuildCache(tmp_path / "cache")
     made = {f"key-{number}": _problems(number) for number in range(count)}
@@ -54,13 +64,16 @@ def test_an_empty_kind_is_read_back_empty(tmp_path: Path) -> None:
 
 
 def _written(folder: Path, *pickles: object) -> Path:
-    path = folder / "markup.pickle"
+    """The one shard of a kind of one entry, holding `pickles`."""
+    kind = KindFolder(folder, "markup", label_of("markup"))
+    name = shard_name(0, 1)
+    path = kind.path / name
 
     def dump(stream: object) -> None:
         for value in pickles:
             pickle.dump(value, stream)  # type: ignore[arg-type]
 
-    write_verified(path, label_of("markup"), dump)
+    write_verified(path, kind.shard_label(name), dump)
     return path
 
 

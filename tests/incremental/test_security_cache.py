@@ -24,8 +24,9 @@ import pytest
 from projects import PAGES, assert_clean_failure, run, snapshot
 
 from sitegen.core.packed import Packed
-from sitegen.incremental.cache import dump_entries, label_of, load_entries, wait_for_saves
+from sitegen.incremental.cache import label_of, wait_for_saves
 from sitegen.incremental.memo import Memo, all_kinds
+from sitegen.incremental.shards import KindFolder, dump_entries, load_entries
 from sitegen.incremental.verified import MAX_FILE_BYTES, read_verified, write_verified
 from sitegen.pipeline import build
 
@@ -97,7 +98,14 @@ def compiled_here(root: Path, capsys: pytest.CaptureFixture[str]) -> list[Path]:
 
 
 def without_outputs(root: Path) -> None:
-    (cache_of(root) / "output.pickle").unlink()
+    shutil.rmtree(cache_of(root) / "output")
+
+
+def a_shard(root: Path, kind: str) -> tuple[Path, str]:
+    """The first shard file of `kind` in the project's cache, and the label it is written under."""
+    shards = sorted((cache_of(root) / kind).glob("*.pickle"))
+    assert shards, f"the build kept no {kind} entry"
+    return shards[0], KindFolder(cache_of(root), kind, label_of(kind)).shard_label(shards[0].name)
 
 
 def bytecode_label(path: Path) -> str:
@@ -197,10 +205,10 @@ DAMAGED = [("output", damage) for damage in BYTE_DAMAGES] + [(kind, one_byte_fli
 def test_a_damaged_cache_file_is_a_miss_and_is_replaced(
     kind: str, damage: Damage, project: Path, clean_site: dict[str, bytes], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = cache_of(project) / f"{kind}.pickle"
-    damage(path, label_of(kind))
+    path, label = a_shard(project, kind)
+    damage(path, label)
     assert build_with_the_cache(project, capsys) == clean_site
-    assert read_verified(path, label_of(kind)) is not None
+    assert read_verified(path, label) is not None
 
 
 @pytest.mark.parametrize("damage", BYTE_DAMAGES, ids=[d.__name__ for d in BYTE_DAMAGES])
@@ -217,7 +225,7 @@ def test_damaged_compiled_templates_are_compiled_again_and_replaced(
 def test_a_symlink_in_the_cache_is_removed_and_what_it_points_to_is_left(
     project: Path, clean_site: dict[str, bytes], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = cache_of(project) / "output.pickle"
+    path, _ = a_shard(project, "output")
     target = project.parent / "elsewhere.pickle"
     shutil.copyfile(path, target)
     pointed_to = target.read_bytes()
@@ -266,18 +274,18 @@ def kept_entries(path: Path, label: str) -> dict[str, object]:
 
 
 def test_a_cache_file_holding_something_else_than_entries_is_a_miss(project: Path, clean_site: dict[str, bytes], capsys: pytest.CaptureFixture[str]) -> None:
-    path = cache_of(project) / "output.pickle"
-    rewrite_entries(path, label_of("output"), lambda entries: list(entries.items()), as_entries=False)
+    path, label = a_shard(project, "output")
+    rewrite_entries(path, label, lambda entries: list(entries.items()), as_entries=False)
     assert build_with_the_cache(project, capsys) == clean_site
-    assert kept_entries(path, label_of("output"))
+    assert kept_entries(path, label)
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_cache_entries_of_the_wrong_type_are_a_miss(kind: str, project: Path, clean_site: dict[str, bytes], capsys: pytest.CaptureFixture[str]) -> None:
-    path = cache_of(project) / f"{kind}.pickle"
-    rewrite_entries(path, label_of(kind), lambda entries: {key: {"html": "<p>not from the site</p>"} for key in entries})
+    path, label = a_shard(project, kind)
+    rewrite_entries(path, label, lambda entries: {key: {"html": "<p>not from the site</p>"} for key in entries})
     assert build_with_the_cache(project, capsys) == clean_site
-    assert all(all_kinds()[kind].shape(value) for value in kept_entries(path, label_of(kind)).values())
+    assert all(all_kinds()[kind].shape(value) for value in kept_entries(path, label).values())
 
 
 # Output entries that the renderer would take for rendered bytes (a list for a tuple, text for bytes).
@@ -293,10 +301,10 @@ WRONG_OUTPUTS: dict[str, Callable[[Any], object]] = {
 def test_output_entries_of_the_wrong_shape_never_reach_the_site(
     wrong: Callable[[object], object], project: Path, clean_site: dict[str, bytes], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = cache_of(project) / "output.pickle"
-    rewrite_entries(path, label_of("output"), lambda entries: {key: wrong(entry) for key, entry in entries.items()})
+    path, label = a_shard(project, "output")
+    rewrite_entries(path, label, lambda entries: {key: wrong(entry) for key, entry in entries.items()})
     assert build_with_the_cache(project, capsys) == clean_site
-    assert all(all_kinds()["output"].shape(entry) for entry in kept_entries(path, label_of("output")).values())
+    assert all(all_kinds()["output"].shape(entry) for entry in kept_entries(path, label).values())
 
 
 def test_compiled_templates_that_are_not_code_are_a_miss(project: Path, clean_site: dict[str, bytes], capsys: pytest.CaptureFixture[str]) -> None:
