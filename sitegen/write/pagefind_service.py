@@ -33,6 +33,7 @@ from ..core.errors import BuildError
 
 TIMEOUT_SECONDS = 300  # a whole site's index; a service silent for this long is stopped
 POLL_SECONDS = 0.005
+STOPPED_WAIT_SECONDS = 5  # how long a service that stopped reading is given to exit, so that its exit status can be told
 INSTALL_HINT = "install it with: pip install 'pagefind[extended]' (or build with --no-search)"
 
 
@@ -111,8 +112,16 @@ class PagefindService:
             self._process.stdin.write(message)
             self._process.stdin.flush()
         except OSError:
-            raise self._failure("it stopped reading") from None
+            raise self._stopped_reading() from None
         return self._sent
+
+    def _stopped_reading(self) -> BuildError:
+        """The failure of a service that no longer reads its requests: its exit status when it has stopped."""
+        try:
+            status = self._process.wait(timeout=STOPPED_WAIT_SECONDS)
+        except subprocess.TimeoutExpired:
+            return self._failure("it stopped reading")
+        return self._failure(f"it stopped (exit status {status})")
 
     def wait_for(self, number: int) -> dict[str, Any]:
         """The answer to request `number` (an error answer or a stopped service raises BuildError)."""
