@@ -43,7 +43,7 @@ def resolve_page(
         order=page.order,
         reviewed=page.reviewed,
         next_review=next_review,
-        html=result.html,
+        deflated_html=result.deflated_html,
         toc=result.toc,
         references=_references(result, sources, publications, problem_of),
         terms=result.terms,
