@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..core.errors import Problem
 from ..core.layout import NOT_FOUND
+from ..core.packed import deflated_text, inflated_text
 from ..resolve.model import ResolvedPage, Site
 from .anchors import missing_anchor_message
 from .origins import MarkdownOrigins, rewritten_href, rewritten_lines
@@ -76,7 +77,7 @@ class LinkScan:
     1.6 million links, and a build cache keeps the scan of every page)."""
 
     id_text: str  # "\0" + every id followed by "\0", sorted
-    hrefs: str  # every link's value, in order, joined by "\0"
+    hrefs: bytes  # every link's value, in order, joined by "\0", deflated (`core.packed`): read once a check, kept by the memo until the build ends
     lines: bytes  # every link's line, an array("I")
     notes: tuple[Note, ...] = ()  # duplicate ids, event handlers, script URLs: line, message, what the Markdown holds
 
@@ -87,7 +88,7 @@ class LinkScan:
     @property
     def links(self) -> list[tuple[int, str]]:
         lines = array("I", self.lines)
-        return list(zip(lines, self.hrefs.split("\0"), strict=True)) if lines else []
+        return list(zip(lines, inflated_text(self.hrefs).split("\0"), strict=True)) if lines else []
 
     def has_id(self, value: str) -> bool:
         if len(self.id_text) < _SEARCHED_IDS:
@@ -108,7 +109,7 @@ def scan_links(data: bytes) -> LinkScan:
     hrefs = [href.replace("\0", "\ufffd") for _, href in collected.links]  # as a browser reads a NUL
     return LinkScan(
         "\0" + "".join(f"{name}\0" for name in sorted(collected.ids)),
-        "\0".join(hrefs),
+        deflated_text("\0".join(hrefs)),
         array("I", [line for line, _ in collected.links]).tobytes(),
         tuple(collected.notes),
     )
