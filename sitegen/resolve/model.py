@@ -74,7 +74,7 @@ class ResolvedPage(AtUrl):
     references: tuple[Reference, ...]
     terms: tuple[str, ...]
     links: tuple[LinkTarget, ...]
-    body: str  # the Markdown as written, for checks that point at a line of it
+    deflated_body: bytes  # the Markdown as written, held deflated (`body` reads it), for checks that point at a line of it
     body_line: int  # the file line on which the body starts
     structured_data: StructuredData = SITE_DEFAULT  # the page's own values over the site's
     statements: tuple[Statement, ...] = ()  # at their file lines, `editorial` set (see `statements`)
@@ -85,6 +85,10 @@ class ResolvedPage(AtUrl):
     def html(self) -> str:
         """The body converted to HTML (held deflated: the site model keeps every page's until the build ends, rendering reads each once)."""
         return inflated_text(self.deflated_html)
+
+    @property
+    def body(self) -> str:
+        return inflated_text(self.deflated_body)
 
 
 @compact

@@ -48,7 +48,7 @@ def resolve_page(
         references=_references(result, sources, publications, problem_of),
         terms=result.terms,
         links=tuple(LinkTarget(page.body_line + t.line - 1, t.target_url, t.fragment, t.written) for t in result.links),
-        body=page.body,
+        deflated_body=page.deflated_body,
         body_line=page.body_line,
         structured_data=page.structured_data.over(settings.structured_data),
         statements=_statements(settings, page, result),
