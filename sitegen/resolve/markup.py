@@ -8,7 +8,7 @@ between pages). Headings get toc's ids, moved off the ids the templates use.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import markdown
@@ -117,7 +117,7 @@ class Markup:
             links=tuple(state.links),
             link_problems=tuple(state.link_problems),
             errors=tuple(state.errors),
-            found=tuple(found for found in find_citations(body) if found.text in state.brackets) + tuple(state.figure_citations),
+            found=_seen(find_citations(body), state.brackets) + tuple(state.figure_citations),
             statement_rows=tuple(state.statements),
             figure_values=tuple(state.figure_values),
             locators=tuple(state.locators.items()),
@@ -127,6 +127,11 @@ class Markup:
 def convert_markdown(markup: Markup, pages: Sequence[Page]) -> list[MarkupResult]:
     """Every page's body converted, in order (over several cores when there are many)."""
     return parallel_map(lambda page: markup.convert(page.body, page.source, page.url), pages)
+
+
+def _seen(found: Iterable[FoundCitation], brackets: Collection[str]) -> tuple[FoundCitation, ...]:
+    """The citations of `found` whose bracket Markdown saw, without their text (the result keeps what checking them needs)."""
+    return tuple(FoundCitation(citation.line, citation.keys, citation.error) for citation in found if citation.text in brackets)
 
 
 def _flatten_toc(tokens: list[dict[str, object]]) -> list[TocEntry]:
