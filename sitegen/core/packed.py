@@ -6,8 +6,9 @@ each is read only a few times: scanned for links once when it is new, compared w
 written. Kept deflated (a quarter of the size) they are unpacked one at a time, when read; the
 digest lets a file on disk be compared with an output without unpacking it.
 
-A page's converted Markdown is held the same way (`deflated_text`, `inflated_text`): the site model
-and the memo keep it until the build ends, and it is read only when its page is rendered.
+Long text that a build keeps until it ends but reads only once or twice is held the same way
+(`deflated_text`, `inflated_text`): a page's Markdown and its HTML (in the site model and the memo),
+the hrefs of an output's links (its scan, in the memo).
 """
 
 from __future__ import annotations
