@@ -7,7 +7,7 @@ from sitegen.resolve.page_state import Statement
 
 
 def statement(text: str, line: int = 3, kind: str = "paragraph") -> Statement:
-    return Statement(line, kind, True, (), text[:40], text=text, citations=("cite-1-1",))
+    return Statement(line, kind, True, (), text=text, citations=("cite-1-1",))
 
 
 def passage(*texts: str, key: str = "@001:p2", entry: str = "Example Article 2022") -> Cited:

@@ -16,10 +16,12 @@ from array import array
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import unquote, urlsplit
 
 from ..core.errors import Problem
 from ..core.layout import NOT_FOUND
+from ..core.packed import deflated_text, inflated_text
 from ..resolve.model import ResolvedPage, Site
 from .anchors import missing_anchor_message
 from .origins import MarkdownOrigins, rewritten_href, rewritten_lines
@@ -28,6 +30,12 @@ from .raw_html import Note, distinct_ids, note_problems, script_notes, spelled_a
 _ATTRIBUTE = re.compile(r"""\s(id|href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _TAG_WITH_ID_OR_LINK = re.compile(r"<[a-zA-Z](?=[^<>]*?\s(?:id|href|src)\s*=)[^<>]*>")  # the lookahead stays inside the tag
 _SEARCHED_IDS = 4096  # up to this length, the ids of a page are searched as one text; beyond, looked up in a set
+# The hrefs read and the verdicts made, kept for the next pages up to this many each, then forgotten
+# all at once: the links every page has (the theme's) are found again at once, while those of one page
+# alone (a 10,000-page site has hundreds of thousands) do not pile up until the check ends.
+_REMEMBERED = 8192
+Key = TypeVar("Key")
+Value = TypeVar("Value")
 
 
 @dataclass(frozen=True)
@@ -69,7 +77,7 @@ class LinkScan:
     1.6 million links, and a build cache keeps the scan of every page)."""
 
     id_text: str  # "\0" + every id followed by "\0", sorted
-    hrefs: str  # every link's value, in order, joined by "\0"
+    hrefs: bytes  # every link's value, in order, joined by "\0", deflated (`core.packed`): read once a check, kept by the memo until the build ends
     lines: bytes  # every link's line, an array("I")
     notes: tuple[Note, ...] = ()  # duplicate ids, event handlers, script URLs: line, message, what the Markdown holds
 
@@ -80,7 +88,7 @@ class LinkScan:
     @property
     def links(self) -> list[tuple[int, str]]:
         lines = array("I", self.lines)
-        return list(zip(lines, self.hrefs.split("\0"), strict=True)) if lines else []
+        return list(zip(lines, inflated_text(self.hrefs).split("\0"), strict=True)) if lines else []
 
     def has_id(self, value: str) -> bool:
         if len(self.id_text) < _SEARCHED_IDS:
@@ -101,7 +109,7 @@ def scan_links(data: bytes) -> LinkScan:
     hrefs = [href.replace("\0", "\ufffd") for _, href in collected.links]  # as a browser reads a NUL
     return LinkScan(
         "\0" + "".join(f"{name}\0" for name in sorted(collected.ids)),
-        "\0".join(hrefs),
+        deflated_text("\0".join(hrefs)),
         array("I", [line for line, _ in collected.links]).tobytes(),
         tuple(collected.notes),
     )
@@ -172,6 +180,9 @@ class _Verdict:
     lacks_id: str = ""
 
 
+_FINE = _Verdict("")  # of every link that is not broken
+
+
 class _LinkCheck:
     """The link check of one site, output by output: each href read once, each verdict that holds on
     many pages made once, each problem placed in its page's Markdown when it is written there."""
@@ -215,7 +226,7 @@ class _LinkCheck:
             if origin is None:
                 problems.append(Problem.at(self.output_dir / path, line, verdict.message))
             elif origin not in self.reported:
-                problems.append(Problem(*origin, self._in_authors_terms(verdict, path, origins.written(href), self._hrefs[href].anchor)))
+                problems.append(Problem(*origin, self._in_authors_terms(verdict, path, origins.written(href), _read_href(href).anchor)))
         return problems
 
     def _in_authors_terms(self, verdict: _Verdict, path: str, written: str, anchor: str) -> str:
@@ -229,7 +240,7 @@ class _LinkCheck:
         """What is wrong with `href` on the page `path`; `ancestors`: its folder and those above it."""
         meaning = self._hrefs.get(href)
         if meaning is None:
-            meaning = self._hrefs[href] = _read_href(href)
+            meaning = _remember(self._hrefs, href, _read_href(href))
         if meaning.problem is not None:
             return _Verdict(meaning.problem)
         if not 0 <= meaning.climbs < len(ancestors):
@@ -239,7 +250,7 @@ class _LinkCheck:
         key = (ancestors[meaning.climbs], href)
         known = self._verdicts.get(key)
         if known is None:
-            known = self._verdicts[key] = _link_problem(path, ancestors[0], href, meaning, self.outputs, self.parsed)
+            known = _remember(self._verdicts, key, _link_problem(path, ancestors[0], href, meaning, self.outputs, self.parsed))
         return known
 
 
@@ -264,6 +275,14 @@ class _BodyLinks:
     def written(self, href: str) -> str:
         """`href` as the author wrote it (a cross-link as the `.md` link it was rewritten from)."""
         return self.as_written.get(href, href)
+
+
+def _remember(known: dict[Key, Value], key: Key, value: Value) -> Value:
+    """`value`, kept in `known` under `key`; `known` emptied first when it holds `_REMEMBERED` values."""
+    if len(known) >= _REMEMBERED:
+        known.clear()
+    known[key] = value
+    return value
 
 
 def _read_href(href: str) -> _Href:
@@ -317,4 +336,4 @@ def _link_problem(path: str, folder: str, href: str, meaning: _Href, outputs: Ma
         scanned = parsed.get(target)
         if scanned is not None and not scanned.has_id(meaning.anchor):
             return _Verdict(f"broken anchor {href!r}: {target} has no id {meaning.fragment!r}", target)
-    return _Verdict("")
+    return _FINE

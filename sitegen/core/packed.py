@@ -5,6 +5,10 @@ A site's outputs are most of what a build holds (about 20 KB a page, 10,000 page
 each is read only a few times: scanned for links once when it is new, compared with the live site,
 written. Kept deflated (a quarter of the size) they are unpacked one at a time, when read; the
 digest lets a file on disk be compared with an output without unpacking it.
+
+Long text that a build keeps until it ends but reads only once or twice is held the same way
+(`deflated_text`, `inflated_text`): a page's Markdown and its HTML (in the site model and the memo),
+the hrefs of an output's links (its scan, in the memo).
 """
 
 from __future__ import annotations
@@ -17,6 +21,15 @@ from dataclasses import dataclass
 from .records import compact
 
 _LEVEL = 1  # the fastest: higher levels save a tenth more and cost twice the time
+
+
+def deflated_text(text: str) -> bytes:
+    """`text` (UTF-8) deflated: what `inflated_text` reads back."""
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), _LEVEL)
+
+
+def inflated_text(data: bytes) -> str:
+    return zlib.decompress(data).decode("utf-8", "surrogatepass")
 
 
 @compact

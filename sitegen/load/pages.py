@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from ..core.errors import BuildError, Problems
 from ..core.files import list_inputs, read_text
 from ..core.layout import RESERVED_NAMES
+from ..core.packed import deflated_text, inflated_text
 from ..core.records import compact
 from ..dialect.density import density_problem
 from ..dialect.limits import block_breaks_problem, nesting_problem, page_size_problem
@@ -86,13 +87,17 @@ class Page(AtUrl):
     description: str
     order: int | None
     reviewed: dt.date | None
-    body: str
+    deflated_body: bytes  # the Markdown body, held deflated (`body` reads it): converted once, searched only for a problem's line
     body_line: int  # the file line on which the body starts
     slug_line: int = 0  # the front matter line of `slug`, 0 when the URL comes from the file name
     reviewed_line: int = 0  # the front matter line of `reviewed`, 0 when there is none
     structured_data: StructuredData = NOTHING_GIVEN  # what this page's JSON-LD says, where it differs from the site's
     editorial: bool = False  # `statements: editorial`: no statement of the page needs a citation
     draft: bool = False  # `draft: true`: shown by the dev server only
+
+    @property
+    def body(self) -> str:
+        return inflated_text(self.deflated_body)
 
 
 def load_pages(content_dir: Path) -> list[Page]:
@@ -184,7 +189,7 @@ def parse_page(path: Path, relative: str) -> Page:
         description=description,
         order=meta["order"],
         reviewed=dt.date.fromisoformat(reviewed_iso) if reviewed_iso else None,
-        body=body,
+        deflated_body=deflated_text(body),
         body_line=end + 2,
         slug_line=doc.line("slug") if slug_written else 0,
         reviewed_line=doc.line("reviewed") if reviewed_iso else 0,

@@ -7,6 +7,7 @@ of that use (`PageState.locators`), and one publication is one reference whateve
 from __future__ import annotations
 
 import re
+import sys
 import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
 from collections.abc import Sequence
 
@@ -76,7 +77,7 @@ class CitationNumbering(Treeprocessor):
             key = CitationKey(target, int(first), int(last))
             number = numbers.setdefault(key, len(numbers) + 1)
             anchors = self.state.citations.setdefault(key, [])
-            anchor = f"cite-{number}-{len(anchors) + 1}"
+            anchor = sys.intern(f"cite-{number}-{len(anchors) + 1}")  # the same few on every page: held once
             anchors.append(anchor)
             if locator := sup.attrib.pop("data-locator", ""):
                 self.state.locators[anchor] = locator

@@ -159,7 +159,7 @@ class FoundCitation:
     line: int  # 1-based, relative to the scanned text
     keys: tuple[CitationKey, ...]
     error: str
-    text: str = ""  # the bracket's inner text, as the Markdown extension sees it
+    text: str = ""  # the bracket's inner text, as the Markdown extension sees it ("" in a conversion's result: it keeps what checking it needs)
 
 
 def citation_spans(text: str) -> tuple[tuple[int, int, str], ...]:

@@ -169,7 +169,7 @@ class FigureDrawings(Treeprocessor):
         for cell, line in zip(cells, self.page.value_lines[number], strict=False):
             anchors = tuple(sup.get("id", "") for sup in cell if sup.tag == "sup")
             words = cell.text or ""
-            self.state.figure_values.append(Statement(line, "figure value", True, (), words, text=words, citations=anchors))
+            self.state.figure_values.append(Statement(line, "figure value", True, (), text=words, citations=anchors))
 
     def _left_over(self) -> None:
         """An error for each figure raw HTML took in (an HTML block around it): it cannot be drawn there."""

@@ -8,7 +8,7 @@ between pages). Headings get toc's ids, moved off the ids the templates use.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import markdown
@@ -21,6 +21,7 @@ from markdown.extensions.smarty import SmartyExtension
 from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, slugify
 
+from ..core.packed import deflated_text, inflated_text
 from ..core.parallel import parallel_map
 from ..core.records import compact
 from ..dialect.computed import OPENING
@@ -49,10 +50,13 @@ def heading_slug(value: str, separator: str) -> str:
     return f"{slug}{separator}1" if is_reserved_id(slug) else slug
 
 
+_NO_HTML = deflated_text("")
+
+
 @compact
 @dataclass(frozen=True, slots=True)
 class MarkupResult:
-    html: str
+    deflated_html: bytes  # the page's HTML, held deflated (`html` reads it): rendering reads it once
     toc: tuple[TocEntry, ...]
     citations: tuple[tuple[CitationKey, tuple[str, ...]], ...]  # in order of first use, with anchors
     terms: tuple[str, ...]  # glossary ids linked on this page
@@ -64,6 +68,10 @@ class MarkupResult:
     statement_rows: tuple[StatementRow, ...] = ()  # paragraphs, list items, table cells, definitions: lines of the body (see `statements`)
     locators: tuple[tuple[str, str], ...] = ()  # (anchor, locator) of each citation of a publication that names where in it
     figure_values: tuple[Statement, ...] = ()  # each value of a figure with its citations, at lines of the body
+
+    @property
+    def html(self) -> str:
+        return inflated_text(self.deflated_html)
 
 
 class Markup:
@@ -97,19 +105,19 @@ class Markup:
             html = self._md.convert(body)
         except RecursionError:  # nesting the depth check of `limits` did not foresee: an error of the page, not a crash
             failure = f"nested too deeply for the Markdown converter: keep quotes, lists and emphasis within {MAX_NESTING} levels"
-            return MarkupResult("", (), (), (), (), (), failure=failure)
+            return MarkupResult(_NO_HTML, (), (), (), (), (), failure=failure)
         except TextTooLongError as too_long:
-            return MarkupResult("", (), (), (), (), (), errors=(too_long.problem,))
+            return MarkupResult(_NO_HTML, (), (), (), (), (), errors=(too_long.problem,))
         toc = tuple(_flatten_toc(getattr(self._md, "toc_tokens", [])))
         return MarkupResult(
-            html=html,
+            deflated_html=deflated_text(html),
             toc=toc,
             citations=tuple((key, tuple(anchors)) for key, anchors in state.citations.items()),
             terms=tuple(state.terms),
             links=tuple(state.links),
             link_problems=tuple(state.link_problems),
             errors=tuple(state.errors),
-            found=tuple(found for found in find_citations(body) if found.text in state.brackets) + tuple(state.figure_citations),
+            found=_seen(find_citations(body), state.brackets) + tuple(state.figure_citations),
             statement_rows=tuple(state.statements),
             figure_values=tuple(state.figure_values),
             locators=tuple(state.locators.items()),
@@ -119,6 +127,11 @@ class Markup:
 def convert_markdown(markup: Markup, pages: Sequence[Page]) -> list[MarkupResult]:
     """Every page's body converted, in order (over several cores when there are many)."""
     return parallel_map(lambda page: markup.convert(page.body, page.source, page.url), pages)
+
+
+def _seen(found: Iterable[FoundCitation], brackets: Collection[str]) -> tuple[FoundCitation, ...]:
+    """The citations of `found` whose bracket Markdown saw, without their text (the result keeps what checking them needs)."""
+    return tuple(FoundCitation(citation.line, citation.keys, citation.error) for citation in found if citation.text in brackets)
 
 
 def _flatten_toc(tokens: list[dict[str, object]]) -> list[TocEntry]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ..core.errors import Problem
 from ..core.layout import SOURCES_URL
+from ..core.packed import inflated_text
 from ..core.records import compact
 from ..core.urls import relative_url
 from ..incremental.memo import Memo, digest
@@ -68,17 +69,26 @@ class ResolvedPage(AtUrl):
     order: int | None
     reviewed: dt.date | None
     next_review: dt.date | None
-    html: str
+    deflated_html: bytes  # the body converted, held deflated: `html` reads it
     toc: tuple[TocEntry, ...]
     references: tuple[Reference, ...]
     terms: tuple[str, ...]
     links: tuple[LinkTarget, ...]
-    body: str  # the Markdown as written, for checks that point at a line of it
+    deflated_body: bytes  # the Markdown as written, held deflated (`body` reads it), for checks that point at a line of it
     body_line: int  # the file line on which the body starts
     structured_data: StructuredData = SITE_DEFAULT  # the page's own values over the site's
     statements: tuple[Statement, ...] = ()  # at their file lines, `editorial` set (see `statements`)
     figure_values: tuple[Statement, ...] = ()  # each value of the page's figures, at the file line of its citation (kind "figure value")
     draft: bool = False  # `draft: true`: rendered (by the dev server) with a banner; in no list of pages, citing nothing for coverage
+
+    @property
+    def html(self) -> str:
+        """The body converted to HTML (held deflated: the site model keeps every page's until the build ends, rendering reads each once)."""
+        return inflated_text(self.deflated_html)
+
+    @property
+    def body(self) -> str:
+        return inflated_text(self.deflated_body)
 
 
 @compact

@@ -31,20 +31,22 @@ class LinkProblem:
     message: str
 
 
+EXCERPT = 40  # characters of a statement's Markdown a message quotes
+
+
 @compact
 @dataclass(frozen=True, slots=True)
 class Statement:
     """A paragraph, list item, table cell or definition of a page body, as `statements` finds it: its
     line (of the body; of the file once resolved), whether it carries a citation, the types of the
-    admonitions around it (outermost first), the start of its Markdown, and its Markdown whole with the
-anchors of its own citations. `editorial` is set when
+    admonitions around it (outermost first), and its Markdown whole (its start, `excerpt`, is what
+    messages quote) with the anchors of its own citations. `editorial` is set when
     resolving: inside an editorial admonition, or on a page whose statements are editorial."""
 
     line: int
     kind: str  # "paragraph", "list item", "table cell" or "definition" ("figure value" for a value of a figure)
     cited: bool
     admonitions: tuple[str, ...]
-    excerpt: str
     editorial: bool = False
     text: str = ""  # its own Markdown as written, white space made single spaces
     citations: tuple[str, ...] = ()  # the anchors of the citations it carries itself (`cite-2-1`), in reading order
@@ -52,14 +54,20 @@ anchors of its own citations. `editorial` is set when
     @classmethod
     def from_row(cls, row: StatementRow, line_offset: int = 0, editorial: bool = False) -> Statement:
         """The statement of `row`, its line moved by `line_offset`."""
-        line, kind, cited, admonitions, excerpt, text, citations = row
-        return cls(line + line_offset, kind, cited, admonitions, excerpt, editorial, text, citations)
+        line, kind, cited, admonitions, text, citations = row
+        return cls(line + line_offset, kind, cited, admonitions, editorial, text, citations)
+
+    @property
+    def excerpt(self) -> str:
+        """The start of its Markdown, as a message quotes it (made from `text` when asked: a site has a hundred thousand statements)."""
+        text = self.text
+        return text if len(text) <= EXCERPT else text[: EXCERPT - 1].rstrip() + "…"
 
 
 # A statement as a page's conversion records it and the cache keeps it (the fields of `Statement`
 # but `editorial`, in order): a plain tuple, which unpickles several times faster than the
 # dataclass (there are about a dozen to a page).
-StatementRow = tuple[int, str, bool, tuple[str, ...], str, str, tuple[str, ...]]
+StatementRow = tuple[int, str, bool, tuple[str, ...], str, tuple[str, ...]]
 
 
 @dataclass

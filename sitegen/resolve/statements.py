@@ -36,7 +36,6 @@ _CONTAINERS = {"ul", "ol", "dl", "blockquote", "div", "table", "tbody", "tr", "d
 _BLOCKS = _SKIPPED | _CONTAINERS | {"p", "li", "td", "dd"}
 _KINDS = {"p": "paragraph", "li": "list item", "td": "table cell", "dd": "definition"}
 _FIRST_WORDS = 8  # enough of a block's first line to find it in the page
-_EXCERPT = 40  # characters of a statement's Markdown a message quotes
 _SPACE = re.compile(r"\s+")
 _PLACEHOLDER = re.compile(f"{util.STX}[^{util.ETX}]*{util.ETX}")
 
@@ -49,7 +48,6 @@ class _Block:
     kind: str
     line: int
     admonitions: tuple[str, ...]
-    excerpt: str
     nested: list[_Block]  # the statements of a list item's nested lists
     text: str = ""  # its Markdown whole, white space made single spaces
 
@@ -101,8 +99,7 @@ class StatementBlocks(Treeprocessor):
         own: list[_Block] = []
         if written:
             whole = _SPACE.sub(" ", written)
-            excerpt = whole if len(whole) <= _EXCERPT else whole[: _EXCERPT - 1].rstrip() + "…"
-            own.append(_Block(element, _KINDS[tag], self._line(text), admonitions, excerpt, [], whole))
+            own.append(_Block(element, _KINDS[tag], self._line(text), admonitions, [], whole))
         nested = self._visit(element, admonitions)
         if tag in ("li", "dd") and own:
             own[0].nested = nested
@@ -183,7 +180,7 @@ class StatementCitations(Treeprocessor):
         anchors = tuple(_citation_anchors(block.element))
         cited = bool(anchors) or (bool(nested) and all(nested))
         if _has_words(block.element):  # not an image alone
-            statements.insert(at, (block.line, block.kind, cited, block.admonitions, block.excerpt, block.text, anchors))
+            statements.insert(at, (block.line, block.kind, cited, block.admonitions, block.text, anchors))
         return cited and all(nested)
 
 
