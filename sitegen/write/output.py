@@ -178,7 +178,12 @@ def _write_all(folder: Path, outputs: Mapping[str, bytes], live: LiveFiles, like
     with ThreadPoolExecutor(threads) as pool:
         for depth in sorted(by_depth):  # parents before children
             list(pool.map(os.mkdir, by_depth[depth]))
-        list(pool.map(_place, *zip(*files, strict=True)))
+        list(pool.map(_place_each, (files[start::threads] for start in range(threads))))  # a share each, not a task per file
+
+
+def _place_each(files: list[tuple[str, bytes | Packed, str]]) -> None:
+    for path, data, old in files:
+        _place(path, data, old)
 
 
 def _place(path: str, data: bytes | Packed, old: str) -> None:

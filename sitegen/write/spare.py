@@ -84,5 +84,5 @@ def _each(function: Callable[..., None], work: Iterable[tuple[object, ...]]) -> 
         for item in items:
             function(*item)
         return
-    with ThreadPoolExecutor(threads) as pool:
-        list(pool.map(function, *zip(*items, strict=True)))
+    with ThreadPoolExecutor(threads) as pool:  # a share of the items each, not a task (and a future held) per item
+        list(pool.map(lambda share: [function(*item) for item in share], (items[start::threads] for start in range(threads))))
