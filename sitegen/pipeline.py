@@ -82,8 +82,8 @@ def build(
 
     `last` and `changed` (the dev server's): the last build through the same `memo`, which did not
     write, and the files changed since (none: anything may have). When each is a page whose edit
-    stays within it, only those pages and what depends on them are made again (`_build_again`);
-    otherwise the site is built whole.
+    stays within it, only those pages and what depends on them are made again (`_build_again`:
+    it adds to what the memo will save, and saves nothing itself); otherwise the site is built whole.
     """
     with reporting_to(progress), contextlib.ExitStack() as running:  # stops Pagefind however the build ends
         changed = tuple(changed)
