@@ -162,7 +162,8 @@ def _build_again(last: BuildResult, changed: Iterable[Path], memo: Memo) -> Buil
         rendered = render_again(stages.rendered, site, stages.theme, stages.theme_key, memo, pages)
         if rendered is None:
             return None
-        checked = check_again(stages.checked, site, rendered, rendered.again, pages, memo)
+        again = rendered.again | {page.output for page in pages}  # a page's link problems name its lines, whatever its output's bytes
+        checked = check_again(stages.checked, site, rendered, again, pages, memo)
         if checked is None:
             return None
     stages = dataclasses.replace(stages, inputs=inputs, resolution=resolution, rendered=rendered, checked=checked)
