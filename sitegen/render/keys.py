@@ -84,6 +84,11 @@ class RenderKeys:
                 parts += ["neighbours", fingerprint.of(self.site.neighbours(job.page))]
         return self.memo.digest(*parts)
 
+    @property
+    def templates(self) -> tuple[str, ...]:
+        """The templates whose outputs these keys were found for."""
+        return tuple(self._plans)
+
     def plan_digest(self, template: str) -> str:
         """What every output of `template` depends on alike (a template that fails to load: a digest of its failure)."""
         try:

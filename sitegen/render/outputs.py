@@ -40,15 +40,14 @@ OUTPUT = Kind("output", tuple_with(packed_shape, tuple_of(tuple_with(instance_of
 class Rendered:
     """Every output of the site, with what each was made from and which this build rendered anew; and
     what rendering some outputs again needs: the job of each page output, the pages each looked up
-    by URL, and the digest each template's outputs share."""
+    by URL, and the render keys (with the digest each template's outputs share)."""
 
     outputs: Mapping[str, bytes]  # a `PackedOutputs` when rendered `packed`
     keys: Mapping[str, str]  # page output → a digest of everything its bytes follow from
     fresh: frozenset[str]  # the outputs this build rendered anew
     jobs: Mapping[str, Job] = field(default_factory=dict)  # page output → its job
     looked_up: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # page output → the URLs its templates looked up
-    plans: Mapping[str, str] = field(default_factory=dict)  # template → what its outputs depend on alike (see `RenderKeys`)
-    render_keys: RenderKeys | None = None  # what those were found with
+    render_keys: RenderKeys | None = None  # what the keys were found with, and what each template's outputs depend on alike
     again: frozenset[str] = frozenset()  # of a site rendered again (`render_again`): the outputs whose key changed
     lookers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # URL → the page outputs that looked it up
 
@@ -69,9 +68,8 @@ def render_site(site: Site, theme: Theme, theme_key: str, memo: Memo, packed: bo
         held = PackedOutputs({path: data if isinstance(data, Packed) else Packed.of(data) for path, data in outputs.items()})
     else:
         held = {path: data.unpacked() if isinstance(data, Packed) else data for path, data in outputs.items()}
-    plans = {template: keys.plan_digest(template) for template in dict.fromkeys(job.template for job in jobs)}
     jobs_by_output = {job.output: job for job in jobs}
-    return Rendered(held, pages.made_from, pages.fresh, jobs_by_output, pages.looked_up, plans, keys, lookers=_lookers(pages.looked_up))
+    return Rendered(held, pages.made_from, pages.fresh, jobs_by_output, pages.looked_up, keys, lookers=_lookers(pages.looked_up))
 
 
 def render_again(last: Rendered, site: Site, theme: Theme, theme_key: str, memo: Memo, changed: tuple[ResolvedPage, ...]) -> Rendered | None:
@@ -81,7 +79,7 @@ def render_again(last: Rendered, site: Site, theme: Theme, theme_key: str, memo:
     if isinstance(last.outputs, PackedOutputs) or last.render_keys is None:
         return None
     keys = RenderKeys(site, theme, theme_key, memo, after=last.render_keys)
-    if any(keys.plan_digest(template) != digest for template, digest in last.plans.items()):
+    if any(keys.plan_digest(template) != last.render_keys.plan_digest(template) for template in last.render_keys.templates):
         return None
     jobs = {page.output: page_job(page) for page in changed}
     if any(output not in last.jobs for output in jobs):
@@ -91,7 +89,7 @@ def render_again(last: Rendered, site: Site, theme: Theme, theme_key: str, memo:
     looked_up = {**last.looked_up, **pages.looked_up}
     same_lookups = all(urls == last.looked_up.get(output) for output, urls in pages.looked_up.items())
     return Rendered(
-        {**last.outputs, **pages.outputs}, {**last.keys, **pages.made_from}, pages.fresh, {**last.jobs, **jobs}, looked_up, last.plans, keys,
+        {**last.outputs, **pages.outputs}, {**last.keys, **pages.made_from}, pages.fresh, {**last.jobs, **jobs}, looked_up, keys,
         again=frozenset(output for output, key in pages.made_from.items() if last.keys.get(output) != key),
         lookers=last.lookers if same_lookups else _lookers(looked_up),
     )

@@ -1,5 +1,6 @@
 """The search index is never stale: a build reuses the last index only while what Pagefind is given
-of every page is unchanged, and the reused index is byte for byte the one Pagefind makes afresh."""
+of every page is unchanged (told without reading a page while every output's bytes are unchanged),
+and the reused index is byte for byte the one Pagefind makes afresh."""
 
 from __future__ import annotations
 
@@ -24,18 +25,29 @@ PAGES = {
 }
 
 
+def _counted_calls(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
+    """Counts the calls of `search_index.<name>` (one item per call)."""
+    calls: list[int] = []
+    real = getattr(search_index, name)
+
+    def counted(*args: object) -> object:
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(search_index, name, counted)
+    return calls
+
+
 @pytest.fixture
 def pagefind_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the times a build starts Pagefind."""
-    runs: list[int] = []
-    real = search_index.PagefindService
+    return _counted_calls(monkeypatch, "PagefindService")
 
-    def counted(*args: object) -> pagefind_service.PagefindService:
-        runs.append(1)
-        return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(search_index, "PagefindService", counted)
-    return runs
+@pytest.fixture
+def documents_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the times a build reads what Pagefind is given of the pages (not needed while every output's bytes are those the last index was made from)."""
+    return _counted_calls(monkeypatch, "indexed_documents")
 
 
 def _index(folder: Path) -> dict[str, bytes]:
@@ -170,3 +182,31 @@ def test_the_indexed_element_is_found_whatever_the_case_of_its_attribute() -> No
     html = HEAD + b"<ARTICLE DATA-PAGEFIND-BODY><p>Text</p></ARTICLE></body></html>"
     document = indexed_document(html, any_body=True)
     assert document is not None and document.endswith(b"<ARTICLE DATA-PAGEFIND-BODY><p>Text</p></ARTICLE></body></html>")
+
+
+def test_a_repeat_build_reuses_the_index_kept_in_the_cache_folder_without_reading_the_pages(
+    make_project: Callable[..., Path], tmp_path: Path, documents_read: list[int],
+) -> None:
+    root = make_project(PAGES)
+    build(root, out_dir=tmp_path / "out", search=True)
+    build(root, out_dir=tmp_path / "out", search=True)
+    assert len(documents_read) == 1
+
+
+def test_a_repeat_build_through_the_same_memo_reuses_the_index_without_reading_the_pages(
+    make_project: Callable[..., Path], tmp_path: Path, documents_read: list[int],
+) -> None:
+    root = make_project(PAGES)
+    memo = Memo.for_project(root)
+    build(root, memo, out_dir=tmp_path / "out", search=True)
+    build(root, memo, out_dir=tmp_path / "out", search=True)  # the index kept in this process, not read from the cache folder
+    assert len(documents_read) == 1
+
+
+def test_an_edit_to_a_page_reads_the_pages_again(make_project: Callable[..., Path], tmp_path: Path, documents_read: list[int]) -> None:
+    root = make_project(PAGES)
+    build(root, out_dir=tmp_path / "out", search=True)
+    (root / "content" / "topic.md").write_text(page("A topic", "## Facts {#facts}\n\nAnother fact [@001:p4].\n", order=1), encoding="utf-8")
+    build(root, out_dir=tmp_path / "out", search=True)
+    assert len(documents_read) == 2
+    assert "Another fact" in (tmp_path / "out" / "topic" / "index.html").read_text(encoding="utf-8")
